@@ -1,0 +1,17 @@
+import type { VendorAdapter } from '../../src/model/adapter.js';
+import { WHEROBOTS_ACTIONS } from './actions.js';
+import { looksLikeWherobots, normalizeWherobots } from './normalize.js';
+
+export { WHEROBOTS_ACTIONS } from './actions.js';
+export { normalizeWherobots } from './normalize.js';
+
+/** The Wherobots adapter (see adapters/wherobots/README.md for the field mapping). */
+export const wherobotsAdapter: VendorAdapter = {
+  vendor: 'wherobots',
+  actions: WHEROBOTS_ACTIONS,
+  recordSchema: 'schemas/vendor/wherobots.schema.json',
+  envelopeKey: 'items',
+  csvExport: true,
+  normalize: normalizeWherobots,
+  looksLike: looksLikeWherobots,
+};

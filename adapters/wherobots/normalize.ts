@@ -1,0 +1,109 @@
+import type { AuditEvent, NormalizeOptions, Resource } from '../../src/model/event.js';
+import { SCHEMA_VERSION, eventId, nonEmpty, setOwn, unmappedDetails } from '../../src/model/event.js';
+import { lowerSnake } from '../../src/model/catalog.js';
+import { toUtcTime } from '../../src/model/time.js';
+import { checkRecord, validateWherobotsRecord } from '../../src/model/validators.js';
+import type { WherobotsAuditRecord } from '../../src/generated/types.js';
+import { WHEROBOTS_ACTIONS } from './actions.js';
+
+/** API field names, in the order of the vendor's OpenAPI item. */
+export const WHEROBOTS_FIELDS = [
+  'event_id', 'event_time', 'action_name', 'user_id', 'user_name', 'user_agent', 'source_ip',
+  'resource_name', 'resource_id', 'compute_region', 'client_chain', 'source_client',
+] as const;
+
+const MAPPED: ReadonlySet<string> = new Set(WHEROBOTS_FIELDS);
+
+const headerKey = (h: string): string => h.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+
+/**
+ * CSV header -> API field name. The export's header row is unconfirmed, so both the UI's
+ * column names (Time, User, Action, Resource, IP Address, User Agent, Region) and the API's
+ * field names are accepted, case-insensitively and with `_`, `-` and spaces alike.
+ */
+const COLUMN_TO_FIELD: ReadonlyMap<string, string> = new Map([
+  ...WHEROBOTS_FIELDS.map((f) => [headerKey(f), f] as const),
+  ['time', 'event_time'],
+  ['user', 'user_name'],
+  ['action', 'action_name'],
+  ['resource', 'resource_name'],
+  ['ip address', 'source_ip'],
+  ['ip', 'source_ip'],
+  ['user agent', 'user_agent'],
+  ['region', 'compute_region'],
+]);
+
+/** Maps a CSV header cell to its API field name, or returns it unchanged (kept in details). */
+export function wherobotsColumn(header: string): string {
+  return COLUMN_TO_FIELD.get(headerKey(header)) ?? header;
+}
+
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Maps one Wherobots audit log item (`GET /audit-log` `items`) or CSV export row to an
+ * AuditEvent. A CSV row may use the UI's column names; they are renamed to API names first.
+ * Empty strings (what a CSV cell holds for "no value") are read as absent. Times with an
+ * offset become UTC.
+ */
+export function normalizeWherobots(raw: unknown, options: NormalizeOptions = {}): AuditEvent {
+  let input = raw;
+  if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
+    const renamed: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (v === '') continue;
+      const field = wherobotsColumn(k);
+      // Two columns naming the same field (`Time` and `event_time`): the second keeps its own name, in details.
+      setOwn(renamed, Object.hasOwn(renamed, field) ? k : field, v);
+    }
+    input = renamed;
+  }
+  const rec: WherobotsAuditRecord = checkRecord(validateWherobotsRecord, input, 'Wherobots audit log');
+  const v = (k: (typeof WHEROBOTS_FIELDS)[number]): string | undefined => rec[k] ?? undefined;
+  const entry = WHEROBOTS_ACTIONS.get(rec.action_name);
+  const event: AuditEvent = {
+    schema_version: SCHEMA_VERSION,
+    id: eventId('wherobots', v('event_id'), input),
+    time: toUtcTime(rec.event_time, '/event_time'),
+    vendor: 'wherobots',
+    action: {
+      name: rec.action_name,
+      category: entry?.category ?? lowerSnake(rec.action_name),
+      operation: entry?.operation ?? 'other',
+    },
+    outcome: { result: 'unknown' },
+  };
+  // The UI's "User" column is the member's e-mail address; an API user_name that is an
+  // e-mail address is therefore carried as actor.email, any other as actor.name.
+  const userName = v('user_name');
+  const isEmail = userName !== undefined && EMAIL.test(userName);
+  const actor = nonEmpty({
+    id: v('user_id'),
+    email: isEmail ? userName : undefined,
+    name: isEmail ? undefined : userName,
+    ip: v('source_ip'),
+    user_agent: v('user_agent'),
+  });
+  if (actor) event.actor = actor;
+  const resourceId = v('resource_id');
+  const resourceName = v('resource_name');
+  if (resourceId !== undefined || resourceName !== undefined) {
+    const r: Resource = { type: event.action.category };
+    if (resourceId !== undefined) r.id = resourceId;
+    if (resourceName !== undefined) r.name = resourceName;
+    event.resources = [r];
+  }
+  const client = nonEmpty({ source: v('source_client'), chain: v('client_chain') });
+  if (client) event.client = client;
+  const region = v('compute_region');
+  if (region !== undefined) event.cloud = { region };
+  const details = unmappedDetails(rec, MAPPED);
+  if (details) event.details = details;
+  if (options.keepRaw) event.raw = raw as Record<string, unknown>;
+  return event;
+}
+
+/** True when a record looks like a Wherobots audit log item or CSV row (for `--from auto`). */
+export function looksLikeWherobots(rec: Record<string, unknown>): boolean {
+  return 'action_name' in rec || ('Action' in rec && 'Time' in rec);
+}

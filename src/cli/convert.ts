@@ -1,0 +1,100 @@
+import { createWriteStream, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { formatLocation } from '../errors.js';
+import { LineWriter } from '../exporters/line-writer.js';
+import type { Vendor } from '../model/event.js';
+import { convertSources, type ConvertCounts } from '../pipeline/convert.js';
+import type { InputFormat } from '../receivers/files.js';
+import { EXIT, type CliIo } from './io.js';
+
+/** Options of `auditkit convert`, as commander parses them. */
+export interface ConvertCliOptions {
+  from: Vendor | 'auto';
+  inputFormat?: InputFormat;
+  to: 'ndjson';
+  output?: string;
+  deadLetter?: string;
+  keepRaw?: boolean;
+  quiet?: boolean;
+}
+
+/** How many per-record errors are printed before only the dead-letter file has them. */
+const MAX_PRINTED_ERRORS = 1000;
+
+async function openWriter(file: string): Promise<{ writer: LineWriter; done: Promise<void> }> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const stream = createWriteStream(file);
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+  });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  return { writer: new LineWriter(stream), done };
+}
+
+/** Runs `auditkit convert`; returns the exit code and the counts. */
+export async function runConvert(files: readonly string[], opts: ConvertCliOptions, io: CliIo): Promise<{ code: number; counts?: ConvertCounts }> {
+  const inputs = files.length ? files : ['-'];
+  const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  let out: LineWriter;
+  let outDone: Promise<void> | undefined;
+  let dead: { writer: LineWriter; done: Promise<void> } | undefined;
+  try {
+    if (opts.output && opts.output !== '-') ({ writer: out, done: outDone } = await openWriter(opts.output));
+    else out = new LineWriter(io.stdout);
+    if (opts.deadLetter) dead = await openWriter(opts.deadLetter);
+  } catch (err) {
+    say(`auditkit convert: cannot open output: ${(err as Error).message}`);
+    return { code: EXIT.io };
+  }
+
+  // A progress bar on stderr when it is a terminal and the inputs are files of known size.
+  let bar: cliProgress.SingleBar | undefined;
+  let total = 0;
+  if (io.stderr.isTTY && !opts.quiet && !inputs.includes('-')) {
+    for (const f of inputs) total += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
+    bar = new cliProgress.SingleBar(
+      { stream: io.stderr as NodeJS.WritableStream, format: 'converting [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s', hideCursor: true, clearOnComplete: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0);
+  }
+  let printed = 0;
+  const progress = bar ? (n: number) => bar.increment(n) : undefined;
+
+  const counts = await convertSources(inputs, { from: opts.from, ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}), keepRaw: opts.keepRaw ?? false, ...(progress ? { onBytes: progress } : {}) }, {
+    event: (e) => out.write(JSON.stringify(e)),
+    reject: async (letter) => {
+      if (printed++ < MAX_PRINTED_ERRORS) say(`auditkit convert: ${formatLocation(letter.source)}: ${letter.code}: ${letter.message}`);
+      else if (printed === MAX_PRINTED_ERRORS + 1) say(`auditkit convert: more rejected records; ${opts.deadLetter ? `all are in ${opts.deadLetter}` : 'use --dead-letter FILE to keep them'}`);
+      if (dead) await dead.writer.write(JSON.stringify(letter));
+    },
+    sourceFailed: (_path, err) => say(`auditkit convert: ${err.message}`),
+  });
+  bar?.stop();
+  try {
+    await out.close(outDone !== undefined);
+    await outDone;
+    if (dead) {
+      await dead.writer.close();
+      await dead.done;
+    }
+  } catch (err) {
+    say(`auditkit convert: cannot write output: ${(err as Error).message}`);
+    return { code: EXIT.io, counts };
+  }
+  if (!opts.quiet) {
+    const per = Object.entries(counts.byVendor)
+      .filter(([, c]) => c.written + c.rejected > 0)
+      .map(([v, c]) => `${v} ${c.written}${c.rejected ? `/${c.rejected} rejected` : ''}`)
+      .join(', ');
+    say(`auditkit convert: read ${counts.read}, written ${counts.written}, rejected ${counts.rejected}${per ? ` (${per})` : ''}`);
+  }
+  const code = counts.failedSources ? EXIT.io : counts.rejected ? EXIT.rejected : EXIT.ok;
+  return { code, counts };
+}

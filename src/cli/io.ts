@@ -1,0 +1,19 @@
+import type { Readable, Writable } from 'node:stream';
+
+/** The streams a CLI run uses; tests pass their own. */
+export interface CliIo {
+  stdout: Writable & { isTTY?: boolean };
+  stderr: Writable & { isTTY?: boolean };
+  stdin?: Readable;
+}
+
+/** CLI exit codes (DESIGN.md). */
+export const EXIT = {
+  ok: 0,
+  /** Records rejected or verification failed. */
+  rejected: 1,
+  /** Usage or configuration error. */
+  usage: 2,
+  /** I/O or network failure. */
+  io: 3,
+} as const;

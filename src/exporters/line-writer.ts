@@ -1,0 +1,41 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+
+/**
+ * Writes lines to a stream in batches of about `batchBytes` characters, waiting for `drain`
+ * when the stream asks it to, so memory stays bounded whatever the input size.
+ */
+export class LineWriter {
+  private buffer: string[] = [];
+  private size = 0;
+
+  constructor(
+    private readonly stream: Writable,
+    private readonly batchBytes = 64 * 1024,
+  ) {}
+
+  /** Queues one line (without its `\n`); resolves once the stream has room again. */
+  async write(line: string): Promise<void> {
+    this.buffer.push(line);
+    this.size += line.length + 1;
+    if (this.size >= this.batchBytes) await this.flush();
+  }
+
+  /** Hands everything queued to the stream. */
+  async flush(): Promise<void> {
+    if (this.buffer.length === 0) return;
+    const text = this.buffer.join('\n') + '\n';
+    this.buffer = [];
+    this.size = 0;
+    if (!this.stream.write(text)) await once(this.stream, 'drain');
+  }
+
+  /** Flushes and ends the stream (not for stdout, which is flushed only). */
+  async close(end = true): Promise<void> {
+    await this.flush();
+    if (!end) return;
+    const finished = once(this.stream, 'finish');
+    this.stream.end();
+    await finished;
+  }
+}

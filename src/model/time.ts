@@ -1,0 +1,42 @@
+import { AuditInputError } from '../errors.js';
+
+// RFC 3339 date-time, also accepting a space for `T`, a comma for the decimal point, and a
+// missing zone (which is read as UTC: Snorkel Flow writes `2021-08-17T20:51:47.268843`).
+const DATE_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/**
+ * Converts a source time to RFC 3339 UTC with `Z`, keeping the sub-second digits exactly as
+ * written (no precision invented or lost). A time without a zone is read as UTC.
+ * Throws `AuditInputError('invalid_time')` naming `pointer` when the text is not a valid time.
+ */
+export function toUtcTime(text: string, pointer: string): string {
+  const m = DATE_TIME.exec(text);
+  if (!m) throw new AuditInputError('invalid_time', `not an RFC 3339 date-time: ${JSON.stringify(text.slice(0, 64))}`, pointer);
+  const [, y, mo, d, h, mi, s = '00', frac, , sign, oh = '00', om = '00'] = m;
+  const year = Number(y), month = Number(mo), day = Number(d);
+  const hour = Number(h), minute = Number(mi), second = Number(s);
+  const offHours = Number(oh), offMinutes = Number(om);
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  date.setUTCHours(hour, minute, second, 0);
+  if (
+    month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || offHours > 23 || offMinutes > 59 ||
+    date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day
+  ) {
+    throw new AuditInputError('invalid_time', `date-time out of range: ${JSON.stringify(text.slice(0, 64))}`, pointer);
+  }
+  if (sign) date.setTime(date.getTime() - (sign === '-' ? -1 : 1) * (offHours * 60 + offMinutes) * 60_000);
+  const utcYear = date.getUTCFullYear();
+  if (utcYear < 0 || utcYear > 9999) {
+    throw new AuditInputError('invalid_time', `date-time outside years 0000-9999 in UTC: ${JSON.stringify(text.slice(0, 64))}`, pointer);
+  }
+  return (
+    `${pad(utcYear, 4)}-${pad(date.getUTCMonth() + 1)}-${pad(date.getUTCDate())}` +
+    `T${pad(date.getUTCHours())}:${pad(date.getUTCMinutes())}:${pad(date.getUTCSeconds())}` +
+    (frac !== undefined ? `.${frac}` : '') +
+    'Z'
+  );
+}

@@ -1,0 +1,245 @@
+/**
+ * File and stdin receiver: NDJSON, JSON documents (arrays and vendor envelopes), CSV, any of
+ * them gzip-compressed, with a UTF-8 BOM, CRLF line ends and blank lines. Yields one
+ * `InputRecord` per record with its exact original text and location; a bad record becomes an
+ * `InputRecord` with `error` set and the records after it keep flowing.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse as parseCsv } from 'csv-parse';
+import { AuditInputError, pointerToken, type SourceLocation } from '../errors.js';
+import { jsonDocumentElements } from './json-document.js';
+
+/** Input formats `convert --input-format` accepts. */
+export type InputFormat = 'ndjson' | 'json' | 'csv';
+export const INPUT_FORMATS: readonly InputFormat[] = ['ndjson', 'json', 'csv'];
+
+/** One record read from an input, or one that could not be read. */
+export interface InputRecord {
+  /** The parsed JSON value or CSV row object; absent when `error` is set. */
+  value?: unknown;
+  /** The record's original text (a line, an element, a CSV row), for dead letters. */
+  text: string;
+  location: SourceLocation;
+  format: InputFormat;
+  /** The envelope key the record was found under (`audit_logs`, `items`). */
+  envelopeKey?: string;
+  error?: AuditInputError;
+}
+
+export interface ReadOptions {
+  /** Force a format instead of sniffing it from the content. */
+  format?: InputFormat;
+  /**
+   * Returns the key of the record array when `obj` is a vendor page envelope
+   * (`{"audit_logs": [...]}`), else undefined. Supplied by the pipeline from the adapters.
+   */
+  envelopeKeyOf: (obj: Record<string, unknown>) => string | undefined;
+  /** Every envelope key any adapter uses (for streaming JSON documents). */
+  envelopeKeys: ReadonlySet<string>;
+  /** Called with the size of every chunk read from the source (compressed bytes for .gz). */
+  onBytes?: (bytes: number) => void;
+}
+
+/** Reads raw chunks of a file, or of stdin for `-`. */
+async function* rawChunks(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    onBytes?.(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Gunzips when the data starts with the gzip magic bytes, whatever the file is called. */
+async function* gunzipIfNeeded(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const first = await chunks.next();
+  if (first.done) return;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield first.value;
+    yield* chunks;
+  }
+  if (first.value[0] === 0x1f && first.value[1] === 0x8b) {
+    yield* Readable.from(all()).pipe(createGunzip()) as AsyncIterable<Buffer>;
+  } else {
+    yield* all();
+  }
+}
+
+/** Decodes UTF-8 (a BOM is dropped by TextDecoder) into text chunks. */
+async function* decode(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+/**
+ * Looks at the start of the text to choose a format: `[` is a JSON document; `{` is NDJSON
+ * when the first line is a whole JSON value, else a (pretty-printed) JSON document; anything
+ * else is CSV. Returns the format and the text chunks, the peeked ones included.
+ */
+async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, AsyncGenerator<string>]> {
+  const seen: string[] = [];
+  let text = '';
+  let format: InputFormat | undefined;
+  for (;;) {
+    const next = await chunks.next();
+    if (!next.done) { seen.push(next.value); text += next.value; }
+    const start = text.search(/\S/);
+    if (start >= 0) {
+      const c = text[start];
+      if (c === '[') format = 'json';
+      else if (c !== '{') format = 'csv';
+      else {
+        const nl = text.indexOf('\n', start);
+        if (nl >= 0 || next.done) {
+          const firstLine = text.slice(start, nl >= 0 ? nl : undefined);
+          try { JSON.parse(firstLine); format = 'ndjson'; } catch { format = 'json'; }
+        }
+      }
+    }
+    if (format || next.done) break;
+  }
+  async function* all(): AsyncGenerator<string> {
+    yield* seen;
+    yield* chunks;
+  }
+  return [format ?? 'ndjson', all()];
+}
+
+/** Splits text chunks into lines (without `\n` or `\r\n`), with 1-based line numbers. */
+async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<[string, number]> {
+  let carry = '';
+  let line = 0;
+  for await (const chunk of chunks) {
+    let text = carry + chunk;
+    let from = 0;
+    for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
+      const end = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
+      yield [text.slice(from, end), ++line];
+      from = nl + 1;
+    }
+    carry = text.slice(from);
+    text = '';
+  }
+  if (carry !== '') yield [carry.endsWith('\r') ? carry.slice(0, -1) : carry, ++line];
+}
+
+function parseError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Records of one parsed JSON value: an envelope's or array's elements, or the value itself. */
+function* expand(value: unknown, text: string, loc: SourceLocation, format: InputFormat, opts: ReadOptions): Generator<InputRecord> {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      yield { value: v, text: JSON.stringify(v), location: { ...loc, pointer: `${loc.pointer ?? ''}/${i}` }, format };
+    }
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const key = opts.envelopeKeyOf(value as Record<string, unknown>);
+    if (key !== undefined) {
+      const items = (value as Record<string, unknown[]>)[key]!;
+      for (const [i, v] of items.entries()) {
+        const pointer = `${loc.pointer ?? ''}/${pointerToken(key)}/${i}`;
+        yield { value: v, text: JSON.stringify(v), location: { ...loc, pointer }, format, envelopeKey: key };
+      }
+      return;
+    }
+  }
+  yield { value, text, location: loc, format };
+}
+
+async function* ndjsonRecords(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  for await (const [text, line] of lines(chunks)) {
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      yield { text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') };
+      continue;
+    }
+    yield* expand(value, text, { file, line }, 'ndjson', opts);
+  }
+}
+
+async function* jsonRecords(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  try {
+    for await (const el of jsonDocumentElements(chunks, opts.envelopeKeys, { file })) {
+      const location = { file, line: el.line, pointer: el.pointer };
+      let value: unknown;
+      try {
+        value = JSON.parse(el.text);
+      } catch (err) {
+        yield { text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') };
+        continue;
+      }
+      if (el.pointer === '') yield* expand(value, el.text, location, 'json', opts);
+      else {
+        const envelopeKey = el.pointer.split('/')[1];
+        yield { value, text: el.text, location, format: 'json', ...(envelopeKey && !/^\d+$/.test(envelopeKey) ? { envelopeKey } : {}) };
+      }
+    }
+  } catch (err) {
+    if (!(err instanceof AuditInputError)) throw err;
+    yield { text: '', location: { file }, format: 'json', error: err };
+  }
+}
+
+async function* csvRecords(chunks: AsyncGenerator<string>, file: string): AsyncGenerator<InputRecord> {
+  const parser = Readable.from(chunks).pipe(
+    parseCsv({ bom: true, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] }),
+  );
+  let header: string[] | undefined;
+  try {
+    for await (const row of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
+      const text = row.raw.replace(/\r?\n$/, '');
+      const line = row.info.lines - (text.match(/\n/g)?.length ?? 0);
+      if (!header) {
+        header = row.record.map((h) => h.trim());
+        continue;
+      }
+      const location = { file, line };
+      if (row.record.length !== header.length) {
+        yield { text, location, format: 'csv', error: new AuditInputError('invalid_csv', `row has ${row.record.length} fields, the header has ${header.length}`, '') };
+        continue;
+      }
+      const value: Record<string, string> = {};
+      header.forEach((h, i) => {
+        // Duplicate header names keep every cell: the second becomes `name#2`.
+        let key = h;
+        for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
+        Object.defineProperty(value, key, { value: row.record[i], enumerable: true, writable: true, configurable: true });
+      });
+      yield { value, text, location, format: 'csv' };
+    }
+  } catch (err) {
+    const e = err as { message?: string; lines?: number };
+    yield {
+      text: '',
+      location: { file, ...(e.lines ? { line: e.lines } : {}) },
+      format: 'csv',
+      error: new AuditInputError('invalid_csv', `invalid CSV, the rest of the file cannot be read: ${e.message ?? String(err)}`, ''),
+    };
+  }
+}
+
+/**
+ * Reads every record of one input (`-` for stdin). I/O failures (missing file, unreadable
+ * gzip) are thrown as they are; record-level problems are yielded as records with `error`.
+ */
+export async function* readRecords(path: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  const file = path;
+  let chunks = decode(gunzipIfNeeded(rawChunks(path, opts.onBytes)));
+  let format = opts.format;
+  if (!format) [format, chunks] = await sniff(chunks);
+  if (format === 'ndjson') yield* ndjsonRecords(chunks, file, opts);
+  else if (format === 'json') yield* jsonRecords(chunks, file, opts);
+  else yield* csvRecords(chunks, file);
+}
