@@ -39,6 +39,8 @@ export function normalizeSnorkel(raw: unknown, options: SnorkelNormalizeOptions 
   if (uid !== undefined) event.actor = { id: uid };
   const details = unmappedDetails(rec, MAPPED) ?? {};
   if (rec.event_details !== undefined && rec.event_details !== null) details.event_details = rec.event_details;
+  // An empty event_id cannot be the id (the hash is used), but it is still kept.
+  if (rec.event_id === '') details.event_id = '';
   if (Object.keys(details).length) event.details = details;
   if (options.keepRaw) event.raw = raw as Record<string, unknown>;
   return event;

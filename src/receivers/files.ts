@@ -7,7 +7,7 @@
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse as parseCsv } from 'csv-parse';
+import { parse as parseCsvSync } from 'csv-parse/sync';
 import { AuditInputError, pointerToken, type SourceLocation } from '../errors.js';
 import { jsonDocumentElements } from './json-document.js';
 
@@ -192,41 +192,68 @@ async function* jsonRecords(chunks: AsyncIterable<string>, file: string, opts: R
   }
 }
 
-async function* csvRecords(chunks: AsyncGenerator<string>, file: string): AsyncGenerator<InputRecord> {
-  const parser = Readable.from(chunks).pipe(
-    parseCsv({ bom: true, info: true, raw: true, relax_column_count: true, skip_empty_lines: true, record_delimiter: ['\r\n', '\n'] }),
-  );
-  let header: string[] | undefined;
-  try {
-    for await (const row of parser as AsyncIterable<{ record: string[]; raw: string; info: { lines: number } }>) {
-      const text = row.raw.replace(/\r?\n$/, '');
-      const line = row.info.lines - (text.match(/\n/g)?.length ?? 0);
-      if (!header) {
-        header = row.record.map((h) => h.trim());
-        continue;
+/**
+ * Splits CSV text into records (a newline inside double quotes belongs to the field), giving
+ * each record's exact text without its line end and its first line number. csv-parse's own
+ * `info.lines`/`raw` drift with CRLF and skipped blank lines, so the split is done here and
+ * csv-parse parses the fields of each record.
+ */
+async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number]> {
+  let pending = '';
+  let inQuotes = false;
+  let line = 1;
+  let recordLine = 1;
+  for await (const chunk of chunks) {
+    const text = pending + chunk;
+    let from = 0;
+    // Resume scanning after what was already scanned in `pending`.
+    for (let i = pending.length; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) inQuotes = !inQuotes;
+      else if (c === 10) {
+        line++;
+        if (!inQuotes) {
+          const end = i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
+          yield [text.slice(from, end), recordLine];
+          from = i + 1;
+          recordLine = line;
+        }
       }
-      const location = { file, line };
-      if (row.record.length !== header.length) {
-        yield { text, location, format: 'csv', error: new AuditInputError('invalid_csv', `row has ${row.record.length} fields, the header has ${header.length}`, '') };
-        continue;
-      }
-      const value: Record<string, string> = {};
-      header.forEach((h, i) => {
-        // Duplicate header names keep every cell: the second becomes `name#2`.
-        let key = h;
-        for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
-        Object.defineProperty(value, key, { value: row.record[i], enumerable: true, writable: true, configurable: true });
-      });
-      yield { value, text, location, format: 'csv' };
     }
-  } catch (err) {
-    const e = err as { message?: string; lines?: number };
-    yield {
-      text: '',
-      location: { file, ...(e.lines ? { line: e.lines } : {}) },
-      format: 'csv',
-      error: new AuditInputError('invalid_csv', `invalid CSV, the rest of the file cannot be read: ${e.message ?? String(err)}`, ''),
-    };
+    pending = text.slice(from);
+  }
+  if (pending !== '') yield [pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine];
+}
+
+async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord> {
+  let header: string[] | undefined;
+  for await (const [text, line] of csvRecordTexts(chunks)) {
+    if (text.trim() === '') continue;
+    const location = { file, line };
+    let fields: string[];
+    try {
+      const rows = parseCsvSync(text, { bom: true, relax_column_count: true }) as string[][];
+      fields = rows[0] ?? [];
+    } catch (err) {
+      yield { text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') };
+      continue;
+    }
+    if (!header) {
+      header = fields.map((h) => h.trim());
+      continue;
+    }
+    if (fields.length !== header.length) {
+      yield { text, location, format: 'csv', error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') };
+      continue;
+    }
+    const value: Record<string, string> = {};
+    header.forEach((h, i) => {
+      // Duplicate header names keep every cell: the second becomes `name#2`.
+      let key = h;
+      for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
+      Object.defineProperty(value, key, { value: fields[i], enumerable: true, writable: true, configurable: true });
+    });
+    yield { value, text, location, format: 'csv' };
   }
 }
 
