@@ -12,7 +12,7 @@ import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import standaloneCode from 'ajv/dist/standalone/index.js';
+import standalone from 'ajv/dist/standalone/index.js';
 import { compile } from 'json-schema-to-typescript';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -65,10 +65,11 @@ function renderValidators(schemas: JsonSchema[]): string {
     ajv.addSchema(schema);
     refs[SCHEMAS[i]!.validator] = schema.$id as string;
   }
-  let code = standaloneCode(ajv, refs);
+  // A CommonJS module: under NodeNext its default import is module.exports, whose .default is the function.
+  let code = standalone.default(ajv, refs);
   // ajv's ESM output still `require`s its runtime helpers; turn them into imports.
   const imports: string[] = [];
-  code = code.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9_]+)"\)\.default/g, (_m, mod: string) => {
+  code = code.replace(/require\("(ajv\/dist\/runtime\/[a-z0-9_]+)"\)\.default/g, (_m: string, mod: string) => {
     const name = `runtime_${mod.split('/').pop()}`;
     // The runtime helpers are CommonJS modules exporting `default`.
     if (!imports.some((l) => l.includes(` ${name}_module `))) {

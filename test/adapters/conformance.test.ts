@@ -21,7 +21,7 @@ t.test('golden pairs', async (t) => {
       t.same(actual, expected, 'output equals the expected file (npm run golden rewrites it)');
       t.equal(actual.counts.read, actual.counts.written + actual.counts.rejected, 'read = written + rejected');
       for (const e of actual.events) {
-        if (!validateAuditEvent(e)) t.fail(`${e.id} is not a valid AuditEvent: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}`);
+        if (!validateAuditEvent(e)) t.fail(`${(e as { id: string }).id} is not a valid AuditEvent: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}`);
         t.equal(e.vendor, c.vendor);
         let seen = actionsSeen.get(c.vendor);
         if (!seen) actionsSeen.set(c.vendor, (seen = new Set()));
