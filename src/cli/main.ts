@@ -10,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { VENDORS } from '../model/event.js';
 import { INPUT_FORMATS } from '../receivers/files.js';
+import { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS } from '../exporters/otlp.js';
+import { PII_PRESETS } from '../redact/pii-policy.js';
 import { runConvert, type ConvertCliOptions } from './convert.js';
 import { EXIT, type CliIo } from './io.js';
 import { runSchema, runValidate, SCHEMA_NAMES } from './schema.js';
@@ -43,8 +45,16 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .argument('[files...]', 'input files; `-` or none reads stdin')
     .addOption(new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'))
     .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
-    .addOption(new Option('--to <format>', 'output format').choices(['ndjson']).default('ndjson'))
+    .addOption(new Option('--to <format>', 'output: unified NDJSON, or OTLP log records').choices(['ndjson', 'otlp']).default('ndjson'))
     .option('-o, --output <file>', 'write events to FILE instead of stdout')
+    .option('--endpoint <url>', 'OTLP endpoint (base URL, /v1/logs is added; default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)')
+    .addOption(new Option('--otlp-protocol <protocol>', 'OTLP encoding').choices([...OTLP_PROTOCOLS]).default(DEFAULT_OTLP_PROTOCOL))
+    .option('--header <key=value>', 'OTLP request header, repeatable (default: OTEL_EXPORTER_OTLP_LOGS_HEADERS)', (v: string, prev: string[] = []) => [...prev, v])
+    .addOption(new Option('--compression <algorithm>', 'OTLP compression').choices(['gzip', 'none']).default('gzip'))
+    .option('--timeout-ms <millis>', 'OTLP request timeout in milliseconds', String(DEFAULT_OTLP_TIMEOUT_MILLIS))
+    .addOption(new Option('--redact <preset>', 'PII policy for every output').choices([...PII_PRESETS]).default('off'))
+    .option('--hmac-key-env <name>', 'environment variable holding the HMAC key (hash mode; never printed)')
+    .option('--hmac-key-id <id>', 'key id written into hashed values (default: a fingerprint of the key)')
     .option('--dead-letter <file>', 'write rejected records, with the reason and original text, to FILE (NDJSON)')
     .option('--keep-raw', 'keep the original vendor record in each event\'s `raw`')
     .option('-q, --quiet', 'no progress bar and no summary')

@@ -1,0 +1,186 @@
+/**
+ * The schema-driven PII policy: per PII class (the schema's `x-pii` annotations: email, name,
+ * ip) a mode of keep, remove, mask, hash (HMAC-SHA256 naming its key id) or truncate (IP
+ * networks). Free text (details, other string fields, bodies) is scanned for e-mails, IPs and
+ * secret-looking tokens. The policy is compiled once into a plan of field paths; applying it
+ * copies the event and never evaluates user input as code.
+ */
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import { PII_FIELDS } from '../generated/annotations.js';
+import type { AuditEvent } from '../model/event.js';
+import { hmacHex, keyFingerprint } from './hash.js';
+import { truncateIp } from './ip.js';
+import { SECRET_KEY, replaceFindings, type TextFinding } from './text-scan.js';
+
+/** What to do with a value of one PII class. */
+export type PiiMode = 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
+/** PII classes of the schema's `x-pii` annotations. */
+export type PiiClass = 'email' | 'name' | 'ip';
+export const PII_MODES: readonly PiiMode[] = ['keep', 'remove', 'mask', 'hash', 'truncate'];
+export const PII_CLASSES: readonly PiiClass[] = ['email', 'name', 'ip'];
+
+/** Built-in policies: `default`, `wandb-anonymize` (what W&B's anonymize=true removes), `off`. */
+export type PiiPreset = 'default' | 'wandb-anonymize' | 'off';
+export const PII_PRESETS: readonly PiiPreset[] = ['default', 'wandb-anonymize', 'off'];
+
+/** A PII policy as configuration data (snake_case, as in YAML). */
+export interface PiiPolicyConfig {
+  /** Start from a preset; the keys below override it. Default `default`. */
+  preset?: PiiPreset;
+  email?: PiiMode;
+  name?: PiiMode;
+  ip?: PiiMode;
+  /** Replacement for `mask`. Default `****`. */
+  mask?: string;
+  /** Key for `hash` (HMAC-SHA256). Required when any class hashes: hashing without a key refuses to start. */
+  hmac_key?: string;
+  /** Id of the key, written into every hashed value (`hmac-sha256:<key id>:<hex>`). Default: a fingerprint of the key. */
+  hmac_key_id?: string;
+  /** Scan free text (details, other string fields, string bodies) for e-mails, IPs and secrets. */
+  scan_free_text?: boolean;
+  /** Keep or remove the event's `raw` record (which holds the unredacted vendor record). */
+  raw?: 'keep' | 'remove';
+}
+
+/** Default mask string. */
+export const DEFAULT_MASK = '****';
+
+/**
+ * The presets. `default` masks e-mails and names and truncates IPs; when an HMAC key is
+ * given it hashes e-mails and names instead, so they stay correlatable. `wandb-anonymize`
+ * removes what W&B's `anonymize=true` removes: e-mail addresses and the names of projects,
+ * teams and reports (every name field).
+ */
+export function presetConfig(preset: PiiPreset, hasKey: boolean): Required<Pick<PiiPolicyConfig, 'email' | 'name' | 'ip' | 'scan_free_text' | 'raw'>> {
+  switch (preset) {
+    case 'off':
+      return { email: 'keep', name: 'keep', ip: 'keep', scan_free_text: false, raw: 'keep' };
+    case 'wandb-anonymize':
+      return { email: 'remove', name: 'remove', ip: 'keep', scan_free_text: true, raw: 'remove' };
+    case 'default':
+      return { email: hasKey ? 'hash' : 'mask', name: hasKey ? 'hash' : 'mask', ip: 'truncate', scan_free_text: true, raw: 'remove' };
+  }
+}
+
+/** Fields never rewritten: structure and the dedupe key (`id` must stay unique and stable). */
+const EXEMPT = new Set(['/schema_version', '/id', '/time', '/vendor', '/action/category', '/action/operation', '/outcome/result']);
+
+interface PlanEntry { path: readonly string[]; cls: PiiClass }
+
+/** A compiled PII policy. */
+export interface PiiRedactor {
+  readonly modes: Readonly<Record<PiiClass, PiiMode>>;
+  /** A redacted copy of `event`. */
+  redactEvent(event: AuditEvent): AuditEvent;
+  /** Free text with e-mails, IPs and secrets rewritten by the policy. */
+  redactText(text: string): string;
+  /** Any JSON value with its strings scanned and secret-named keys masked. */
+  redactValue(value: unknown): unknown;
+}
+
+/** Compiles a policy; throws one ConfigError listing every problem (with its path). */
+export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction'): PiiRedactor {
+  const problems: ConfigProblem[] = [];
+  const preset = config.preset ?? 'default';
+  if (!PII_PRESETS.includes(preset)) problems.push({ path: `${path}.preset`, message: `must be one of ${PII_PRESETS.join(', ')}` });
+  const hasKey = typeof config.hmac_key === 'string' && config.hmac_key.length > 0;
+  const base = presetConfig(PII_PRESETS.includes(preset) ? preset : 'default', hasKey);
+  const modes = { email: config.email ?? base.email, name: config.name ?? base.name, ip: config.ip ?? base.ip };
+  for (const cls of PII_CLASSES) {
+    const mode = modes[cls];
+    if (!PII_MODES.includes(mode)) problems.push({ path: `${path}.${cls}`, message: `must be one of ${PII_MODES.join(', ')}` });
+    if (mode === 'hash' && !hasKey) problems.push({ path: `${path}.${cls}`, message: 'hash needs hmac_key (hashing without a key is refused)' });
+    if (mode === 'truncate' && cls !== 'ip') problems.push({ path: `${path}.${cls}`, message: 'truncate applies to ip only' });
+  }
+  if (config.hmac_key !== undefined && !hasKey) problems.push({ path: `${path}.hmac_key`, message: 'must be a non-empty string' });
+  if (problems.length) throw new ConfigError(problems);
+
+  const mask = config.mask ?? DEFAULT_MASK;
+  const key = hasKey ? config.hmac_key! : undefined;
+  const keyId = config.hmac_key_id ?? (key ? keyFingerprint(key) : '');
+  const scan = config.scan_free_text ?? base.scan_free_text;
+  const rawMode = config.raw ?? base.raw;
+  const plan: PlanEntry[] = PII_FIELDS.map((f) => ({ path: f.pointer.split('/').slice(1), cls: f.value as PiiClass }));
+  const planPointers = new Set(PII_FIELDS.map((f) => f.pointer));
+
+  const hash = (value: string): string => `hmac-sha256:${keyId}:${hmacHex('sha256', key!, value)}`;
+  /** The replacement of one PII value, or undefined to remove it. */
+  const apply = (cls: PiiClass, value: string): string | undefined => {
+    switch (modes[cls]) {
+      case 'keep': return value;
+      case 'remove': return undefined;
+      case 'mask': return mask;
+      case 'hash': return hash(value);
+      case 'truncate': return truncateIp(value) ?? mask;
+    }
+  };
+  const inText = (kind: TextFinding, match: string): string => {
+    if (kind === 'secret') return mask;
+    const out = apply(kind, match);
+    // Removing a span from free text would silently change its meaning: mark it instead.
+    return out === undefined ? mask : out;
+  };
+  const redactText = (text: string): string => (scan ? replaceFindings(text, inText) : text);
+
+  const redactValue = (value: unknown): unknown => {
+    if (typeof value === 'string') return redactText(value);
+    if (Array.isArray(value)) return value.map(redactValue);
+    if (value !== null && typeof value === 'object') {
+      const out: Record<string, unknown> = {};
+      for (const [k, v] of Object.entries(value)) {
+        const red = scan && SECRET_KEY.test(k) && v !== null && typeof v !== 'object' ? mask : redactValue(v);
+        Object.defineProperty(out, k, { value: red, enumerable: true, writable: true, configurable: true });
+      }
+      return out;
+    }
+    return value;
+  };
+
+  /** Applies the class mode at `path` (with `*` over arrays). */
+  const applyAt = (node: unknown, path: readonly string[], i: number, cls: PiiClass): void => {
+    if (node === null || typeof node !== 'object') return;
+    const seg = path[i]!;
+    if (seg === '*') {
+      if (Array.isArray(node)) for (const item of node) applyAt(item, path, i + 1, cls);
+      return;
+    }
+    const obj = node as Record<string, unknown>;
+    if (!Object.hasOwn(obj, seg)) return;
+    if (i < path.length - 1) return applyAt(obj[seg], path, i + 1, cls);
+    const v = obj[seg];
+    if (typeof v !== 'string') return;
+    const out = apply(cls, v);
+    if (out === undefined) delete obj[seg];
+    else obj[seg] = out;
+  };
+
+  /** Scans every other string field of the event (not details/raw, handled apart). */
+  const scanFields = (node: unknown, pointer: string): void => {
+    if (node === null || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      const p = Array.isArray(node) ? `${pointer}/*` : `${pointer}/${k}`;
+      if (p === '/details' || p === '/raw' || EXEMPT.has(p) || planPointers.has(p)) continue;
+      if (typeof v === 'string') (node as Record<string, unknown>)[k] = redactText(v);
+      else scanFields(v, p);
+    }
+  };
+
+  const allKeep = modes.email === 'keep' && modes.name === 'keep' && modes.ip === 'keep' && !scan && rawMode === 'keep';
+
+  return {
+    modes,
+    redactText,
+    redactValue,
+    redactEvent(event: AuditEvent): AuditEvent {
+      if (allKeep) return event;
+      const { details, raw, ...rest } = event;
+      const out = structuredClone(rest) as AuditEvent;
+      for (const entry of plan) applyAt(out, entry.path, 0, entry.cls);
+      if (scan) scanFields(out, '');
+      if (details !== undefined) out.details = (scan ? redactValue(details) : structuredClone(details)) as Record<string, unknown>;
+      if (raw !== undefined && rawMode === 'keep') out.raw = (scan ? redactValue(raw) : structuredClone(raw)) as Record<string, unknown>;
+      for (const key of ['actor', 'target_user'] as const) if (out[key] && Object.keys(out[key]).length === 0) delete out[key];
+      return out;
+    },
+  };
+}
