@@ -11,13 +11,21 @@ import { compilePiiPolicy, type PiiPreset, type PiiRedactor } from '../redact/pi
 import { ConfigError } from '../errors.js';
 import { OtlpEventSink, createOtlpLogExporter, printableEndpoint, type OtlpProtocol } from '../exporters/otlp.js';
 import type { AuditEvent } from '../model/event.js';
+import { NdjsonArchiveWriter } from '../exporters/archive/writer.js';
+import type { SigningKey } from '../exporters/archive/format.js';
+import { loadSigningKey } from './keys.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** Options of `auditkit convert`, as commander parses them. */
 export interface ConvertCliOptions {
   from: Vendor | 'auto';
   inputFormat?: InputFormat;
-  to: 'ndjson' | 'otlp';
+  to: 'ndjson' | 'otlp' | 'archive';
+  maxFileBytes?: string;
+  maxFileAgeSecs?: string;
+  signKeyFile?: string;
+  signHmacKeyEnv?: string;
+  signKeyId?: string;
   output?: string;
   deadLetter?: string;
   keepRaw?: boolean;
@@ -54,8 +62,21 @@ interface EventOutput {
  * Builds the redactor and the OTLP settings from flags and the environment (the CLI edge is the
  * only place that reads environment variables). Throws ConfigError with every problem.
  */
-function edgeConfig(opts: ConvertCliOptions, env: NodeJS.ProcessEnv): { redactor?: PiiRedactor; otlp?: { endpoint: string; headers: Record<string, string> } } {
+function edgeConfig(opts: ConvertCliOptions, env: NodeJS.ProcessEnv): { redactor?: PiiRedactor; otlp?: { endpoint: string; headers: Record<string, string> }; signingKey?: SigningKey } {
   const problems: { path: string; message: string }[] = [];
+  let signingKey: SigningKey | undefined;
+  if (opts.to === 'archive') {
+    if (!opts.output || opts.output === '-') problems.push({ path: '-o', message: 'the archive directory is required with --to archive' });
+    for (const k of ['maxFileBytes', 'maxFileAgeSecs'] as const) {
+      if (opts[k] !== undefined && !/^[1-9]\d*$/.test(opts[k])) problems.push({ path: k === 'maxFileBytes' ? '--max-file-bytes' : '--max-file-age-secs', message: 'must be a positive whole number' });
+    }
+    try {
+      signingKey = loadSigningKey(opts, env);
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  }
   let key: string | undefined;
   if (opts.hmacKeyEnv !== undefined) {
     key = env[opts.hmacKeyEnv];
@@ -96,7 +117,7 @@ function edgeConfig(opts: ConvertCliOptions, env: NodeJS.ProcessEnv): { redactor
   if (opts.timeoutMs !== undefined && !/^\d+$/.test(opts.timeoutMs)) problems.push({ path: '--timeout-ms', message: 'must be a whole number of milliseconds' });
   if (opts.to === 'otlp' && opts.output) problems.push({ path: '-o', message: 'not used with --to otlp (events go to --endpoint)' });
   if (problems.length) throw new ConfigError(problems);
-  return { ...(redactor ? { redactor } : {}), ...(otlp ? { otlp } : {}) };
+  return { ...(redactor ? { redactor } : {}), ...(otlp ? { otlp } : {}), ...(signingKey ? { signingKey } : {}) };
 }
 
 /** How many per-record errors are printed before only the dead-letter file has them. */
@@ -144,6 +165,15 @@ export async function runConvert(files: readonly string[], opts: ConvertCliOptio
       );
       const sink = otlpSink;
       output = { write: (e) => sink.write(e), close: () => sink.close() };
+    } else if (opts.to === 'archive') {
+      const archive = new NdjsonArchiveWriter({
+        dir: opts.output!,
+        ...(opts.maxFileBytes ? { maxFileBytes: Number(opts.maxFileBytes) } : {}),
+        ...(opts.maxFileAgeSecs ? { maxFileAgeMillis: Number(opts.maxFileAgeSecs) * 1000 } : {}),
+        ...(edge.signingKey ? { signingKey: edge.signingKey } : {}),
+      });
+      await archive.open();
+      output = { write: (e) => archive.write([e]), close: () => archive.close() };
     } else if (opts.output && opts.output !== '-') {
       const { writer, done } = await openWriter(opts.output);
       output = { write: (e) => writer.write(JSON.stringify(e)), close: async () => { await writer.close(); await done; } };

@@ -15,6 +15,7 @@ import { PII_PRESETS } from '../redact/pii-policy.js';
 import { runConvert, type ConvertCliOptions } from './convert.js';
 import { EXIT, type CliIo } from './io.js';
 import { runSchema, runValidate, SCHEMA_NAMES } from './schema.js';
+import { runQuery, runVerify, type QueryCliOptions, type VerifyCliOptions } from './archive.js';
 
 /** The package root: src/cli/ in a checkout, dist/src/cli/ when built. */
 const PACKAGE_ROOT = ((): string => {
@@ -45,8 +46,13 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .argument('[files...]', 'input files; `-` or none reads stdin')
     .addOption(new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'))
     .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
-    .addOption(new Option('--to <format>', 'output: unified NDJSON, or OTLP log records').choices(['ndjson', 'otlp']).default('ndjson'))
-    .option('-o, --output <file>', 'write events to FILE instead of stdout')
+    .addOption(new Option('--to <format>', 'output: unified NDJSON, OTLP log records, or a tamper-evident archive').choices(['ndjson', 'otlp', 'archive']).default('ndjson'))
+    .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')
+    .option('--max-file-bytes <bytes>', 'archive: rotate segments at this size (default 67108864)')
+    .option('--max-file-age-secs <secs>', 'archive: rotate segments at this age (default 3600)')
+    .option('--sign-key-file <pem>', 'archive: sign digests with this Ed25519 private key')
+    .option('--sign-hmac-key-env <name>', 'archive: sign digests with HMAC-SHA256, key in this environment variable')
+    .option('--sign-key-id <id>', 'archive: key id written into signatures (default: a key fingerprint)')
     .option('--endpoint <url>', 'OTLP endpoint (base URL, /v1/logs is added; default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)')
     .addOption(new Option('--otlp-protocol <protocol>', 'OTLP encoding').choices([...OTLP_PROTOCOLS]).default(DEFAULT_OTLP_PROTOCOL))
     .option('--header <key=value>', 'OTLP request header, repeatable (default: OTEL_EXPORTER_OTLP_LOGS_HEADERS)', (v: string, prev: string[] = []) => [...prev, v])
@@ -60,6 +66,33 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('-q, --quiet', 'no progress bar and no summary')
     .action(async (files: string[], opts: ConvertCliOptions) => {
       code = (await runConvert(files, opts, io)).code;
+    });
+
+  program
+    .command('verify')
+    .description('check a tamper-evident archive: every segment, line and digest; exit 0 only when all hold')
+    .argument('<dir>', 'archive directory')
+    .option('--public-key <pem>', 'Ed25519 public (or private) key to check digest signatures')
+    .option('--hmac-key-env <name>', 'environment variable with the HMAC key to check digest signatures')
+    .option('--strict', 'also fail on lines written after the last flush (not covered yet)')
+    .option('-q, --quiet', 'no summary line')
+    .action(async (dir: string, opts: VerifyCliOptions) => {
+      code = await runVerify(dir, opts, io);
+    });
+
+  program
+    .command('query')
+    .description('stream the events of an archive, filtered')
+    .argument('<dir>', 'archive directory')
+    .option('--since <time>', 'events at or after this time (RFC 3339)')
+    .option('--until <time>', 'events before this time (RFC 3339)')
+    .addOption(new Option('--vendor <vendor>', 'only this vendor').choices([...VENDORS]))
+    .option('--actor <text>', 'actor id, e-mail or name contains TEXT')
+    .option('--action <text>', 'action name contains TEXT, or category/operation equals it')
+    .option('--search <text>', 'any field contains TEXT (case-insensitive)')
+    .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv', 'table']).default('ndjson'))
+    .action(async (dir: string, opts: QueryCliOptions) => {
+      code = await runQuery(dir, opts, io);
     });
 
   program
@@ -91,5 +124,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
 
 const invokedDirectly = process.argv[1] !== undefined && fileURLToPath(import.meta.url) === realpathSync(process.argv[1]);
 if (invokedDirectly) {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
   process.exitCode = await runCli(process.argv.slice(2));
 }

@@ -22,9 +22,16 @@ export interface DeadLetter {
   vendor?: string;
   /** The record's original text. */
   original: string;
+  /** For a CSV row: the header row of its file, so the row can be read again on its own. */
+  csv_header?: string[];
 }
 
 /** Builds a dead-letter line object. */
-export function deadLetter(stage: Stage, code: string, message: string, source: SourceLocation, original: string, vendor?: string): DeadLetter {
-  return { dead_letter: 'auditkit/v1', time: new Date().toISOString(), stage, code, message, source, ...(vendor ? { vendor } : {}), original };
+export function deadLetter(stage: Stage, code: string, message: string, source: SourceLocation, original: string, vendor?: string, csvHeader?: string[]): DeadLetter {
+  return { dead_letter: 'auditkit/v1', time: new Date().toISOString(), stage, code, message, source, ...(vendor ? { vendor } : {}), original, ...(csvHeader ? { csv_header: csvHeader } : {}) };
+}
+
+/** True for a parsed dead-letter line (so a dead-letter file can be fed back to convert). */
+export function isDeadLetter(value: unknown): value is DeadLetter {
+  return typeof value === 'object' && value !== null && (value as DeadLetter).dead_letter === 'auditkit/v1' && typeof (value as DeadLetter).original === 'string';
 }

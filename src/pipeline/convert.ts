@@ -61,7 +61,7 @@ export async function convertSources(paths: readonly string[], options: ConvertO
     if (vendor) counts.byVendor[vendor].rejected++;
     const pointer = `${rec.location.pointer ?? ''}${err.pointer ?? ''}`;
     const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
-    await sink.reject(deadLetter(stage, err.code, err.message, source, rec.text, vendor), err);
+    await sink.reject(deadLetter(stage, err.code, err.message, source, rec.text, vendor, rec.csvHeader), err);
   };
   for (const path of paths) {
     try {

@@ -10,6 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { AuditInputError, pointerToken, type SourceLocation } from '../errors.js';
 import { jsonDocumentElements } from './json-document.js';
+import { isDeadLetter, type DeadLetter } from '../exporters/dead-letter.js';
 
 /** Input formats `convert --input-format` accepts. */
 export type InputFormat = 'ndjson' | 'json' | 'csv';
@@ -25,6 +26,8 @@ export interface InputRecord {
   format: InputFormat;
   /** The envelope key the record was found under (`audit_logs`, `items`). */
   envelopeKey?: string;
+  /** For a CSV row: its file's header row (kept in dead letters so the row can be re-fed). */
+  csvHeader?: string[];
   error?: AuditInputError;
 }
 
@@ -155,6 +158,39 @@ function* expand(value: unknown, text: string, loc: SourceLocation, format: Inpu
   yield { value, text, location: loc, format };
 }
 
+/** CSV cells of one row as an object keyed by the header (duplicate names get `#2`, ...). */
+function csvRow(header: readonly string[], fields: readonly string[]): Record<string, string> {
+  const value: Record<string, string> = {};
+  header.forEach((h, i) => {
+    let key = h;
+    for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
+    Object.defineProperty(value, key, { value: fields[i], enumerable: true, writable: true, configurable: true });
+  });
+  return value;
+}
+
+/**
+ * A dead-letter line fed back (after a fix): its `original` text is read again as the record it
+ * was — a JSON record, or a CSV row with the header kept in the dead letter.
+ */
+function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Generator<InputRecord> | InputRecord[] {
+  const text = letter.original;
+  if (letter.csv_header) {
+    try {
+      const fields = (parseCsvSync(text, { relax_column_count: true }) as string[][])[0] ?? [];
+      if (fields.length !== letter.csv_header.length) throw new Error(`row has ${fields.length} fields, the header has ${letter.csv_header.length}`);
+      return [{ value: csvRow(letter.csv_header, fields), text, location: loc, format: 'csv', csvHeader: letter.csv_header }];
+    } catch (err) {
+      return [{ text, location: loc, format: 'csv', csvHeader: letter.csv_header, error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '/original') }];
+    }
+  }
+  try {
+    return expand(JSON.parse(text), text, loc, 'ndjson', opts);
+  } catch (err) {
+    return [{ text, location: loc, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '/original') }];
+  }
+}
+
 async function* ndjsonRecords(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
   for await (const [text, line] of lines(chunks)) {
     if (text.trim() === '') continue;
@@ -165,7 +201,8 @@ async function* ndjsonRecords(chunks: AsyncIterable<string>, file: string, opts:
       yield { text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') };
       continue;
     }
-    yield* expand(value, text, { file, line }, 'ndjson', opts);
+    if (isDeadLetter(value)) yield* refeed(value, { file, line }, opts);
+    else yield* expand(value, text, { file, line }, 'ndjson', opts);
   }
 }
 
@@ -243,17 +280,10 @@ async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGe
       continue;
     }
     if (fields.length !== header.length) {
-      yield { text, location, format: 'csv', error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') };
+      yield { text, location, format: 'csv', csvHeader: header, error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') };
       continue;
     }
-    const value: Record<string, string> = {};
-    header.forEach((h, i) => {
-      // Duplicate header names keep every cell: the second becomes `name#2`.
-      let key = h;
-      for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
-      Object.defineProperty(value, key, { value: fields[i], enumerable: true, writable: true, configurable: true });
-    });
-    yield { value, text, location, format: 'csv' };
+    yield { value: csvRow(header, fields), text, location, format: 'csv', csvHeader: header };
   }
 }
 

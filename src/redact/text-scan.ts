@@ -50,10 +50,26 @@ function widenAddress(text: string, span: Span): Span {
   return s === span.start && e === span.end ? span : { start: s, end: e, kind: 'secret' };
 }
 
+const EMAIL_CHAR = /[A-Za-z0-9!#$%&'*+/=?^_`{|}~.@-]/;
+
+/**
+ * An e-mail match is widened to the whole run of e-mail characters around it: addresses
+ * written together (`a@b.coc@d.org`) are then replaced as one, so no part of a second address
+ * is left to be read again next to the replacement. Trailing dots are sentence punctuation.
+ */
+function widenEmail(text: string, span: Span): Span {
+  let s = span.start;
+  let e = span.end;
+  while (s > 0 && EMAIL_CHAR.test(text[s - 1]!)) s--;
+  while (e < text.length && EMAIL_CHAR.test(text[e]!)) e++;
+  while (e > span.end && (text[e - 1] === '.' || text[e - 1] === '-')) e--;
+  return { start: s, end: e, kind: 'email' };
+}
+
 function collect(text: string): Span[] {
   const spans: Span[] = [];
   for (const re of SECRETS) for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length, kind: 'secret' });
-  for (const m of text.matchAll(EMAIL)) spans.push({ start: m.index, end: m.index + m[0].length, kind: 'email' });
+  for (const m of text.matchAll(EMAIL)) spans.push(widenEmail(text, { start: m.index, end: m.index + m[0].length, kind: 'email' }));
   for (const m of text.matchAll(IPV4)) spans.push(widenAddress(text, { start: m.index, end: m.index + m[0].length, kind: 'ip' }));
   if (text.includes(':')) {
     for (const m of text.matchAll(IPV6_RUN)) {

@@ -1,0 +1,98 @@
+import { once } from 'node:events';
+import { stringify } from 'csv-stringify';
+import { ConfigError } from '../errors.js';
+import { verifyArchive } from '../exporters/archive/verify.js';
+import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/archive/query.js';
+import { LineWriter } from '../exporters/line-writer.js';
+import { toUtcTime } from '../model/time.js';
+import { loadSigningKey } from './keys.js';
+import { EXIT, type CliIo } from './io.js';
+
+export interface VerifyCliOptions {
+  publicKey?: string;
+  hmacKeyEnv?: string;
+  strict?: boolean;
+  quiet?: boolean;
+}
+
+/** `auditkit verify DIR`: exit 0 only when every segment and digest holds. */
+export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let key;
+  try {
+    key = loadSigningKey({ ...(opts.publicKey ? { signKeyFile: opts.publicKey } : {}), ...(opts.hmacKeyEnv ? { signHmacKeyEnv: opts.hmacKeyEnv } : {}) }, env, true);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    for (const p of err.problems) io.stderr.write(`auditkit verify: ${p.path}: ${p.message}\n`);
+    return EXIT.usage;
+  }
+  const result = await verifyArchive(dir, { ...(key ? { key } : {}), strict: opts.strict ?? false });
+  for (const p of result.problems) {
+    io.stdout.write(`${p.severity}: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);
+  }
+  const errors = result.problems.filter((p) => p.severity === 'error').length;
+  if (!opts.quiet) {
+    io.stderr.write(`auditkit verify: ${result.segments} segments, ${result.records} records, ${errors} errors, ${result.problems.length - errors} warnings${key ? ', signatures checked' : ''}: ${result.ok ? 'OK' : 'FAILED'}\n`);
+  }
+  return result.ok ? EXIT.ok : EXIT.rejected;
+}
+
+export interface QueryCliOptions {
+  since?: string;
+  until?: string;
+  vendor?: string;
+  actor?: string;
+  action?: string;
+  search?: string;
+  format: 'ndjson' | 'csv' | 'table';
+}
+
+const cell = (s: string, width: number): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
+const TABLE: [keyof ReturnType<typeof eventRow>, number][] = [['time', 27], ['vendor', 9], ['action', 34], ['result', 7], ['actor_email', 30], ['actor_ip', 18], ['resources', 40]];
+
+/** `auditkit query DIR`: streams matching events as NDJSON, CSV or a table. */
+export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
+  const filter: QueryFilter = {};
+  try {
+    if (opts.since) filter.since = toUtcTime(opts.since, '--since');
+    if (opts.until) filter.until = toUtcTime(opts.until, '--until');
+  } catch (err) {
+    io.stderr.write(`auditkit query: ${(err as Error).message.replace(/^/, '')} (${(err as { pointer?: string }).pointer})\n`);
+    return EXIT.usage;
+  }
+  for (const k of ['vendor', 'actor', 'action', 'search'] as const) if (opts[k] !== undefined) filter[k] = opts[k];
+  const out = new LineWriter(io.stdout);
+  let csv: ReturnType<typeof stringify> | undefined;
+  let csvDone: Promise<void> | undefined;
+  if (opts.format === 'csv') {
+    // CRLF and a BOM: what spreadsheets open without an import dialog.
+    csv = stringify({ header: true, columns: [...QUERY_COLUMNS], bom: true, record_delimiter: 'windows' });
+    csv.pipe(io.stdout, { end: false });
+    csvDone = once(csv, 'end').then(() => undefined);
+  } else if (opts.format === 'table') {
+    await out.write(TABLE.map(([c, w]) => cell(c, w)).join(' '));
+  }
+  let skipped = 0;
+  let count = 0;
+  try {
+    for await (const e of queryArchive(dir, filter, () => void skipped++)) {
+      count++;
+      if (csv) {
+        if (!csv.write(eventRow(e))) await new Promise((r) => csv!.once('drain', r));
+      } else if (opts.format === 'table') {
+        const row = eventRow(e);
+        await out.write(TABLE.map(([c, w]) => cell(row[c], w)).join(' '));
+      } else await out.write(JSON.stringify(e));
+    }
+  } catch (err) {
+    io.stderr.write(`auditkit query: cannot read ${dir}: ${(err as Error).message}\n`);
+    return EXIT.io;
+  } finally {
+    if (csv) {
+      csv.end();
+      await csvDone;
+    }
+    await out.close(false);
+  }
+  io.stderr.write(`auditkit query: ${count} events${skipped ? `, ${skipped} lines that are not events skipped` : ''}\n`);
+  return EXIT.ok;
+}
