@@ -33,16 +33,11 @@ export function compareTimes(a: string, b: string): number {
 
 const has = (value: string | undefined, needle: string): boolean => value !== undefined && value.toLowerCase().includes(needle);
 
-/** Every string and number of an event (for `search`). */
+/** Every field value of an event, as text (for `search`: values, not keys or JSON syntax). */
 function* strings(value: unknown): Generator<string> {
   if (typeof value === 'string') yield value;
   else if (typeof value === 'number' || typeof value === 'boolean') yield String(value);
-  else if (value && typeof value === 'object') {
-    for (const [k, v] of Object.entries(value)) {
-      yield k;
-      yield* strings(v);
-    }
-  }
+  else if (value && typeof value === 'object') for (const v of Object.values(value)) yield* strings(v);
 }
 
 /** A compiled filter: true when the event matches. */
