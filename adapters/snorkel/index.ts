@@ -1,6 +1,7 @@
 import type { VendorAdapter } from '../../src/model/adapter.js';
 import { SNORKEL_ACTIONS } from './actions.js';
 import { looksLikeSnorkel, normalizeSnorkel } from './normalize.js';
+import { snorkelApi } from './client.js';
 
 export { SNORKEL_ACTIONS } from './actions.js';
 export { normalizeSnorkel } from './normalize.js';
@@ -12,4 +13,6 @@ export const snorkelAdapter: VendorAdapter = {
   recordSchema: 'schemas/vendor/snorkel.schema.json',
   normalize: normalizeSnorkel,
   looksLike: looksLikeSnorkel,
+  api: snorkelApi,
 };
+export { snorkelApi } from './client.js';

@@ -1,6 +1,7 @@
 import type { VendorAdapter } from '../../src/model/adapter.js';
 import { WANDB_ACTIONS } from './actions.js';
 import { looksLikeWandb, normalizeWandb } from './normalize.js';
+import { wandbApi } from './client.js';
 
 export { WANDB_ACTIONS } from './actions.js';
 export { normalizeWandb } from './normalize.js';
@@ -13,4 +14,6 @@ export const wandbAdapter: VendorAdapter = {
   envelopeKey: 'audit_logs',
   normalize: normalizeWandb,
   looksLike: looksLikeWandb,
+  api: wandbApi,
 };
+export { wandbApi } from './client.js';

@@ -1,6 +1,7 @@
 import type { VendorAdapter } from '../../src/model/adapter.js';
 import { WHEROBOTS_ACTIONS } from './actions.js';
 import { looksLikeWherobots, normalizeWherobots } from './normalize.js';
+import { wherobotsApi } from './client.js';
 
 export { WHEROBOTS_ACTIONS } from './actions.js';
 export { normalizeWherobots } from './normalize.js';
@@ -14,4 +15,6 @@ export const wherobotsAdapter: VendorAdapter = {
   csvExport: true,
   normalize: normalizeWherobots,
   looksLike: looksLikeWherobots,
+  api: wherobotsApi,
 };
+export { wherobotsApi } from './client.js';

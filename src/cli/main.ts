@@ -16,6 +16,8 @@ import { runConvert, type ConvertCliOptions } from './convert.js';
 import { EXIT, type CliIo } from './io.js';
 import { runSchema, runValidate, SCHEMA_NAMES } from './schema.js';
 import { runQuery, runVerify, type QueryCliOptions, type VerifyCliOptions } from './archive.js';
+import { runPull, type PullCliOptions } from './pull.js';
+import type { Vendor } from '../model/event.js';
 
 /** The package root: src/cli/ in a checkout, dist/src/cli/ when built. */
 const PACKAGE_ROOT = ((): string => {
@@ -29,23 +31,10 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
-/** Runs one auditkit command; resolves to the process exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
-  let code: number = EXIT.ok;
-  const program = new Command()
-    .name('auditkit')
-    .description('Normalize SaaS audit logs into one audit event; redact, validate and deliver them.')
-    .version(await version())
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
-    .showHelpAfterError('(run auditkit --help for usage)');
 
-  program
-    .command('convert')
-    .description('convert vendor audit log files (or stdin) into unified NDJSON events')
-    .argument('[files...]', 'input files; `-` or none reads stdin')
-    .addOption(new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'))
-    .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
+/** The output flags `convert` and `pull` share. */
+function addOutputOptions(cmd: Command): Command {
+  return cmd
     .addOption(new Option('--to <format>', 'output: unified NDJSON, OTLP log records, or a tamper-evident archive').choices(['ndjson', 'otlp', 'archive']).default('ndjson'))
     .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')
     .option('--max-file-bytes <bytes>', 'archive: rotate segments at this size (default 67108864)')
@@ -60,13 +49,58 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--timeout-ms <millis>', 'OTLP request timeout in milliseconds', String(DEFAULT_OTLP_TIMEOUT_MILLIS))
     .addOption(new Option('--redact <preset>', 'PII policy for every output').choices([...PII_PRESETS]).default('off'))
     .option('--hmac-key-env <name>', 'environment variable holding the HMAC key (hash mode; never printed)')
-    .option('--hmac-key-id <id>', 'key id written into hashed values (default: a fingerprint of the key)')
+    .option('--hmac-key-id <id>', 'key id written into hashed values (default: a fingerprint of the key)');
+}
+
+/** Runs one auditkit command; resolves to the process exit code. */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+  let code: number = EXIT.ok;
+  const program = new Command()
+    .name('auditkit')
+    .description('Normalize SaaS audit logs into one audit event; redact, validate and deliver them.')
+    .version(await version())
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
+    .showHelpAfterError('(run auditkit --help for usage)');
+
+  const convert = program
+    .command('convert')
+    .description('convert vendor audit log files (or stdin) into unified NDJSON events')
+    .argument('[files...]', 'input files; `-` or none reads stdin')
+    .addOption(new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'))
+    .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
     .option('--dead-letter <file>', 'write rejected records, with the reason and original text, to FILE (NDJSON)')
     .option('--keep-raw', 'keep the original vendor record in each event\'s `raw`')
-    .option('-q, --quiet', 'no progress bar and no summary')
-    .action(async (files: string[], opts: ConvertCliOptions) => {
-      code = (await runConvert(files, opts, io)).code;
-    });
+    .option('-q, --quiet', 'no progress bar and no summary');
+  addOutputOptions(convert).action(async (files: string[], opts: ConvertCliOptions) => {
+    code = (await runConvert(files, opts, io)).code;
+  });
+
+  const pull = program
+    .command('pull')
+    .description('pull a vendor audit log API from its checkpoint into unified NDJSON, OTLP or an archive')
+    .addArgument(program.createArgument('<vendor>', 'vendor').choices([...VENDORS]))
+    .requiredOption('--url <url>', 'vendor API base URL (W&B instance URL, https://api.wandb.ai, Snorkel Flow URL, https://api.cloud.wherobots.com)')
+    .requiredOption('--since <time>', 'start when there is no checkpoint yet (RFC 3339)')
+    .option('--until <time>', 'end of the range, exclusive (default: now)')
+    .requiredOption('--state <dir>', 'checkpoint directory')
+    .requiredOption('--api-key-env <name>', 'environment variable holding the API key (never printed)')
+    .option('--username <name>', 'W&B: Basic auth user name')
+    .addOption(new Option('--deployment <kind>', 'W&B deployment').choices(['self-managed', 'dedicated', 'multi-tenant']))
+    .option('--anonymize', 'W&B: ask for anonymized logs (Self-Managed, Dedicated)')
+    .option('--page-size <n>', 'W&B limit / Wherobots size per page')
+    .option('--limit <n>', 'Snorkel Flow: records per pull (default 1000)')
+    .addOption(new Option('--mode <mode>', 'Wherobots: paged API or the CSV export').choices(['api', 'csv']))
+    .option('--api-key-header <name>', 'Snorkel Flow: header carrying the key (default Authorization)')
+    .option('--api-key-prefix <text>', 'Snorkel Flow: text before the key (default "Bearer " for Authorization)')
+    .option('--overlap-secs <n>', 'look again this far before the checkpoint (default 600)')
+    .option('--timeout-secs <n>', 'per-request timeout (default 30)')
+    .option('--retries <n>', 'retries for 429, 5xx and network failures (default 6)')
+    .option('--dead-letter <file>', 'write rejected records to FILE (NDJSON)')
+    .option('-q, --quiet', 'no summary');
+  addOutputOptions(pull).action(async (vendor: Vendor, opts: PullCliOptions) => {
+    code = await runPull(vendor, opts, io);
+  });
 
   program
     .command('verify')

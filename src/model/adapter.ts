@@ -1,3 +1,4 @@
+import type { VendorApi } from './api.js';
 import type { ActionCatalog } from './catalog.js';
 import type { AuditEvent, NormalizeOptions, Vendor } from './event.js';
 
@@ -17,6 +18,8 @@ export interface VendorAdapter {
   readonly csvExport?: boolean;
   /** Maps one raw vendor record to an event; throws `AuditInputError` for bad input. */
   normalize(raw: unknown, options?: NormalizeOptions): AuditEvent;
+  /** How the vendor's audit log API is called (adapters/<vendor>/client.ts). */
+  readonly api: VendorApi;
   /** Cheap shape test used by `--from auto`. */
   looksLike(record: Record<string, unknown>): boolean;
 }

@@ -40,6 +40,38 @@ function newCounts(): ConvertCounts {
   return { read: 0, written: 0, rejected: 0, failedSources: 0, byVendor };
 }
 
+/** The outcome of one input record: an event, or why it was rejected and by which stage. */
+export type RecordOutcome =
+  | { event: AuditEvent; vendor: Vendor }
+  | { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor };
+
+/** Normalizes one input record (the step `convert` and `pull` share). Never throws. */
+export function normalizeRecord(rec: InputRecord, from: Vendor | 'auto', options: NormalizeOptions): RecordOutcome {
+  if (rec.error) return { error: rec.error, stage: 'receive' };
+  const adapter = chooseAdapter(rec, from);
+  if (!adapter) {
+    return {
+      stage: 'normalize',
+      error: isPlainRecord(rec.value)
+        ? new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name); use --from', '')
+        : new AuditInputError('not_an_object', 'record must be a JSON object', ''),
+    };
+  }
+  try {
+    return { event: adapter.normalize(rec.value, options), vendor: adapter.vendor };
+  } catch (err) {
+    const e = err instanceof AuditInputError ? err : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
+    return { error: e, stage: 'normalize', vendor: adapter.vendor };
+  }
+}
+
+/** The dead letter of a rejected record. */
+export function deadLetterOf(rec: InputRecord, outcome: { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor }): DeadLetter {
+  const pointer = `${rec.location.pointer ?? ''}${outcome.error.pointer ?? ''}`;
+  const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
+  return deadLetter(outcome.stage, outcome.error.code, outcome.error.message, source, rec.text, outcome.vendor, rec.csvHeader);
+}
+
 function chooseAdapter(rec: InputRecord, from: Vendor | 'auto'): VendorAdapter | undefined {
   if (from !== 'auto') return adapterFor(from);
   if (rec.envelopeKey) return adapterForEnvelope(rec.envelopeKey);
@@ -56,13 +88,7 @@ export async function convertSources(paths: readonly string[], options: ConvertO
   const from = options.from ?? 'auto';
   const normalizeOptions: NormalizeOptions = { keepRaw: options.keepRaw ?? false };
   const counts = newCounts();
-  const reject = async (stage: 'receive' | 'normalize', rec: InputRecord, err: AuditInputError, vendor?: Vendor): Promise<void> => {
-    counts.rejected++;
-    if (vendor) counts.byVendor[vendor].rejected++;
-    const pointer = `${rec.location.pointer ?? ''}${err.pointer ?? ''}`;
-    const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
-    await sink.reject(deadLetter(stage, err.code, err.message, source, rec.text, vendor, rec.csvHeader), err);
-  };
+
   for (const path of paths) {
     try {
       const records = readRecords(path, {
@@ -73,29 +99,16 @@ export async function convertSources(paths: readonly string[], options: ConvertO
       });
       for await (const rec of records) {
         counts.read++;
-        if (rec.error) {
-          await reject('receive', rec, rec.error);
-          continue;
-        }
-        const adapter = chooseAdapter(rec, from);
-        if (!adapter) {
-          const err = isPlainRecord(rec.value)
-            ? new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name); use --from', '')
-            : new AuditInputError('not_an_object', 'record must be a JSON object', '');
-          await reject('normalize', rec, err);
-          continue;
-        }
-        let event: AuditEvent;
-        try {
-          event = adapter.normalize(rec.value, normalizeOptions);
-        } catch (err) {
-          const e = err instanceof AuditInputError ? err : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
-          await reject('normalize', rec, e, adapter.vendor);
+        const outcome = normalizeRecord(rec, from, normalizeOptions);
+        if ('error' in outcome) {
+          counts.rejected++;
+          if (outcome.vendor) counts.byVendor[outcome.vendor].rejected++;
+          await sink.reject(deadLetterOf(rec, outcome), outcome.error);
           continue;
         }
         counts.written++;
-        counts.byVendor[adapter.vendor].written++;
-        await sink.event(event);
+        counts.byVendor[outcome.vendor].written++;
+        await sink.event(outcome.event);
       }
     } catch (err) {
       counts.failedSources++;

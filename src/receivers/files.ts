@@ -292,8 +292,19 @@ async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGe
  * gzip) are thrown as they are; record-level problems are yielded as records with `error`.
  */
 export async function* readRecords(path: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
-  const file = path;
-  let chunks = decode(gunzipIfNeeded(rawChunks(path, opts.onBytes)));
+  yield* readRecordsFrom(decode(gunzipIfNeeded(rawChunks(path, opts.onBytes))), path, opts);
+}
+
+/** Reads the records of text already in memory (an HTTP response body), named `source`. */
+export async function* readTextRecords(text: string, source: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  async function* one(): AsyncGenerator<string> {
+    yield text;
+  }
+  yield* readRecordsFrom(one(), source, opts);
+}
+
+async function* readRecordsFrom(input: AsyncGenerator<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  let chunks = input;
   let format = opts.format;
   if (!format) [format, chunks] = await sniff(chunks);
   if (format === 'ndjson') yield* ndjsonRecords(chunks, file, opts);

@@ -117,6 +117,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   private chain: Promise<unknown> = Promise.resolve();
   /** Records written (acknowledged by flush) since the writer was opened. */
   written = 0;
+  /** Ids already in the archive (when dedupe is on): an event seen again is not written twice. */
+  private ids: Set<string> | undefined;
+  /** Events skipped because the archive already holds their id. */
+  duplicates = 0;
 
   constructor(options: ArchiveWriterOptions) {
     this.dir = options.dir;
@@ -228,9 +232,48 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     return this.signingKey ? signDigest(digest, this.signingKey) : digest;
   }
 
+  /**
+   * Turns on dedupe by `id`: loads the ids of every segment whose events may be at or after
+   * `since` (by its digest's time range), so a pull that restarts after a crash and reads a
+   * page again writes each event once. Call after `open`.
+   */
+  dedupeSince(since: string | undefined): Promise<void> {
+    return this.serial(async () => {
+      this.ids ??= new Set();
+      for (const f of (await readdir(this.dir)).sort()) {
+        const m = FILE_PATTERN.exec(f);
+        if (!m || m[2] === 'digest.json') continue;
+        const seq = Number(m[1]);
+        if (m[2] === 'ndjson.gz' || seq !== this.seg?.seq) {
+          const digest = await readFile(path.join(this.dir, digestName(seq)), 'utf8').then((t) => JSON.parse(t) as Digest, () => undefined);
+          if (since && digest?.last_time && digest.last_time < since.slice(0, 19)) continue;
+        }
+        for await (const line of segmentLines(path.join(this.dir, f))) {
+          try {
+            const id = (JSON.parse(line.toString('utf8')) as { id?: unknown }).id;
+            if (typeof id === 'string') this.ids.add(id);
+          } catch {
+            // verify reports such lines
+          }
+        }
+      }
+      for (const line of this.pending) {
+        const id = (JSON.parse(line.toString('utf8')) as { id?: unknown }).id;
+        if (typeof id === 'string') this.ids.add(id);
+      }
+    });
+  }
+
   /** Queues events; they are durable once `flush` resolves. */
   write(events: readonly AuditEvent[]): Promise<void> {
     for (const e of events) {
+      if (this.ids) {
+        if (this.ids.has(e.id)) {
+          this.duplicates++;
+          continue;
+        }
+        this.ids.add(e.id);
+      }
       const line = Buffer.from(JSON.stringify(e));
       this.pending.push(line);
       this.pendingBytes += line.length + 1;
