@@ -24,6 +24,7 @@ const SCHEMAS = [
   { file: 'schemas/vendor/wandb.schema.json', validator: 'validateWandbRecord', type: 'WandbAuditRecord' },
   { file: 'schemas/vendor/snorkel.schema.json', validator: 'validateSnorkelRecord', type: 'SnorkelAuditRecord' },
   { file: 'schemas/vendor/wherobots.schema.json', validator: 'validateWherobotsRecord', type: 'WherobotsAuditRecord' },
+  { file: 'schemas/config.v1.schema.json', validator: 'validateConfig', type: 'AuditkitConfig' },
 ] as const;
 
 type JsonSchema = Record<string, unknown>;

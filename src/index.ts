@@ -47,4 +47,17 @@ export type { VerifyOptions, VerifyProblem, VerifyResult } from './exporters/arc
 export { queryArchive, eventFilter } from './exporters/archive/query.js';
 export type { QueryFilter } from './exporters/archive/query.js';
 export type { Digest, SigningKey } from './exporters/archive/format.js';
+export { pullSource, DEFAULT_OVERLAP_MILLIS } from './pipeline/pull.js';
+export type { PullCounts, PullSink, PullSourceOptions } from './pipeline/pull.js';
+export { loadCheckpoint, saveCheckpoint } from './pipeline/checkpoint.js';
+export type { Checkpoint } from './pipeline/checkpoint.js';
+export { loadConfig, parseConfig } from './pipeline/config.js';
+export type { AuditkitConfig } from './pipeline/config.js';
+export { Runtime } from './pipeline/runtime.js';
+export type { RuntimeOptions, PullReport } from './pipeline/runtime.js';
+export { FileQueue } from './exporters/file-queue.js';
+export type { FileQueueOptions } from './exporters/file-queue.js';
+export { pullPages } from './receivers/http-puller.js';
+export type { HttpPullOptions, PulledPage } from './receivers/http-puller.js';
+export type { ApiCredentials, ApiPage, ApiRequest, PullParams, PullWindow, VendorApi } from './model/api.js';
 export { runCli } from './cli/main.js';

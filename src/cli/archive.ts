@@ -5,7 +5,7 @@ import { verifyArchive } from '../exporters/archive/verify.js';
 import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/archive/query.js';
 import { LineWriter } from '../exporters/line-writer.js';
 import { toUtcTime } from '../model/time.js';
-import { loadSigningKey } from './keys.js';
+import { loadSigningKey } from '../pipeline/keys.js';
 import { EXIT, type CliIo } from './io.js';
 
 export interface VerifyCliOptions {

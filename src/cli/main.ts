@@ -17,6 +17,7 @@ import { EXIT, type CliIo } from './io.js';
 import { runSchema, runValidate, SCHEMA_NAMES } from './schema.js';
 import { runQuery, runVerify, type QueryCliOptions, type VerifyCliOptions } from './archive.js';
 import { runPull, type PullCliOptions } from './pull.js';
+import { runRun, type RunCliOptions } from './run.js';
 import type { Vendor } from '../model/event.js';
 
 /** The package root: src/cli/ in a checkout, dist/src/cli/ when built. */
@@ -101,6 +102,16 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   addOutputOptions(pull).action(async (vendor: Vendor, opts: PullCliOptions) => {
     code = await runPull(vendor, opts, io);
   });
+
+  program
+    .command('run')
+    .description('run the pipelines of a Collector-shaped YAML configuration')
+    .requiredOption('--config <file>', 'configuration file')
+    .option('--once', 'pull every receiver once, drain the sending queues and exit')
+    .option('--drain-timeout-secs <n>', 'how long to wait for sending queues to empty', '30')
+    .action(async (opts: RunCliOptions) => {
+      code = await runRun(opts, io);
+    });
 
   program
     .command('verify')

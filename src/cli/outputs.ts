@@ -13,7 +13,7 @@ import { NdjsonArchiveWriter } from '../exporters/archive/writer.js';
 import type { SigningKey } from '../exporters/archive/format.js';
 import type { AuditEvent } from '../model/event.js';
 import { compilePiiPolicy, type PiiPreset, type PiiRedactor } from '../redact/pii-policy.js';
-import { loadSigningKey } from './keys.js';
+import { loadSigningKey } from '../pipeline/keys.js';
 import type { CliIo } from './io.js';
 
 /** Output flags shared by `convert` and `pull`. */

@@ -6,12 +6,13 @@ import { readRecords } from '../receivers/files.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** Names `auditkit schema` accepts, with their files. */
-export const SCHEMA_NAMES = ['event', 'wandb', 'snorkel', 'wherobots'] as const;
+export const SCHEMA_NAMES = ['event', 'wandb', 'snorkel', 'wherobots', 'config'] as const;
 const SCHEMA_FILES: Record<(typeof SCHEMA_NAMES)[number], string> = {
   event: 'schemas/audit-event.v1.schema.json',
   wandb: 'schemas/vendor/wandb.schema.json',
   snorkel: 'schemas/vendor/snorkel.schema.json',
   wherobots: 'schemas/vendor/wherobots.schema.json',
+  config: 'schemas/config.v1.schema.json',
 };
 
 /** `auditkit schema NAME`: prints the schema. */

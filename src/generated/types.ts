@@ -364,3 +364,289 @@ export interface WherobotsAuditRecord {
   source_client?: string | null;
   [k: string]: unknown | undefined;
 }
+
+/**
+ * auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.
+ */
+export interface AuditkitConfig {
+  /**
+   * Vendor API pullers.
+   */
+  receivers: {
+    [k: string]: Wandb | Snorkel | Wherobots | undefined;
+  };
+  /**
+   * Event processors.
+   */
+  processors?: {
+    [k: string]: Redact | Validate | undefined;
+  };
+  /**
+   * Where events go.
+   */
+  exporters: {
+    [k: string]: Otlp | NdjsonFile | undefined;
+  };
+  service: {
+    /**
+     * Checkpoints and queues live here.
+     */
+    state_directory?: string;
+    pipelines: {
+      /**
+       * This interface was referenced by `undefined`'s JSON-Schema definition
+       * via the `patternProperty` "^logs(/[A-Za-z0-9_.-]+)?$".
+       */
+      [k: string]:
+        | {
+            /**
+             * @minItems 1
+             */
+            receivers: [string, ...string[]];
+            processors?: string[];
+            /**
+             * @minItems 1
+             */
+            exporters: [string, ...string[]];
+          }
+        | undefined;
+    };
+  };
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^wandb(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Wandb {
+  /**
+   * Vendor API base URL.
+   */
+  url: string;
+  /**
+   * API key; use ${env:NAME} so it stays out of the file. Never printed.
+   */
+  api_key: string;
+  /**
+   * Where to start when there is no checkpoint yet (RFC 3339).
+   */
+  since: string;
+  /**
+   * Seconds between pulls.
+   */
+  poll_interval_secs?: number;
+  /**
+   * Look again this far before the checkpoint (vendors publish late).
+   */
+  overlap_secs?: number;
+  /**
+   * Per-request timeout.
+   */
+  timeout_secs?: number;
+  /**
+   * Retries for 429, 5xx and network failures.
+   */
+  retries?: number;
+  /**
+   * Basic auth user name.
+   */
+  username: string;
+  /**
+   * Where the W&B instance runs.
+   */
+  deployment?: 'self-managed' | 'dedicated' | 'multi-tenant';
+  /**
+   * Ask for anonymized logs (not on Multi-tenant).
+   */
+  anonymize?: boolean;
+  /**
+   * `limit` per page.
+   */
+  page_size?: number;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^snorkel(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Snorkel {
+  /**
+   * Vendor API base URL.
+   */
+  url: string;
+  /**
+   * API key; use ${env:NAME} so it stays out of the file. Never printed.
+   */
+  api_key: string;
+  /**
+   * Where to start when there is no checkpoint yet (RFC 3339).
+   */
+  since: string;
+  /**
+   * Seconds between pulls.
+   */
+  poll_interval_secs?: number;
+  /**
+   * Look again this far before the checkpoint (vendors publish late).
+   */
+  overlap_secs?: number;
+  /**
+   * Per-request timeout.
+   */
+  timeout_secs?: number;
+  /**
+   * Retries for 429, 5xx and network failures.
+   */
+  retries?: number;
+  /**
+   * Records per pull (`limit`).
+   */
+  limit?: number;
+  /**
+   * Header carrying the key (unconfirmed by the vendor).
+   */
+  api_key_header?: string;
+  /**
+   * Text before the key (default `Bearer ` with Authorization).
+   */
+  api_key_prefix?: string;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^wherobots(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Wherobots {
+  /**
+   * Vendor API base URL.
+   */
+  url: string;
+  /**
+   * API key; use ${env:NAME} so it stays out of the file. Never printed.
+   */
+  api_key: string;
+  /**
+   * Where to start when there is no checkpoint yet (RFC 3339).
+   */
+  since: string;
+  /**
+   * Seconds between pulls.
+   */
+  poll_interval_secs?: number;
+  /**
+   * Look again this far before the checkpoint (vendors publish late).
+   */
+  overlap_secs?: number;
+  /**
+   * Per-request timeout.
+   */
+  timeout_secs?: number;
+  /**
+   * Retries for 429, 5xx and network failures.
+   */
+  retries?: number;
+  /**
+   * Paged API or the CSV export.
+   */
+  mode?: 'api' | 'csv';
+  /**
+   * `size` per page.
+   */
+  page_size?: number;
+}
+/**
+ * The PII policy.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^redact(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Redact {
+  preset?: 'default' | 'wandb-anonymize' | 'off';
+  email?: 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
+  name?: 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
+  ip?: 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
+  /**
+   * Mask string.
+   */
+  mask?: string;
+  /**
+   * HMAC key for hash mode; use ${env:NAME}.
+   */
+  hmac_key?: string;
+  /**
+   * Key id written into hashed values.
+   */
+  hmac_key_id?: string;
+  scan_free_text?: boolean;
+  raw?: 'keep' | 'remove';
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^validate(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Validate {
+  on_invalid?: 'drop' | 'pass' | 'dead_letter';
+  /**
+   * NDJSON file for on_invalid: dead_letter.
+   */
+  dead_letter_path?: string;
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^otlp(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Otlp {
+  /**
+   * Collector base URL or logs URL.
+   */
+  endpoint: string;
+  protocol?: 'http/protobuf' | 'http/json';
+  /**
+   * Request headers (API keys via ${env:NAME}).
+   */
+  headers?: {
+    [k: string]: string | undefined;
+  };
+  compression?: 'gzip' | 'none';
+  /**
+   * Request timeout.
+   */
+  timeout_secs?: number;
+  sending_queue?: {
+    /**
+     * Keep batches on disk until the backend accepts them.
+     */
+    enabled?: boolean;
+    /**
+     * Batches kept before pulls wait.
+     */
+    max_batches?: number;
+  };
+}
+/**
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^ndjson_file(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface NdjsonFile {
+  /**
+   * Archive directory.
+   */
+  directory: string;
+  /**
+   * Rotate segments at this size.
+   */
+  max_file_bytes?: number;
+  /**
+   * Rotate segments at this age.
+   */
+  max_file_age_secs?: number;
+  /**
+   * Ed25519 private key (PEM) to sign digests.
+   */
+  sign_key_file?: string;
+  /**
+   * HMAC key to sign digests; use ${env:NAME}.
+   */
+  sign_hmac_key?: string;
+  /**
+   * Key id in signatures.
+   */
+  sign_key_id?: string;
+}
