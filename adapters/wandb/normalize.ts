@@ -16,15 +16,15 @@ const MAPPED = new Set([
 
 const str = (v: string | null | undefined): string | undefined => (v === null ? undefined : v);
 
-function resource(type: string, fields: Record<string, string | number | null | undefined>): Resource | undefined {
+/** A resource from an id and a name (either may be absent); undefined when both are. */
+function resource(type: string, id: string | number | null | undefined, name: string | null | undefined): Resource | undefined {
+  const hasId = id !== null && id !== undefined;
+  const hasName = name !== null && name !== undefined;
+  if (!hasId && !hasName) return undefined;
   const r: Resource = { type };
-  let any = false;
-  for (const [k, v] of Object.entries(fields)) {
-    if (v === null || v === undefined) continue;
-    r[k] = k === 'id' || k === 'name' ? String(v) : v;
-    any = true;
-  }
-  return any ? r : undefined;
+  if (hasId) r.id = String(id);
+  if (hasName) r.name = name;
+  return r;
 }
 
 /** `response_code` as an HTTP status, or undefined when absent or not a status (then kept in details). */
@@ -45,19 +45,20 @@ export function normalizeWandb(raw: unknown, options: NormalizeOptions = {}): Au
   const status = statusCode(rec.response_code);
   const error = rec.audit_log_error;
   const failed = (error !== undefined && error !== null && error !== false && error !== '') || (status !== undefined && status >= 400);
-  const resources = [
-    resource('entity', { id: rec.entity_asset, name: rec.entity_name }),
-    resource('project', { id: rec.project_asset, name: rec.project_name }),
-    resource('artifact_sequence', { id: rec.artifact_sequence_asset, name: rec.artifact_sequence_name }),
-    resource('artifact', {
-      id: rec.artifact_asset,
-      name: rec.artifact_qualified_name,
-      digest: rec.artifact_digest,
-      version_index: rec.artifact_version_index,
-    }),
-    resource('report', { id: rec.report_asset, name: rec.report_name }),
-    resource('run', { id: rec.run_asset }),
-  ].filter((r): r is Resource => r !== undefined);
+  const resources: Resource[] = [];
+  const push = (r: Resource | undefined): void => void (r && resources.push(r));
+  push(resource('entity', rec.entity_asset, rec.entity_name));
+  push(resource('project', rec.project_asset, rec.project_name));
+  push(resource('artifact_sequence', rec.artifact_sequence_asset, rec.artifact_sequence_name));
+  let artifact = resource('artifact', rec.artifact_asset, rec.artifact_qualified_name);
+  const digest = rec.artifact_digest ?? undefined;
+  const versionIndex = rec.artifact_version_index ?? undefined;
+  if (!artifact && (digest !== undefined || versionIndex !== undefined)) artifact = { type: 'artifact' };
+  if (artifact && digest !== undefined) artifact.digest = digest;
+  if (artifact && versionIndex !== undefined) artifact.version_index = versionIndex;
+  push(artifact);
+  push(resource('report', rec.report_asset, rec.report_name));
+  push(resource('run', rec.run_asset, undefined));
 
   const details = unmappedDetails(rec, MAPPED) ?? {};
   // A response_code that is not an HTTP status stays in details verbatim.

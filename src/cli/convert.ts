@@ -5,7 +5,7 @@ import { LineWriter } from '../exporters/line-writer.js';
 import type { Vendor } from '../model/event.js';
 import { convertSources, type ConvertCounts } from '../pipeline/convert.js';
 import type { InputFormat } from '../receivers/files.js';
-import { printableEndpoint } from '../exporters/otlp.js';
+import { printableEndpoint } from '../exporters/otlp-options.js';
 import { edgeConfig, openOutput, openWriter, type EventOutput, type OutputCliOptions } from './outputs.js';
 import { EXIT, type CliIo } from './io.js';
 

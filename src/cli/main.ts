@@ -10,14 +10,15 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
 import { VENDORS } from '../model/event.js';
 import { INPUT_FORMATS } from '../receivers/files.js';
-import { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS } from '../exporters/otlp.js';
+import { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS } from '../exporters/otlp-options.js';
 import { PII_PRESETS } from '../redact/pii-policy.js';
-import { runConvert, type ConvertCliOptions } from './convert.js';
+import type { ConvertCliOptions } from './convert.js';
 import { EXIT, type CliIo } from './io.js';
-import { runSchema, runValidate, SCHEMA_NAMES } from './schema.js';
-import { runQuery, runVerify, type QueryCliOptions, type VerifyCliOptions } from './archive.js';
-import { runPull, type PullCliOptions } from './pull.js';
-import { runRun, type RunCliOptions } from './run.js';
+import { SCHEMA_NAMES } from './schema-names.js';
+// Commands load their modules when they run: starting the CLI stays cheap.
+import type { QueryCliOptions, VerifyCliOptions } from './archive.js';
+import type { PullCliOptions } from './pull.js';
+import type { RunCliOptions } from './run.js';
 import type { Vendor } from '../model/event.js';
 
 /** The package root: src/cli/ in a checkout, dist/src/cli/ when built. */
@@ -74,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--keep-raw', 'keep the original vendor record in each event\'s `raw`')
     .option('-q, --quiet', 'no progress bar and no summary');
   addOutputOptions(convert).action(async (files: string[], opts: ConvertCliOptions) => {
-    code = (await runConvert(files, opts, io)).code;
+    code = (await (await import('./convert.js')).runConvert(files, opts, io)).code;
   });
 
   const pull = program
@@ -100,7 +101,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--dead-letter <file>', 'write rejected records to FILE (NDJSON)')
     .option('-q, --quiet', 'no summary');
   addOutputOptions(pull).action(async (vendor: Vendor, opts: PullCliOptions) => {
-    code = await runPull(vendor, opts, io);
+    code = await (await import('./pull.js')).runPull(vendor, opts, io);
   });
 
   program
@@ -110,7 +111,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--once', 'pull every receiver once, drain the sending queues and exit')
     .option('--drain-timeout-secs <n>', 'how long to wait for sending queues to empty', '30')
     .action(async (opts: RunCliOptions) => {
-      code = await runRun(opts, io);
+      code = await (await import('./run.js')).runRun(opts, io);
     });
 
   program
@@ -122,7 +123,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--strict', 'also fail on lines written after the last flush (not covered yet)')
     .option('-q, --quiet', 'no summary line')
     .action(async (dir: string, opts: VerifyCliOptions) => {
-      code = await runVerify(dir, opts, io);
+      code = await (await import('./archive.js')).runVerify(dir, opts, io);
     });
 
   program
@@ -137,7 +138,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .option('--search <text>', 'any field contains TEXT (case-insensitive)')
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv', 'table']).default('ndjson'))
     .action(async (dir: string, opts: QueryCliOptions) => {
-      code = await runQuery(dir, opts, io);
+      code = await (await import('./archive.js')).runQuery(dir, opts, io);
     });
 
   program
@@ -145,7 +146,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .description('print a JSON Schema: the unified event, or a vendor input record')
     .addArgument(program.createArgument('[name]', 'which schema').choices([...SCHEMA_NAMES]).default('event'))
     .action(async (name: (typeof SCHEMA_NAMES)[number]) => {
-      code = await runSchema(name, PACKAGE_ROOT, io);
+      code = await (await import('./schema.js')).runSchema(name, PACKAGE_ROOT, io);
     });
 
   program
@@ -153,7 +154,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .description('check unified NDJSON event files against the event schema')
     .argument('<files...>', 'NDJSON files of events')
     .action(async (files: string[]) => {
-      code = await runValidate(files, io);
+      code = await (await import('./schema.js')).runValidate(files, io);
     });
 
   try {

@@ -8,8 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import { LineWriter } from '../exporters/line-writer.js';
-import { OtlpEventSink, createOtlpLogExporter, type OtlpProtocol } from '../exporters/otlp.js';
-import { NdjsonArchiveWriter } from '../exporters/archive/writer.js';
+import type { OtlpEventSink } from '../exporters/otlp.js';
+import type { OtlpProtocol } from '../exporters/otlp-options.js';
+import type { NdjsonArchiveWriter } from '../exporters/archive/writer.js';
 import type { SigningKey } from '../exporters/archive/format.js';
 import type { AuditEvent } from '../model/event.js';
 import { compilePiiPolicy, type PiiPreset, type PiiRedactor } from '../redact/pii-policy.js';
@@ -144,6 +145,7 @@ export async function openWriter(file: string): Promise<{ writer: LineWriter; do
 /** Opens the output the flags name. */
 export async function openOutput(opts: OutputCliOptions, edge: EdgeConfig, io: CliIo): Promise<EventOutput> {
   if (edge.otlp) {
+    const { OtlpEventSink, createOtlpLogExporter } = await import('../exporters/otlp.js');
     const sink = new OtlpEventSink(
       createOtlpLogExporter({
         endpoint: edge.otlp.endpoint,
@@ -164,6 +166,7 @@ export async function openOutput(opts: OutputCliOptions, edge: EdgeConfig, io: C
     };
   }
   if (opts.to === 'archive') {
+    const { NdjsonArchiveWriter } = await import('../exporters/archive/writer.js');
     const archive = new NdjsonArchiveWriter({
       dir: opts.output!,
       ...(opts.maxFileBytes ? { maxFileBytes: Number(opts.maxFileBytes) } : {}),

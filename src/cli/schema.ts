@@ -5,8 +5,7 @@ import { describeSchemaErrors, validateAuditEvent } from '../model/validators.js
 import { readRecords } from '../receivers/files.js';
 import { EXIT, type CliIo } from './io.js';
 
-/** Names `auditkit schema` accepts, with their files. */
-export const SCHEMA_NAMES = ['event', 'wandb', 'snorkel', 'wherobots', 'config'] as const;
+import { SCHEMA_NAMES } from './schema-names.js';
 const SCHEMA_FILES: Record<(typeof SCHEMA_NAMES)[number], string> = {
   event: 'schemas/audit-event.v1.schema.json',
   wandb: 'schemas/vendor/wandb.schema.json',

@@ -14,45 +14,9 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { AuditEvent } from '../model/event.js';
 import { toLogRecord } from '../model/otel.js';
 
-export type OtlpProtocol = 'http/json' | 'http/protobuf';
-export const OTLP_PROTOCOLS: readonly OtlpProtocol[] = ['http/json', 'http/protobuf'];
-
-export interface OtlpExporterOptions {
-  /** Collector base URL (`http://host:4318`, `/v1/logs` is appended) or the full logs URL. */
-  endpoint: string;
-  /** Default `http/protobuf`. */
-  protocol?: OtlpProtocol;
-  /** Extra request headers (e.g. an API key). Never logged. */
-  headers?: Record<string, string>;
-  /** Default `gzip`. */
-  compression?: 'gzip' | 'none';
-  /** Per-request timeout. Default 10000. */
-  timeoutMillis?: number;
-}
-
-/** Default OTLP export settings. */
-export const DEFAULT_OTLP_PROTOCOL: OtlpProtocol = 'http/protobuf';
-export const DEFAULT_OTLP_TIMEOUT_MILLIS = 10_000;
-
-/** The logs URL for an endpoint: a bare base URL gets `/v1/logs`, a URL with a path is kept. */
-export function logsUrl(endpoint: string): string {
-  const url = new URL(endpoint);
-  if (url.pathname === '' || url.pathname === '/') url.pathname = '/v1/logs';
-  return url.toString();
-}
-
-/** An endpoint fit to print: no userinfo, no query (either may hold credentials). */
-export function printableEndpoint(endpoint: string): string {
-  try {
-    const url = new URL(endpoint);
-    url.username = '';
-    url.password = '';
-    url.search = '';
-    return url.toString();
-  } catch {
-    return '<invalid URL>';
-  }
-}
+export { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS, logsUrl, printableEndpoint } from './otlp-options.js';
+export type { OtlpExporterOptions, OtlpProtocol } from './otlp-options.js';
+import { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, logsUrl, type OtlpExporterOptions } from './otlp-options.js';
 
 /** Creates the official OTLP log exporter for the protocol. */
 export function createOtlpLogExporter(options: OtlpExporterOptions): LogRecordExporter {

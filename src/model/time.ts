@@ -12,7 +12,17 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
  * written (no precision invented or lost). A time without a zone is read as UTC.
  * Throws `AuditInputError('invalid_time')` naming `pointer` when the text is not a valid time.
  */
+const UTC_Z = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$/;
+const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 export function toUtcTime(text: string, pointer: string): string {
+  // Fast path: already RFC 3339 UTC with `Z` and in range (the common case); returned as is.
+  const z = UTC_Z.exec(text);
+  if (z) {
+    const y = Number(z[1]), mo = Number(z[2]), d = Number(z[3]);
+    if (mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS[mo - 1]! && Number(z[4]) <= 23 && Number(z[5]) <= 59 && Number(z[6]) <= 59 &&
+      (mo !== 2 || d <= 28 || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)))) return text;
+  }
   const m = DATE_TIME.exec(text);
   if (!m) throw new AuditInputError('invalid_time', `not an RFC 3339 date-time: ${JSON.stringify(text.slice(0, 64))}`, pointer);
   const [, y, mo, d, h, mi, s = '00', frac, , sign, oh = '00', om = '00'] = m;

@@ -8,7 +8,7 @@
 import pRetry, { AbortError } from 'p-retry';
 import { AuditIoError } from '../errors.js';
 import type { ApiPage, PullParams, PullWindow, VendorApi } from '../model/api.js';
-import { printableEndpoint } from '../exporters/otlp.js';
+import { printableEndpoint } from '../exporters/otlp-options.js';
 import { readTextRecords, type InputRecord, type ReadOptions } from './files.js';
 
 export interface HttpPullOptions {

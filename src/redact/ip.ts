@@ -2,8 +2,7 @@ import { isIPv4, isIPv6 } from 'node:net';
 
 /** IPv4 address -> its /24 network (`203.0.113.0/24`). */
 function truncateIPv4(ip: string): string {
-  const parts = ip.split('.');
-  return `${parts.slice(0, 3).join('.')}.0/24`;
+  return `${ip.slice(0, ip.lastIndexOf('.'))}.0/24`;
 }
 
 /** Expands an IPv6 address to eight 16-bit groups (embedded IPv4 included). */

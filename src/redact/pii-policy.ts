@@ -6,7 +6,7 @@
  * copies the event and never evaluates user input as code.
  */
 import { ConfigError, type ConfigProblem } from '../errors.js';
-import { PII_FIELDS } from '../generated/annotations.js';
+import { OTEL_FIELDS, PII_FIELDS } from '../generated/annotations.js';
 import type { AuditEvent } from '../model/event.js';
 import { hmacHex, keyFingerprint } from './hash.js';
 import { truncateIp } from './ip.js';
@@ -63,7 +63,7 @@ export function presetConfig(preset: PiiPreset, hasKey: boolean): Required<Pick<
 }
 
 /** Fields never rewritten: structure and the dedupe key (`id` must stay unique and stable). */
-const EXEMPT = new Set(['/schema_version', '/id', '/time', '/vendor', '/action/category', '/action/operation', '/outcome/result']);
+const EXEMPT = new Set(['/schema_version', '/id', '/time', '/vendor', '/action/category', '/action/operation', '/outcome/result', '/resources/*/type']);
 
 interface PlanEntry { path: readonly string[]; cls: PiiClass }
 
@@ -76,6 +76,20 @@ export interface PiiRedactor {
   redactText(text: string): string;
   /** Any JSON value with its strings scanned and secret-named keys masked. */
   redactValue(value: unknown): unknown;
+}
+
+/**
+ * A copy of an event without details and raw, deep enough that the policy can rewrite any
+ * string field (the event model is two levels deep besides those).
+ */
+function copyEvent(e: AuditEvent): AuditEvent {
+  const out = { ...e, action: { ...e.action }, outcome: { ...e.outcome } };
+  if (e.actor) out.actor = { ...e.actor };
+  if (e.target_user) out.target_user = { ...e.target_user };
+  if (e.resources) out.resources = e.resources.map((r) => ({ ...r }));
+  if (e.client) out.client = { ...e.client };
+  if (e.cloud) out.cloud = { ...e.cloud };
+  return out;
 }
 
 /** Compiles a policy; throws one ConfigError listing every problem (with its path). */
@@ -103,7 +117,20 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
   const plan: PlanEntry[] = PII_FIELDS.map((f) => ({ path: f.pointer.split('/').slice(1), cls: f.value as PiiClass }));
   const planPointers = new Set(PII_FIELDS.map((f) => f.pointer));
 
-  const hash = (value: string): string => `hmac-sha256:${keyId}:${hmacHex('sha256', key!, value)}`;
+  // Audit logs name the same people and projects over and over: hashes and truncations are
+  // cached (bounded), which keeps hash mode close to the cost of masking.
+  const memo = new Map<string, string>();
+  const cached = (tag: string, value: string, make: (v: string) => string): string => {
+    const k = tag + value;
+    let out = memo.get(k);
+    if (out === undefined) {
+      if (memo.size >= 100_000) memo.clear();
+      out = make(value);
+      memo.set(k, out);
+    }
+    return out;
+  };
+  const hash = (value: string): string => cached('h', value, (v) => `hmac-sha256:${keyId}:${hmacHex('sha256', key!, v)}`);
   /** The replacement of one PII value, or undefined to remove it. */
   const apply = (cls: PiiClass, value: string): string | undefined => {
     switch (modes[cls]) {
@@ -111,7 +138,7 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
       case 'remove': return undefined;
       case 'mask': return mask;
       case 'hash': return hash(value);
-      case 'truncate': return truncateIp(value) ?? mask;
+      case 'truncate': return cached('t', value, (v) => truncateIp(v) ?? mask);
     }
   };
   const inText = (kind: TextFinding, match: string): string => {
@@ -154,14 +181,23 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
     else obj[seg] = out;
   };
 
-  /** Scans every other string field of the event (not details/raw, handled apart). */
-  const scanFields = (node: unknown, pointer: string): void => {
-    if (node === null || typeof node !== 'object') return;
-    for (const [k, v] of Object.entries(node)) {
-      const p = Array.isArray(node) ? `${pointer}/*` : `${pointer}/${k}`;
-      if (p === '/details' || p === '/raw' || EXEMPT.has(p) || planPointers.has(p)) continue;
-      if (typeof v === 'string') (node as Record<string, unknown>)[k] = redactText(v);
-      else scanFields(v, p);
+  // The other string fields to scan, compiled once from the schema's x-otel annotations (every
+  // event field has one): not PII-class fields (the plan rewrites those), not structure, not
+  // details/raw (handled apart), not resources (every key but type and name, per resource).
+  const scanPlan = OTEL_FIELDS.map((f) => f.pointer)
+    .filter((p) => !EXEMPT.has(p) && !planPointers.has(p) && !['/details', '/raw', '/resources', '/time'].includes(p))
+    .map((p) => p.split('/').slice(1));
+  const resourceClassKeys = new Set(plan.filter((e) => e.path[0] === 'resources').map((e) => e.path[2]!));
+  const scanFields = (event: AuditEvent): void => {
+    for (const path of scanPlan) {
+      let node = event as unknown as Record<string, unknown> | undefined;
+      for (let i = 0; i < path.length - 1 && node; i++) node = node[path[i]!] as Record<string, unknown> | undefined;
+      const k = path[path.length - 1]!;
+      if (node && typeof node[k] === 'string') node[k] = redactText(node[k] as string);
+    }
+    for (const r of event.resources ?? []) {
+      const res = r as Record<string, unknown>;
+      for (const k of Object.keys(res)) if (k !== 'type' && !resourceClassKeys.has(k) && typeof res[k] === 'string') res[k] = redactText(res[k] as string);
     }
   };
 
@@ -174,9 +210,9 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
     redactEvent(event: AuditEvent): AuditEvent {
       if (allKeep) return event;
       const { details, raw, ...rest } = event;
-      const out = structuredClone(rest) as AuditEvent;
+      const out = copyEvent(rest as AuditEvent);
       for (const entry of plan) applyAt(out, entry.path, 0, entry.cls);
-      if (scan) scanFields(out, '');
+      if (scan) scanFields(out);
       if (details !== undefined) out.details = (scan ? redactValue(details) : structuredClone(details)) as Record<string, unknown>;
       if (raw !== undefined && rawMode === 'keep') out.raw = (scan ? redactValue(raw) : structuredClone(raw)) as Record<string, unknown>;
       for (const key of ['actor', 'target_user'] as const) if (out[key] && Object.keys(out[key]).length === 0) delete out[key];

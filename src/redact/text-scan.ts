@@ -66,12 +66,23 @@ function widenEmail(text: string, span: Span): Span {
   return { start: s, end: e, kind: 'email' };
 }
 
+/** Cheap tests that rule a pattern out before it runs (most strings hold no PII at all). */
+const SECRET_HINT = /sk[-_]|pk[-_]|rk[-_]|gh[pousr]_|AKIA|ASIA|eyJ|xox[abprs]-|Bearer|Basic|-----BEGIN/i;
+const IPV4_HINT = /[0-9]\.[0-9]/;
+
 function collect(text: string): Span[] {
   const spans: Span[] = [];
-  for (const re of SECRETS) for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length, kind: 'secret' });
-  for (const m of text.matchAll(EMAIL)) spans.push(widenEmail(text, { start: m.index, end: m.index + m[0].length, kind: 'email' }));
-  for (const m of text.matchAll(IPV4)) spans.push(widenAddress(text, { start: m.index, end: m.index + m[0].length, kind: 'ip' }));
-  if (text.includes(':')) {
+  if (SECRET_HINT.test(text)) {
+    for (const re of SECRETS) for (const m of text.matchAll(re)) spans.push({ start: m.index, end: m.index + m[0].length, kind: 'secret' });
+  }
+  if (text.includes('@')) {
+    for (const m of text.matchAll(EMAIL)) spans.push(widenEmail(text, { start: m.index, end: m.index + m[0].length, kind: 'email' }));
+  }
+  if (IPV4_HINT.test(text)) {
+    for (const m of text.matchAll(IPV4)) spans.push(widenAddress(text, { start: m.index, end: m.index + m[0].length, kind: 'ip' }));
+  }
+  const firstColon = text.indexOf(':');
+  if (firstColon >= 0 && text.indexOf(':', firstColon + 1) >= 0) {
     for (const m of text.matchAll(IPV6_RUN)) {
       const run = m[0];
       if (run.split(':').length < 3) continue;

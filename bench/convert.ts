@@ -1,0 +1,31 @@
+/**
+ * convert: the whole CLI (`node dist/src/cli/main.js convert FILE -o OUT`) on a large generated
+ * file per vendor, against the floor (bench/floor.mjs: read the same lines, JSON.parse and
+ * JSON.stringify each, write them), with redaction off, the default policy, and HMAC hashing.
+ */
+import path from 'node:path';
+import { CLI, DATA, ROOT, generate, median, row, run, snorkelRecord, wandbRecord, wherobotsRecord, type BenchRow } from './lib.js';
+
+export async function benchConvert(records: number, runs: number): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const inputs: [string, (i: number) => Record<string, unknown>][] = [['wandb', wandbRecord], ['snorkel', snorkelRecord], ['wherobots', wherobotsRecord]];
+  for (const [vendor, make] of inputs) {
+    const file = await generate(path.join(DATA, `${vendor}-${records}.ndjson`), records, (i) => JSON.stringify(make(i)));
+    const out = path.join(DATA, `${vendor}.out`);
+    const floor = await median(runs, async () => (await run(process.execPath, [path.join(ROOT, 'bench/floor.mjs'), file, out])).ms);
+    const cases: [string, string[], number][] = [
+      ['redaction off', [], 1.5],
+      ['--redact default', ['--redact', 'default'], 1.5],
+      ['--redact default + HMAC', ['--redact', 'default', '--hmac-key-env', 'AUDITKIT_BENCH_KEY'], 2],
+    ];
+    for (const [name, extra, target] of cases) {
+      const ms = await median(runs, async () => {
+        const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, '-o', out, '-q', ...extra], { AUDITKIT_BENCH_KEY: 'bench-hmac-key' });
+        if (r.code !== 0) throw new Error(`convert failed: ${r.stderr.slice(0, 300)}`);
+        return r.ms;
+      });
+      rows.push(row('convert', `${vendor} ${records} records, ${name}`, ms, floor, target));
+    }
+  }
+  return rows;
+}

@@ -1,0 +1,43 @@
+/**
+ * `npm run bench`: every hot path against its floor, measured in this run (medians), printed
+ * as a table of ratios, plus the scaling run; the results are also written to
+ * bench/results.json. Sizes: AUDITKIT_BENCH_RECORDS (default 200000), AUDITKIT_BENCH_RUNS (3).
+ */
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { benchConvert } from './convert.js';
+import { benchOtlp } from './otlp.js';
+import { benchProcessor } from './processor.js';
+import { benchRedaction } from './redaction.js';
+import { benchScaling } from './scaling.js';
+import { ROOT, type BenchRow } from './lib.js';
+
+const records = Number(process.env.AUDITKIT_BENCH_RECORDS ?? 200_000);
+const runs = Number(process.env.AUDITKIT_BENCH_RUNS ?? 3);
+const started = Date.now();
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+console.log(`auditkit bench: ${machine}; ${records} records per case, median of ${runs} runs`);
+
+const rows: BenchRow[] = [];
+const step = async (name: string, fn: () => Promise<BenchRow[]>): Promise<void> => {
+  const t = Date.now();
+  const r = await fn();
+  rows.push(...r);
+  console.log(`  ${name} done in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+};
+await step('convert', () => benchConvert(records, runs));
+await step('processor', () => benchProcessor(Math.min(records, 100_000), runs));
+await step('redaction', () => benchRedaction(Math.min(records, 200_000), runs));
+await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
+const scaling = await benchScaling([10_000, 100_000, 1_000_000]);
+
+const fmt = (r: BenchRow): string => `| ${r.bench} | ${r.case} | ${r.ms} | ${r.floorMs} | **${r.ratio.toFixed(2)}x** | ${r.target !== undefined ? `${r.target}x ${r.ratio <= r.target ? 'met' : 'not met'}` : '—'} |${r.note ? ` ${r.note}` : ''}`;
+console.log('\n| bench | case | ms | floor ms | ratio | target |');
+console.log('|---|---|---|---|---|---|');
+for (const r of rows) console.log(fmt(r));
+console.log('\n| records | seconds | µs per record | peak RSS MB |');
+console.log('|---|---|---|---|');
+for (const s of scaling) console.log(`| ${s.records} | ${s.seconds} | ${s.usPerRecord} | ${s.peakRssMb} |`);
+console.log(`\nmachine: ${machine}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
+await writeFile(path.join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine, records, runs, rows, scaling, date: new Date().toISOString() }, null, 2)}\n`);

@@ -1,0 +1,21 @@
+/**
+ * Scaling: convert 10k, 100k and 1M W&B records; time per record should stay flat and peak RSS
+ * stay under 150 MB at 1M (streaming, constant memory).
+ */
+import path from 'node:path';
+import { DATA, ROOT, generate, run, wandbRecord } from './lib.js';
+
+export interface ScalingRow { records: number; seconds: number; usPerRecord: number; peakRssMb: number }
+
+export async function benchScaling(sizes: number[]): Promise<ScalingRow[]> {
+  const out: ScalingRow[] = [];
+  for (const n of sizes) {
+    const file = await generate(path.join(DATA, `wandb-${n}.ndjson`), n, (i) => JSON.stringify(wandbRecord(i)));
+    const r = await run(process.execPath, [path.join(ROOT, 'bench/convert-child.mjs'), 'convert', file, '--from', 'wandb', '-o', path.join(DATA, 'scaling.out'), '-q']);
+    const m = /BENCH (\{.*\})/.exec(r.stderr);
+    if (r.code !== 0 || !m) throw new Error(`scaling run failed: ${r.stderr.slice(0, 300)}`);
+    const { maxRssKb } = JSON.parse(m[1]!) as { maxRssKb: number };
+    out.push({ records: n, seconds: Math.round(r.ms / 10) / 100, usPerRecord: Math.round((r.ms * 1000) / n * 100) / 100, peakRssMb: Math.round(maxRssKb / 1024) });
+  }
+  return out;
+}
