@@ -38,7 +38,8 @@ export interface OutputCliOptions {
 
 /** Where events go. `ack` resolves once every event written so far is held by the output. */
 export interface EventOutput {
-  write(event: AuditEvent): Promise<void>;
+  /** Returns a promise to wait on when the output needs it (backpressure), else nothing. */
+  write(event: AuditEvent): Promise<void> | void;
   ack(): Promise<void>;
   close(): Promise<void>;
   otlp?: OtlpEventSink;

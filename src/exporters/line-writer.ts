@@ -14,11 +14,15 @@ export class LineWriter {
     private readonly batchBytes = 64 * 1024,
   ) {}
 
-  /** Queues one line (without its `\n`); resolves once the stream has room again. */
-  async write(line: string): Promise<void> {
+  /**
+   * Queues one line (without its `\n`). Returns a promise only when the batch was handed to the
+   * stream (await it: it resolves once the stream has room again), so the common case costs no
+   * async step per line.
+   */
+  write(line: string): Promise<void> | undefined {
     this.buffer.push(line);
     this.size += line.length + 1;
-    if (this.size >= this.batchBytes) await this.flush();
+    return this.size >= this.batchBytes ? this.flush() : undefined;
   }
 
   /** Hands everything queued to the stream. */

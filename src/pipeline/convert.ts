@@ -3,7 +3,7 @@ import type { VendorAdapter } from '../model/adapter.js';
 import type { AuditEvent, NormalizeOptions, Vendor } from '../model/event.js';
 import { isPlainRecord, VENDORS } from '../model/event.js';
 import { deadLetter, type DeadLetter } from '../exporters/dead-letter.js';
-import { readRecords, type InputFormat, type InputRecord } from '../receivers/files.js';
+import { readRecordBatches, type InputFormat, type InputRecord } from '../receivers/files.js';
 import { ADAPTERS, ENVELOPE_KEYS, adapterFor, adapterForEnvelope, detectAdapter, envelopeKeyOf } from './registry.js';
 
 export interface ConvertOptions extends NormalizeOptions {
@@ -17,6 +17,7 @@ export interface ConvertOptions extends NormalizeOptions {
 
 /** Where converted events and rejected records go. */
 export interface ConvertSink {
+  /** May return a promise to wait on (backpressure); most calls return nothing. */
   event(event: AuditEvent): Promise<void> | void;
   /** A record that could not be converted: its dead letter and the error. */
   reject(letter: DeadLetter, error: AuditInputError): Promise<void> | void;
@@ -91,24 +92,27 @@ export async function convertSources(paths: readonly string[], options: ConvertO
 
   for (const path of paths) {
     try {
-      const records = readRecords(path, {
+      const batches = readRecordBatches(path, {
         ...(options.inputFormat ? { format: options.inputFormat } : {}),
         envelopeKeyOf,
         envelopeKeys: ENVELOPE_KEYS,
         ...(options.onBytes ? { onBytes: options.onBytes } : {}),
       });
-      for await (const rec of records) {
-        counts.read++;
-        const outcome = normalizeRecord(rec, from, normalizeOptions);
-        if ('error' in outcome) {
-          counts.rejected++;
-          if (outcome.vendor) counts.byVendor[outcome.vendor].rejected++;
-          await sink.reject(deadLetterOf(rec, outcome), outcome.error);
-          continue;
+      for await (const batch of batches) {
+        for (const rec of batch) {
+          counts.read++;
+          const outcome = normalizeRecord(rec, from, normalizeOptions);
+          if ('error' in outcome) {
+            counts.rejected++;
+            if (outcome.vendor) counts.byVendor[outcome.vendor].rejected++;
+            await sink.reject(deadLetterOf(rec, outcome), outcome.error);
+            continue;
+          }
+          counts.written++;
+          counts.byVendor[outcome.vendor].written++;
+          const wait = sink.event(outcome.event);
+          if (wait) await wait;
         }
-        counts.written++;
-        counts.byVendor[outcome.vendor].written++;
-        await sink.event(outcome.event);
       }
     } catch (err) {
       counts.failedSources++;

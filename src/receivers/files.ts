@@ -47,7 +47,7 @@ export interface ReadOptions {
 
 /** Reads raw chunks of a file, or of stdin for `-`. */
 async function* rawChunks(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 20 });
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 18 });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     onBytes?.(chunk.length);
     yield chunk;
@@ -114,22 +114,23 @@ async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, Asyn
   return [format ?? 'ndjson', all()];
 }
 
-/** Splits text chunks into lines (without `\n` or `\r\n`), with 1-based line numbers. */
-async function* lines(chunks: AsyncIterable<string>): AsyncGenerator<[string, number]> {
+/** Splits text chunks into lines (without `\n` or `\r\n`), with 1-based numbers, a batch per chunk. */
+async function* lineBatches(chunks: AsyncIterable<string>): AsyncGenerator<[string, number][]> {
   let carry = '';
   let line = 0;
   for await (const chunk of chunks) {
-    let text = carry + chunk;
+    const text = carry + chunk;
+    const batch: [string, number][] = [];
     let from = 0;
     for (let nl = text.indexOf('\n'); nl >= 0; nl = text.indexOf('\n', from)) {
       const end = nl > from && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-      yield [text.slice(from, end), ++line];
+      batch.push([text.slice(from, end), ++line]);
       from = nl + 1;
     }
     carry = text.slice(from);
-    text = '';
+    if (batch.length) yield batch;
   }
-  if (carry !== '') yield [carry.endsWith('\r') ? carry.slice(0, -1) : carry, ++line];
+  if (carry !== '') yield [[carry.endsWith('\r') ? carry.slice(0, -1) : carry, ++line]];
 }
 
 function parseError(err: unknown): string {
@@ -191,41 +192,51 @@ function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Gen
   }
 }
 
-async function* ndjsonRecords(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
-  for await (const [text, line] of lines(chunks)) {
-    if (text.trim() === '') continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      yield { text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') };
-      continue;
+async function* ndjsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
+  for await (const lines of lineBatches(chunks)) {
+    const out: InputRecord[] = [];
+    for (const [text, line] of lines) {
+      if (text.length === 0 || text.trim() === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        out.push({ text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+        continue;
+      }
+      if (isDeadLetter(value)) for (const r of refeed(value, { file, line }, opts)) out.push(r);
+      else if (value !== null && typeof value === 'object' && !Array.isArray(value) && opts.envelopeKeyOf(value as Record<string, unknown>) === undefined) {
+        out.push({ value, text, location: { file, line }, format: 'ndjson' }); // the common case, without expand()
+      } else for (const r of expand(value, text, { file, line }, 'ndjson', opts)) out.push(r);
     }
-    if (isDeadLetter(value)) yield* refeed(value, { file, line }, opts);
-    else yield* expand(value, text, { file, line }, 'ndjson', opts);
+    if (out.length) yield out;
   }
 }
 
-async function* jsonRecords(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
   try {
-    for await (const el of jsonDocumentElements(chunks, opts.envelopeKeys, { file })) {
-      const location = { file, line: el.line, pointer: el.pointer };
-      let value: unknown;
-      try {
-        value = JSON.parse(el.text);
-      } catch (err) {
-        yield { text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') };
-        continue;
+    for await (const elements of jsonDocumentElements(chunks, opts.envelopeKeys, { file })) {
+      const out: InputRecord[] = [];
+      for (const el of elements) {
+        const location = { file, line: el.line, pointer: el.pointer };
+        let value: unknown;
+        try {
+          value = JSON.parse(el.text);
+        } catch (err) {
+          out.push({ text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+          continue;
+        }
+        if (el.pointer === '') for (const r of expand(value, el.text, location, 'json', opts)) out.push(r);
+        else {
+          const envelopeKey = el.pointer.split('/')[1];
+          out.push({ value, text: el.text, location, format: 'json', ...(envelopeKey && !/^\d+$/.test(envelopeKey) ? { envelopeKey } : {}) });
+        }
       }
-      if (el.pointer === '') yield* expand(value, el.text, location, 'json', opts);
-      else {
-        const envelopeKey = el.pointer.split('/')[1];
-        yield { value, text: el.text, location, format: 'json', ...(envelopeKey && !/^\d+$/.test(envelopeKey) ? { envelopeKey } : {}) };
-      }
+      if (out.length) yield out;
     }
   } catch (err) {
     if (!(err instanceof AuditInputError)) throw err;
-    yield { text: '', location: { file }, format: 'json', error: err };
+    yield [{ text: '', location: { file }, format: 'json', error: err }];
   }
 }
 
@@ -235,13 +246,14 @@ async function* jsonRecords(chunks: AsyncIterable<string>, file: string, opts: R
  * `info.lines`/`raw` drift with CRLF and skipped blank lines, so the split is done here and
  * csv-parse parses the fields of each record.
  */
-async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number]> {
+async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number][]> {
   let pending = '';
   let inQuotes = false;
   let line = 1;
   let recordLine = 1;
   for await (const chunk of chunks) {
     const text = pending + chunk;
+    const batch: [string, number][] = [];
     let from = 0;
     // Resume scanning after what was already scanned in `pending`.
     for (let i = pending.length; i < text.length; i++) {
@@ -251,20 +263,23 @@ async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[s
         line++;
         if (!inQuotes) {
           const end = i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
-          yield [text.slice(from, end), recordLine];
+          batch.push([text.slice(from, end), recordLine]);
           from = i + 1;
           recordLine = line;
         }
       }
     }
     pending = text.slice(from);
+    if (batch.length) yield batch;
   }
-  if (pending !== '') yield [pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine];
+  if (pending !== '') yield [[pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine]];
 }
 
-async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord> {
+async function* csvBatches(chunks: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord[]> {
   let header: string[] | undefined;
-  for await (const [text, line] of csvRecordTexts(chunks)) {
+  for await (const texts of csvRecordTexts(chunks)) {
+    const out: InputRecord[] = [];
+    for (const [text, line] of texts) {
     if (text.trim() === '') continue;
     const location = { file, line };
     let fields: string[];
@@ -272,7 +287,7 @@ async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGe
       const rows = parseCsvSync(text, { bom: true, relax_column_count: true }) as string[][];
       fields = rows[0] ?? [];
     } catch (err) {
-      yield { text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') };
+      out.push({ text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') });
       continue;
     }
     if (!header) {
@@ -280,10 +295,12 @@ async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGe
       continue;
     }
     if (fields.length !== header.length) {
-      yield { text, location, format: 'csv', csvHeader: header, error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') };
+      out.push({ text, location, format: 'csv', csvHeader: header, error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') });
       continue;
     }
-    yield { value: csvRow(header, fields), text, location, format: 'csv', csvHeader: header };
+    out.push({ value: csvRow(header, fields), text, location, format: 'csv', csvHeader: header });
+    }
+    if (out.length) yield out;
   }
 }
 
@@ -292,7 +309,15 @@ async function* csvRecords(chunks: AsyncIterable<string>, file: string): AsyncGe
  * gzip) are thrown as they are; record-level problems are yielded as records with `error`.
  */
 export async function* readRecords(path: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
-  yield* readRecordsFrom(decode(gunzipIfNeeded(rawChunks(path, opts.onBytes))), path, opts);
+  for await (const batch of readRecordBatches(path, opts)) yield* batch;
+}
+
+/**
+ * The records of one input in batches (one per chunk read): what the convert loop iterates,
+ * so a record costs no async step of its own.
+ */
+export async function* readRecordBatches(path: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
+  yield* batchesFrom(decode(gunzipIfNeeded(rawChunks(path, opts.onBytes))), path, opts);
 }
 
 /** Reads the records of text already in memory (an HTTP response body), named `source`. */
@@ -300,14 +325,14 @@ export async function* readTextRecords(text: string, source: string, opts: ReadO
   async function* one(): AsyncGenerator<string> {
     yield text;
   }
-  yield* readRecordsFrom(one(), source, opts);
+  for await (const batch of batchesFrom(one(), source, opts)) yield* batch;
 }
 
-async function* readRecordsFrom(input: AsyncGenerator<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+async function* batchesFrom(input: AsyncGenerator<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
   let chunks = input;
   let format = opts.format;
   if (!format) [format, chunks] = await sniff(chunks);
-  if (format === 'ndjson') yield* ndjsonRecords(chunks, file, opts);
-  else if (format === 'json') yield* jsonRecords(chunks, file, opts);
-  else yield* csvRecords(chunks, file);
+  if (format === 'ndjson') yield* ndjsonBatches(chunks, file, opts);
+  else if (format === 'json') yield* jsonBatches(chunks, file, opts);
+  else yield* csvBatches(chunks, file);
 }

@@ -15,7 +15,8 @@ const enum C {
 const isWs = (c: number): boolean => c === C.Space || c === C.Newline || c === C.Return || c === C.Tab;
 
 /**
- * Streams the record elements out of a JSON document without holding the document in memory:
+ * Streams the record elements out of a JSON document without holding the document in memory
+ * (a batch per chunk read):
  * the elements of a top-level array, or of the array under one of `envelopeKeys` in a
  * top-level object (`{"audit_logs": [...], "next_cursor": ...}`). A top-level object without
  * such a key is yielded whole as one element. Each element's text is handed to the caller
@@ -29,7 +30,7 @@ export async function* jsonDocumentElements(
   chunks: AsyncIterable<string>,
   envelopeKeys: ReadonlySet<string>,
   where: SourceLocation,
-): AsyncGenerator<JsonElement> {
+): AsyncGenerator<JsonElement[]> {
   let depth = 0;
   let inString = false;
   let escape = false;
@@ -61,6 +62,7 @@ export async function* jsonDocumentElements(
     return out;
   };
 
+  let found: JsonElement[] = [];
   for await (const chunk of chunks) {
     if (elem) elemFrom = 0;
     if (rest) restFrom = 0;
@@ -80,12 +82,15 @@ export async function* jsonDocumentElements(
             try { lastKey = JSON.parse(keyText) as string; } catch { lastKey = undefined; }
             keyText = '';
           }
-          if (elem && depth === recordDepth && elemKind === C.Quote) yield finishElement(chunk, i + 1);
+          if (elem && depth === recordDepth && elemKind === C.Quote) found.push(finishElement(chunk, i + 1));
         }
         continue;
       }
       if (done) {
-        if (!isWs(c)) throw new AuditInputError('invalid_json', `unexpected text after the JSON document at line ${line}`, '');
+        if (!isWs(c)) {
+          if (found.length) yield found; // what was read before stays read
+          throw new AuditInputError('invalid_json', `unexpected text after the JSON document at line ${line}`, '');
+        }
         continue;
       }
       // Start of a record element?
@@ -96,7 +101,7 @@ export async function* jsonDocumentElements(
         elemKind = c;
       } else if (elem && depth === recordDepth && elemKind !== C.OpenBrace && elemKind !== C.OpenBracket && elemKind !== C.Quote &&
         (isWs(c) || c === C.Comma || c === C.CloseBracket)) {
-        yield finishElement(chunk, i); // end of a bare literal (number, true, null)
+        found.push(finishElement(chunk, i)); // end of a bare literal (number, true, null)
       }
       if (top === undefined) {
         if (isWs(c)) continue;
@@ -134,13 +139,13 @@ export async function* jsonDocumentElements(
         case C.CloseBrace:
         case C.CloseBracket:
           depth--;
-          if (elem && depth === recordDepth && (elemKind === C.OpenBrace || elemKind === C.OpenBracket)) yield finishElement(chunk, i + 1);
+          if (elem && depth === recordDepth && (elemKind === C.OpenBrace || elemKind === C.OpenBracket)) found.push(finishElement(chunk, i + 1));
           if (depth === 1 && recordDepth === 2 && c === C.CloseBracket) recordDepth = -1;
           if (depth === 0) {
             done = true;
             if (rest) {
               rest.push(chunk.slice(restFrom, i + 1));
-              yield { text: rest.join(''), line: 1, pointer: '' };
+              found.push({ text: rest.join(''), line: 1, pointer: '' });
               rest = undefined;
             }
           }
@@ -152,6 +157,10 @@ export async function* jsonDocumentElements(
     if (elem) elem.push(chunk.slice(elemFrom));
     if (rest) rest.push(chunk.slice(restFrom));
     if (keyStart >= 0) keyText += chunk.slice(keyStart);
+    if (found.length) {
+      yield found;
+      found = [];
+    }
   }
   if (elem && depth === recordDepth && elemKind !== C.OpenBrace && elemKind !== C.OpenBracket && elemKind !== C.Quote) {
     elem = undefined; // a bare literal at end of input: the document is unterminated anyway

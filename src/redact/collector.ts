@@ -166,16 +166,32 @@ export function compileCollectorRedaction(config: CollectorRedactionConfig, path
     }
   })();
 
-  const shouldIgnore = (k: string): boolean => ignored.has(k) || ignoredPatterns.some((re) => matches(re, k));
-  const shouldRedact = (k: string): boolean => !allowAll && !allowed.has(k);
-  const shouldAllowValue = (v: string): boolean => allowedValues.some((re) => matches(re, v));
-  const shouldMaskKey = (k: string): boolean => blockedKeyPatterns.some((re) => matches(re, k));
+  // Key decisions depend only on the key, and telemetry repeats a small set of keys: each
+  // key's decision is computed once (bounded memo), so key patterns cost nothing per record.
+  const IGNORE = 1, REDACT = 2, MASK = 4;
+  const keyMemo = new Map<string, number>();
+  const keyFlags = (k: string): number => {
+    let f = keyMemo.get(k);
+    if (f === undefined) {
+      f = (ignored.has(k) || ignoredPatterns.some((re) => matches(re, k)) ? IGNORE : 0) |
+        (!allowAll && !allowed.has(k) ? REDACT : 0) |
+        (blockedKeyPatterns.some((re) => matches(re, k)) ? MASK : 0);
+      if (keyMemo.size < 10_000) keyMemo.set(k, f);
+    }
+    return f;
+  };
+  const shouldIgnore = (k: string): boolean => (keyFlags(k) & IGNORE) !== 0;
+  const shouldRedact = (k: string): boolean => (keyFlags(k) & REDACT) !== 0;
+  const shouldMaskKey = (k: string): boolean => (keyFlags(k) & MASK) !== 0;
+  const shouldAllowValue = (v: string): boolean => allowedValues.length > 0 && allowedValues.some((re) => matches(re, v));
   const maskValue = (v: string, re: Pattern): string => replaceAll(re, v, hashMatch);
   const processString = (v: string): string => {
     let s = v;
     for (const re of blockedValues) if (matches(re, s)) s = maskValue(s, re);
     return s;
   };
+  // The whole-value mask of a blocked key does not depend on the value unless it is hashed.
+  const maskWhole = config.hash_function === undefined ? (): string => '****' : (v: string): string => maskValue(v, MASK_ALL);
 
   const addMeta = (attrs: LogAttributes, keys: string[], keysAttr: string | undefined, countAttr: string): void => {
     if (keys.length === 0) return;
@@ -221,7 +237,7 @@ export function compileCollectorRedaction(config: CollectorRedactionConfig, path
         continue;
       } else if (shouldMaskKey(k)) {
         t.masked.push(keyWithPath);
-        next = maskValue(typeof v === 'string' ? v : '', MASK_ALL);
+        next = maskWhole(typeof v === 'string' ? v : '');
       } else {
         next = bodyValue(keyWithPath, v, t);
       }
@@ -249,7 +265,7 @@ export function compileCollectorRedaction(config: CollectorRedactionConfig, path
         }
         if (shouldMaskKey(k)) {
           t.masked.push(k);
-          attributes[k] = maskValue(s, MASK_ALL);
+          attributes[k] = maskWhole(s);
           continue;
         }
         const processed = processString(s);

@@ -47,7 +47,7 @@ t.test('JSON document scanner: elements equal JSON.parse of the whole, however t
           : { range_start_time: '2026-08-01T13:00:00Z', meta: { items: 'x', nested: [[], {}] }, items: records };
         const text = JSON.stringify(doc, null, pretty ? 2 : undefined);
         const els: unknown[] = [];
-        for await (const el of jsonDocumentElements(chunked(text, cuts.map((c) => c % (text.length + 1))), ENVELOPE_KEYS, {})) {
+        for await (const batch of jsonDocumentElements(chunked(text, cuts.map((c) => c % (text.length + 1))), ENVELOPE_KEYS, {})) for (const el of batch) {
           els.push(JSON.parse(el.text));
           if (!/^\/((audit_logs|items)\/)?\d+$/.test(el.pointer)) throw new Error(`bad pointer ${el.pointer}`);
           if (el.line < 1) throw new Error('bad line');
@@ -61,7 +61,7 @@ t.test('JSON document scanner: elements equal JSON.parse of the whole, however t
 
 t.test('JSON document scanner: a single record object, a bad element, a truncated document', async (t) => {
   const single: unknown[] = [];
-  for await (const el of jsonDocumentElements(chunked('{\n "action": "user:login",\n "x": [1, {"y": "]"}]\n}\n', [3, 9]), ENVELOPE_KEYS, {})) single.push(JSON.parse(el.text));
+  for await (const batch of jsonDocumentElements(chunked('{\n "action": "user:login",\n "x": [1, {"y": "]"}]\n}\n', [3, 9]), ENVELOPE_KEYS, {})) for (const el of batch) single.push(JSON.parse(el.text));
   t.same(single, [{ action: 'user:login', x: [1, { y: ']' }] }], 'an object without an envelope key is one record');
 
   const p = await fileWith('[\n {"a": 1},\n {"a": },\n {"a": 3}\n]\n', 'json');
