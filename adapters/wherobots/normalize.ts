@@ -33,9 +33,17 @@ const COLUMN_TO_FIELD: ReadonlyMap<string, string> = new Map([
   ['region', 'compute_region'],
 ]);
 
+const columnMemo = new Map<string, string>();
+
 /** Maps a CSV header cell to its API field name, or returns it unchanged (kept in details). */
 export function wherobotsColumn(header: string): string {
-  return COLUMN_TO_FIELD.get(headerKey(header)) ?? header;
+  let field = columnMemo.get(header);
+  if (field === undefined) {
+    field = COLUMN_TO_FIELD.get(headerKey(header)) ?? header;
+    // Headers repeat on every row: remember them (bounded, a header is data).
+    if (columnMemo.size < 1000) columnMemo.set(header, field);
+  }
+  return field;
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

@@ -90,8 +90,10 @@ export class AuditLogProcessor extends ForwardingProcessor {
   /** Replaces the record's audit attributes, time, severity, event name and body with `event`'s. */
   private rewrite(record: SdkLogRecord, event: AuditEvent): void {
     const attrs = record.attributes as Record<string, AnyValue>;
-    for (const k of AUDIT_ATTRIBUTE_NAMES) delete attrs[k];
     const lr = toLogRecord(event);
+    // Only attributes the new event does not set are deleted: deleting and re-adding a key
+    // would turn the attribute object into a slow dictionary for the rest of the pipeline.
+    for (const k of AUDIT_ATTRIBUTE_NAMES) if (Object.hasOwn(attrs, k) && !Object.hasOwn(lr.attributes, k)) delete attrs[k];
     Object.assign(attrs, lr.attributes);
     record.hrTime = lr.timestamp;
     record.setEventName(lr.eventName!);
