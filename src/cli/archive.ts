@@ -36,13 +36,8 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
   return result.ok ? EXIT.ok : EXIT.rejected;
 }
 
-export interface QueryCliOptions {
-  since?: string;
-  until?: string;
-  vendor?: string;
-  actor?: string;
-  action?: string;
-  search?: string;
+/** `auditkit query` flags: the filters, and the output format. */
+export interface QueryCliOptions extends QueryFilter {
   format: 'ndjson' | 'csv' | 'table';
 }
 

@@ -58,6 +58,19 @@ export const closedSegmentName = (seq: number): string => `${segmentName(seq)}.g
 export const digestName = (seq: number): string => `seg-${String(seq).padStart(6, '0')}.digest.json`;
 export const FILE_PATTERN = /^seg-(\d{6,})\.(ndjson|ndjson\.gz|digest\.json)$/;
 
+/** Archive file names grouped by segment sequence: sequence -> kinds (`ndjson`, `ndjson.gz`, `digest.json`). */
+export function groupBySequence(names: readonly string[]): Map<number, Set<string>> {
+  const seqs = new Map<number, Set<string>>();
+  for (const f of names) {
+    const m = FILE_PATTERN.exec(f);
+    if (!m) continue;
+    const seq = Number(m[1]);
+    if (!seqs.has(seq)) seqs.set(seq, new Set());
+    seqs.get(seq)!.add(m[2]!);
+  }
+  return seqs;
+}
+
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 export const lineHash = (line: string | Buffer): Buffer => createHash('sha256').update(line).digest().subarray(0, LINE_HASH_BYTES);
 

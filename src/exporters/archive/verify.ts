@@ -8,7 +8,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import {
-  FILE_PATTERN, LINE_HASH_BYTES, checkSignature, closedSegmentName, digestName, lineHash, segmentName, sha256Hex,
+  LINE_HASH_BYTES, groupBySequence, checkSignature, closedSegmentName, digestName, lineHash, segmentName, sha256Hex,
   type Digest, type SigningKey,
 } from './format.js';
 import { segmentLines } from './writer.js';
@@ -78,7 +78,6 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
   const err = (file: string, message: string, line?: number): void => void problems.push({ file, severity: 'error', message, ...(line !== undefined ? { line } : {}) });
   const warn = (file: string, message: string): void => void problems.push({ file, severity: options.strict ? 'error' : 'warning', message });
 
-  const seqs = new Map<number, Set<string>>();
   let names: string[];
   try {
     names = await readdir(dir);
@@ -86,13 +85,7 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     err(dir, `cannot read the archive directory: ${(e as Error).message}`);
     return { segments: 0, records: 0, problems, ok: false };
   }
-  for (const f of names) {
-    const m = FILE_PATTERN.exec(f);
-    if (!m) continue;
-    const seq = Number(m[1]);
-    if (!seqs.has(seq)) seqs.set(seq, new Set());
-    seqs.get(seq)!.add(m[2]!);
-  }
+  const seqs = groupBySequence(names);
   const ordered = [...seqs.keys()].sort((a, b) => a - b);
   if (ordered.length === 0) err(dir, 'no segments or digests found');
 

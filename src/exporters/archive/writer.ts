@@ -17,7 +17,7 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { AuditEvent } from '../../model/event.js';
 import { fromLogRecord } from '../../model/otel.js';
 import {
-  DIGEST_FORMAT, FILE_PATTERN, closedSegmentName, digestName, digestText, lineHash, segmentName, sha256Hex, signDigest,
+  DIGEST_FORMAT, FILE_PATTERN, closedSegmentName, groupBySequence, digestName, digestText, lineHash, segmentName, sha256Hex, signDigest,
   type Digest, type SigningKey,
 } from './format.js';
 
@@ -142,19 +142,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     return this.serial(async () => {
       if (this.opened) return;
       await mkdir(this.dir, { recursive: true });
-      const seqs = new Map<number, Set<string>>();
-      for (const f of await readdir(this.dir)) {
-        // Leftovers of an interrupted atomic write.
-        if (f.startsWith('seg-') && f.endsWith('.tmp')) {
-          await rm(path.join(this.dir, f), { force: true });
-          continue;
-        }
-        const m = FILE_PATTERN.exec(f);
-        if (!m) continue;
-        const seq = Number(m[1]);
-        if (!seqs.has(seq)) seqs.set(seq, new Set());
-        seqs.get(seq)!.add(m[2]!);
-      }
+      const names = await readdir(this.dir);
+      // Leftovers of an interrupted atomic write.
+      for (const f of names) if (f.startsWith('seg-') && f.endsWith('.tmp')) await rm(path.join(this.dir, f), { force: true });
+      const seqs = groupBySequence(names);
       const ordered = [...seqs.keys()].sort((a, b) => a - b);
       for (const seq of ordered) {
         const kinds = seqs.get(seq)!;
