@@ -17,6 +17,8 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
       ['redaction off', [], 1.5],
       ['--redact default', ['--redact', 'default'], 1.5],
       ['--redact default + HMAC', ['--redact', 'default', '--hmac-key-env', 'AUDITKIT_BENCH_KEY'], 2],
+      ['redaction off, --jobs 2', ['--jobs', '2'], 1.5],
+      ['--redact default + HMAC, --jobs 2', ['--redact', 'default', '--hmac-key-env', 'AUDITKIT_BENCH_KEY', '--jobs', '2'], 2],
     ];
     for (const [name, extra, target] of cases) {
       const ms = await median(runs, async () => {

@@ -73,6 +73,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
     .option('--dead-letter <file>', 'write rejected records, with the reason and original text, to FILE (NDJSON)')
     .option('--keep-raw', 'keep the original vendor record in each event\'s `raw`')
+    .option('--jobs <n>', 'worker threads for NDJSON to NDJSON output: a number, or auto (one per core); faster, uses more memory (default 1)')
     .option('-q, --quiet', 'no progress bar and no summary');
   addOutputOptions(convert).action(async (files: string[], opts: ConvertCliOptions) => {
     code = (await (await import('./convert.js')).runConvert(files, opts, io)).code;

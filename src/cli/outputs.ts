@@ -13,7 +13,7 @@ import type { OtlpProtocol } from '../exporters/otlp-options.js';
 import type { NdjsonArchiveWriter } from '../exporters/archive/writer.js';
 import type { SigningKey } from '../exporters/archive/format.js';
 import type { AuditEvent } from '../model/event.js';
-import { compilePiiPolicy, type PiiPreset, type PiiRedactor } from '../redact/pii-policy.js';
+import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset, type PiiRedactor } from '../redact/pii-policy.js';
 import { loadSigningKey } from '../pipeline/keys.js';
 import type { CliIo } from './io.js';
 
@@ -40,6 +40,8 @@ export interface OutputCliOptions {
 export interface EventOutput {
   /** Returns a promise to wait on when the output needs it (backpressure), else nothing. */
   write(event: AuditEvent): Promise<void> | void;
+  /** For NDJSON outputs: a block of unified NDJSON lines already serialized (parallel convert). */
+  writeText?(ndjson: string): Promise<void> | void;
   ack(): Promise<void>;
   close(): Promise<void>;
   otlp?: OtlpEventSink;
@@ -66,6 +68,8 @@ export function parseHeaders(pairs: readonly string[], where: string): Record<st
 /** Redactor, OTLP target and signing key, from flags and the environment. */
 export interface EdgeConfig {
   redactor?: PiiRedactor;
+  /** The policy the redactor was compiled from (parallel convert workers compile their own). */
+  redactionConfig?: PiiPolicyConfig;
   otlp?: { endpoint: string; headers: Record<string, string> };
   signingKey?: SigningKey;
 }
@@ -91,10 +95,12 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     if (!key) problems.push({ path: '--hmac-key-env', message: `environment variable ${opts.hmacKeyEnv} is not set or empty` });
   }
   let redactor: PiiRedactor | undefined;
+  let redactionConfig: PiiPolicyConfig | undefined;
   const preset = opts.redact ?? 'off';
   if (preset !== 'off') {
     try {
-      redactor = compilePiiPolicy({ preset, ...(key ? { hmac_key: key } : {}), ...(opts.hmacKeyId ? { hmac_key_id: opts.hmacKeyId } : {}) }, '--redact');
+      redactionConfig = { preset, ...(key ? { hmac_key: key } : {}), ...(opts.hmacKeyId ? { hmac_key_id: opts.hmacKeyId } : {}) };
+      redactor = compilePiiPolicy(redactionConfig, '--redact');
     } catch (err) {
       if (err instanceof ConfigError) problems.push(...err.problems);
       else throw err;
@@ -125,7 +131,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
   if (opts.timeoutMs !== undefined && !/^\d+$/.test(opts.timeoutMs)) problems.push({ path: '--timeout-ms', message: 'must be a whole number of milliseconds' });
   if (opts.to === 'otlp' && opts.output) problems.push({ path: '-o', message: 'not used with --to otlp (events go to --endpoint)' });
   if (problems.length) throw new ConfigError(problems);
-  return { ...(redactor ? { redactor } : {}), ...(otlp ? { otlp } : {}), ...(signingKey ? { signingKey } : {}) };
+  return { ...(redactor ? { redactor, redactionConfig } : {}), ...(otlp ? { otlp } : {}), ...(signingKey ? { signingKey } : {}) };
 }
 
 export async function openWriter(file: string): Promise<{ writer: LineWriter; done: Promise<void> }> {
@@ -179,8 +185,8 @@ export async function openOutput(opts: OutputCliOptions, edge: EdgeConfig, io: C
   }
   if (opts.output && opts.output !== '-') {
     const { writer, done } = await openWriter(opts.output);
-    return { write: (e) => writer.write(JSON.stringify(e)), ack: () => writer.flush(), close: async () => { await writer.close(); await done; } };
+    return { write: (e) => writer.write(JSON.stringify(e)), writeText: (t) => writer.writeBlock(t), ack: () => writer.flush(), close: async () => { await writer.close(); await done; } };
   }
   const writer = new LineWriter(io.stdout);
-  return { write: (e) => writer.write(JSON.stringify(e)), ack: () => writer.flush(), close: () => writer.close(false) };
+  return { write: (e) => writer.write(JSON.stringify(e)), writeText: (t) => writer.writeBlock(t), ack: () => writer.flush(), close: () => writer.close(false) };
 }

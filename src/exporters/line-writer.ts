@@ -25,6 +25,14 @@ export class LineWriter {
     return this.size >= this.batchBytes ? this.flush() : undefined;
   }
 
+  /** Queues a block of whole lines (each ending with `\n`); like `write`, a promise only when it flushed. */
+  writeBlock(text: string): Promise<void> | undefined {
+    if (text.length === 0) return undefined;
+    this.buffer.push(text.endsWith('\n') ? text.slice(0, -1) : text);
+    this.size += text.length;
+    return this.size >= this.batchBytes ? this.flush() : undefined;
+  }
+
   /** Hands everything queued to the stream. */
   async flush(): Promise<void> {
     if (this.buffer.length === 0) return;

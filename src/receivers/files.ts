@@ -192,23 +192,33 @@ function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Gen
   }
 }
 
+/**
+ * The records of NDJSON lines (text without its line end, 1-based number): JSON records,
+ * envelopes and arrays expanded, dead letters fed back, blank lines skipped. Shared by the
+ * sequential reader and the parallel convert workers, so both read a line the same way.
+ */
+export function ndjsonLineRecords(lines: readonly [string, number][], file: string, opts: ReadOptions): InputRecord[] {
+  const out: InputRecord[] = [];
+  for (const [text, line] of lines) {
+    if (text.length === 0 || text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      out.push({ text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+      continue;
+    }
+    if (isDeadLetter(value)) for (const r of refeed(value, { file, line }, opts)) out.push(r);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && opts.envelopeKeyOf(value as Record<string, unknown>) === undefined) {
+      out.push({ value, text, location: { file, line }, format: 'ndjson' }); // the common case, without expand()
+    } else for (const r of expand(value, text, { file, line }, 'ndjson', opts)) out.push(r);
+  }
+  return out;
+}
+
 async function* ndjsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
   for await (const lines of lineBatches(chunks)) {
-    const out: InputRecord[] = [];
-    for (const [text, line] of lines) {
-      if (text.length === 0 || text.trim() === '') continue;
-      let value: unknown;
-      try {
-        value = JSON.parse(text);
-      } catch (err) {
-        out.push({ text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
-        continue;
-      }
-      if (isDeadLetter(value)) for (const r of refeed(value, { file, line }, opts)) out.push(r);
-      else if (value !== null && typeof value === 'object' && !Array.isArray(value) && opts.envelopeKeyOf(value as Record<string, unknown>) === undefined) {
-        out.push({ value, text, location: { file, line }, format: 'ndjson' }); // the common case, without expand()
-      } else for (const r of expand(value, text, { file, line }, 'ndjson', opts)) out.push(r);
-    }
+    const out = ndjsonLineRecords(lines, file, opts);
     if (out.length) yield out;
   }
 }
@@ -326,6 +336,15 @@ export async function* readTextRecords(text: string, source: string, opts: ReadO
     yield text;
   }
   for await (const batch of batchesFrom(one(), source, opts)) yield* batch;
+}
+
+/**
+ * The decoded text of an input (`-` is stdin), gunzipped when compressed, with its format
+ * (forced, or sniffed from the start). For readers that split the text themselves.
+ */
+export async function openText(path: string, opts: Pick<ReadOptions, 'format' | 'onBytes'>): Promise<[InputFormat, AsyncGenerator<string>]> {
+  const chunks = decode(gunzipIfNeeded(rawChunks(path, opts.onBytes)));
+  return opts.format ? [opts.format, chunks] : sniff(chunks);
 }
 
 async function* batchesFrom(input: AsyncGenerator<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {

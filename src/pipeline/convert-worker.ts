@@ -1,0 +1,62 @@
+/**
+ * A parallel-convert worker: turns blocks of NDJSON lines into unified NDJSON text with exactly
+ * the code the sequential path uses (ndjsonLineRecords, normalizeRecord, the PII policy), and
+ * returns the text, the dead letters and the counts of its block.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { DeadLetter } from '../exporters/dead-letter.js';
+import type { Vendor } from '../model/event.js';
+import { ndjsonLineRecords } from '../receivers/files.js';
+import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
+import { deadLetterOf, normalizeRecord } from './convert.js';
+import { ENVELOPE_KEYS, envelopeKeyOf } from './registry.js';
+
+export interface ConvertJob { seq: number; file: string; firstLine: number; text: string }
+export interface ConvertJobResult {
+  seq: number;
+  out: string;
+  letters: DeadLetter[];
+  written: Partial<Record<Vendor, number>>;
+  rejected: Partial<Record<Vendor | 'none', number>>;
+  read: number;
+  fatal?: string;
+}
+export interface ConvertWorkerData { from: Vendor | 'auto'; keepRaw: boolean; redaction?: PiiPolicyConfig }
+
+const data = workerData as ConvertWorkerData;
+const redactor = data.redaction ? compilePiiPolicy(data.redaction) : undefined;
+const readOptions = { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS };
+
+parentPort?.on('message', (job: ConvertJob) => {
+  const result: ConvertJobResult = { seq: job.seq, out: '', letters: [], written: {}, rejected: {}, read: 0 };
+  try {
+    const lines: [string, number][] = [];
+    let from = 0;
+    let n = job.firstLine;
+    for (;;) {
+      const nl = job.text.indexOf('\n', from);
+      const end = nl < 0 ? job.text.length : nl;
+      const cut = end > from && job.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      lines.push([job.text.slice(from, cut), n++]);
+      if (nl < 0) break;
+      from = nl + 1;
+    }
+    const parts: string[] = [];
+    for (const rec of ndjsonLineRecords(lines, job.file, readOptions)) {
+      result.read++;
+      const outcome = normalizeRecord(rec, data.from, { keepRaw: data.keepRaw });
+      if ('error' in outcome) {
+        result.letters.push(deadLetterOf(rec, outcome));
+        const k = outcome.vendor ?? 'none';
+        result.rejected[k] = (result.rejected[k] ?? 0) + 1;
+        continue;
+      }
+      parts.push(JSON.stringify(redactor ? redactor.redactEvent(outcome.event) : outcome.event));
+      result.written[outcome.vendor] = (result.written[outcome.vendor] ?? 0) + 1;
+    }
+    result.out = parts.length ? `${parts.join('\n')}\n` : '';
+  } catch (err) {
+    result.fatal = err instanceof Error ? err.message : String(err);
+  }
+  parentPort!.postMessage(result);
+});

@@ -1,0 +1,172 @@
+/**
+ * Convert spread over worker threads: the main thread reads, decodes and cuts the input into
+ * blocks of whole NDJSON lines (with their first line number); workers normalize, redact and
+ * serialize each block with the sequential path's own code; the main thread writes the results
+ * in input order. Inputs that are not NDJSON are converted on the main thread as usual.
+ */
+import { Worker } from 'node:worker_threads';
+import { AuditIoError, formatLocation } from '../errors.js';
+import type { DeadLetter } from '../exporters/dead-letter.js';
+import type { AuditEvent, Vendor } from '../model/event.js';
+import { VENDORS } from '../model/event.js';
+import { openText } from '../receivers/files.js';
+import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
+import { convertSources, type ConvertCounts, type ConvertOptions } from './convert.js';
+import type { ConvertJob, ConvertJobResult, ConvertWorkerData } from './convert-worker.js';
+
+/** Where parallel convert writes: NDJSON text blocks, in input order. */
+export interface TextSink {
+  /** Unified NDJSON lines, each ending with a newline. May return a promise to wait on. */
+  text(ndjson: string): Promise<void> | void;
+  reject(letter: DeadLetter): Promise<void> | void;
+  sourceFailed(path: string, error: AuditIoError): Promise<void> | void;
+}
+
+export interface ParallelConvertOptions extends ConvertOptions {
+  /** Worker threads (at least 2 to be worth it). */
+  jobs: number;
+  /** The PII policy, as data: each worker compiles its own. */
+  redaction?: PiiPolicyConfig;
+}
+
+// Under tsx (tests) this module is TypeScript, built it is JavaScript: the worker is its sibling.
+// A TypeScript worker starts from a small bootstrap that registers tsx first (workers do not
+// inherit the parent's loader hooks).
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
+const newWorker = (workerData: ConvertWorkerData): Worker => {
+  // A small young generation keeps each worker's heap, and so the process RSS, smaller.
+  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } };
+  if (!FROM_SOURCE) return new Worker(new URL('./convert-worker.js', import.meta.url), options);
+  const target = new URL('./convert-worker.ts', import.meta.url).href;
+  const bootstrap = `(async () => { const { register } = await import('tsx/esm/api'); register(); await import(${JSON.stringify(target)}); })();`;
+  return new Worker(bootstrap, { ...options, eval: true });
+};
+
+const countNewlines = (s: string): number => {
+  let n = 0;
+  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
+  return n;
+};
+
+export async function convertSourcesParallel(paths: readonly string[], o: ParallelConvertOptions, sink: TextSink): Promise<ConvertCounts> {
+  const counts: ConvertCounts = { read: 0, written: 0, rejected: 0, failedSources: 0, byVendor: Object.fromEntries(VENDORS.map((v) => [v, { written: 0, rejected: 0 }])) as ConvertCounts['byVendor'] };
+  const data: ConvertWorkerData = { from: o.from ?? 'auto', keepRaw: o.keepRaw ?? false, ...(o.redaction ? { redaction: o.redaction } : {}) };
+  const workers = Array.from({ length: o.jobs }, () => newWorker(data));
+  const redactor = o.redaction ? compilePiiPolicy(o.redaction) : undefined;
+  const results = new Map<number, ConvertJobResult>();
+  let nextSeq = 0;
+  let nextWrite = 0;
+  let inflight = 0;
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  for (const w of workers) {
+    w.on('message', (r: ConvertJobResult) => {
+      results.set(r.seq, r);
+      inflight--;
+      wake?.();
+    });
+    w.on('error', (err) => {
+      failure = err;
+      wake?.();
+    });
+  }
+  const waitForResult = (): Promise<void> => new Promise<void>((r) => (wake = r));
+  /** Writes every result that is next in order. */
+  const drainOrdered = async (): Promise<void> => {
+    for (let r = results.get(nextWrite); r; r = results.get(nextWrite)) {
+      results.delete(nextWrite++);
+      if (r.fatal) throw new Error(`convert worker failed: ${r.fatal}`);
+      counts.read += r.read;
+      for (const [v, n] of Object.entries(r.written)) {
+        counts.written += n;
+        counts.byVendor[v as Vendor].written += n;
+      }
+      for (const [v, n] of Object.entries(r.rejected)) {
+        counts.rejected += n;
+        if (v !== 'none') counts.byVendor[v as Vendor].rejected += n;
+      }
+      if (r.out) {
+        const wait = sink.text(r.out);
+        if (wait) await wait;
+      }
+      for (const letter of r.letters) await sink.reject(letter);
+    }
+  };
+  const dispatch = async (job: Omit<ConvertJob, 'seq'>): Promise<void> => {
+    while (inflight >= o.jobs * 3) {
+      await waitForResult();
+      if (failure) throw failure;
+      await drainOrdered();
+    }
+    const seq = nextSeq++;
+    inflight++;
+    workers[seq % workers.length]!.postMessage({ ...job, seq });
+  };
+
+  try {
+    for (const path of paths) {
+      let format;
+      let chunks;
+      try {
+        [format, chunks] = await openText(path, { ...(o.inputFormat ? { format: o.inputFormat } : {}), ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
+      } catch (err) {
+        counts.failedSources++;
+        await sink.sourceFailed(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err }));
+        continue;
+      }
+      if (format !== 'ndjson') {
+        // JSON documents and CSV: the main thread, after every block before them is written.
+        while (inflight > 0) {
+          await waitForResult();
+          if (failure) throw failure;
+          await drainOrdered();
+        }
+        await chunks.return(undefined);
+        const c = await convertSources([path], { ...o, ...(o.from ? { from: o.from } : {}) }, {
+          event: (e: AuditEvent) => sink.text(`${JSON.stringify(redactor ? redactor.redactEvent(e) : e)}\n`),
+          reject: (letter) => sink.reject(letter),
+          sourceFailed: (p, err) => sink.sourceFailed(p, err),
+        });
+        counts.read += c.read;
+        counts.written += c.written;
+        counts.rejected += c.rejected;
+        counts.failedSources += c.failedSources;
+        for (const v of VENDORS) {
+          counts.byVendor[v].written += c.byVendor[v].written;
+          counts.byVendor[v].rejected += c.byVendor[v].rejected;
+        }
+        continue;
+      }
+      let carry = '';
+      let line = 1;
+      try {
+        for await (const chunk of chunks) {
+          const text = carry + chunk;
+          const cut = text.lastIndexOf('\n');
+          if (cut < 0) {
+            carry = text;
+            continue;
+          }
+          const block = text.slice(0, cut);
+          carry = text.slice(cut + 1);
+          await dispatch({ file: path, firstLine: line, text: block });
+          line += countNewlines(block) + 1;
+          await drainOrdered();
+        }
+      } catch (err) {
+        counts.failedSources++;
+        await sink.sourceFailed(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as Error).message}`, { cause: err }));
+      }
+      if (carry !== '') await dispatch({ file: path, firstLine: line, text: carry });
+    }
+    while (inflight > 0) {
+      await waitForResult();
+      if (failure) throw failure;
+      await drainOrdered();
+    }
+    await drainOrdered();
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+  return counts;
+}
