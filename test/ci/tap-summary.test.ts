@@ -25,3 +25,9 @@ t.test('a crashed file with no failing assertion still counts as a failure', asy
   t.equal(r.line, '1 passed, 1 failed');
   t.equal(r.code, 1);
 });
+
+t.test('a subtest without assertions of its own (a fast-check property) is one point, as tap counts it', async (t) => {
+  const r = summarize('# Subtest: f\n    # Subtest: p\n        1..0\n    ok 1 - p\n    # Subtest: q\n        1..0\n    not ok 2 - q\n    ok 3 - a\n    1..3\nnot ok 1 - f\n1..1\n');
+  t.equal(r.line, '2 passed, 1 failed');
+  t.equal(r.code, 1);
+});
