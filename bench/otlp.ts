@@ -5,8 +5,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOtlpLogExporter, exportBatch, OtlpEventSink, readableLogRecord } from '../src/exporters/otlp.js';
-import { normalize } from '../src/pipeline/normalize.js';
+import { createOtlpLogExporter, exportBatch, OtlpEventSink, readableLogRecord } from '../src/exporters/otlp/otlp.js';
+import { normalize } from '../src/components/adapters.js';
 import type { AuditEvent } from '../src/model/event.js';
 import { median, row, wandbRecord, type BenchRow } from './lib.js';
 

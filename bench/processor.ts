@@ -6,7 +6,7 @@
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { ExportResultCode } from '@opentelemetry/core';
 import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { AuditLogProcessor } from '../src/processors/audit-log-processor.js';
+import { AuditLogProcessor } from '../src/sdk/audit-log-processor.js';
 import { median, row, wandbRecord, type BenchRow } from './lib.js';
 
 class SerializingExporter implements LogRecordExporter {

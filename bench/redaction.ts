@@ -5,7 +5,7 @@
  * run code built from user config, so it interprets a plan.
  */
 import fastRedact from 'fast-redact';
-import { compileCollectorRedaction } from '../src/redact/collector.js';
+import { compileCollectorRedaction } from '../src/processors/redaction/factory.js';
 import { median, row, type BenchRow } from './lib.js';
 
 const KEYS = ['user.email', 'client.address', 'user.name'];

@@ -27,6 +27,9 @@ const SCHEMAS = [
   { file: 'schemas/config.v1.schema.json', validator: 'validateConfig', type: 'AuditkitConfig' },
 ] as const;
 
+/** `$defs` entries not reachable from their schema's root that get a type and a validator of their own. */
+const DEFS = [{ schema: 'schemas/config.v1.schema.json', def: 'redaction', validator: 'validateRedactionConfig', type: 'CollectorRedactionConfig' }] as const;
+
 type JsonSchema = Record<string, unknown>;
 
 async function loadSchemas(): Promise<JsonSchema[]> {
@@ -45,6 +48,11 @@ async function renderTypes(schemas: JsonSchema[]): Promise<string> {
         style: { singleQuote: true, printWidth: 110 },
       }),
     );
+  }
+  for (const d of DEFS) {
+    const root = schemas[SCHEMAS.findIndex((s) => s.file === d.schema)]!;
+    const def = (root.$defs as Record<string, JsonSchema>)[d.def]!;
+    parts.push(await compile(structuredClone(def) as never, d.type, { bannerComment: '', additionalProperties: false, unknownAny: true, strictIndexSignatures: true, style: { singleQuote: true, printWidth: 110 } }));
   }
   return parts.join('\n');
 }
@@ -66,6 +74,7 @@ function renderValidators(schemas: JsonSchema[]): string {
     ajv.addSchema(schema);
     refs[SCHEMAS[i]!.validator] = schema.$id as string;
   }
+  for (const d of DEFS) refs[d.validator] = `${schemas[SCHEMAS.findIndex((s) => s.file === d.schema)]!.$id as string}#/$defs/${d.def}`;
   // A CommonJS module: under NodeNext its default import is module.exports, whose .default is the function.
   let code = standalone.default(ajv, refs);
   // ajv's ESM output still `require`s its runtime helpers; turn them into imports.

@@ -1,63 +1,64 @@
 /**
- * auditkit's public API. Every export is named here (no `export *`).
+ * auditkit's public API. Every export is named here (no `export *`); internals (the CLI, the
+ * sending queue, the HTTP puller, checkpoints, component factories) are not part of it.
  */
-export { AuditkitError, AuditInputError, AuditIoError, ConfigError, formatLocation, pointerToken } from './errors.js';
+// Errors
+export { AuditkitError, AuditInputError, AuditIoError, ConfigError } from './errors.js';
 export type { ConfigProblem, InputErrorCode, SourceLocation } from './errors.js';
-export type { AuditEvent, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from './generated/types.js';
+// The event model and its schemas
+export type { AuditEvent, AuditkitConfig, CollectorRedactionConfig, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from './generated/types.js';
 export { PII_FIELDS, OTEL_FIELDS } from './generated/annotations.js';
 export type { FieldAnnotation } from './generated/annotations.js';
 export { SCHEMA_VERSION, VENDORS } from './model/event.js';
 export type { NormalizeOptions, Operation, Resource, Vendor } from './model/event.js';
-export { defineCatalog, lowerSnake } from './model/catalog.js';
 export type { ActionCatalog, ActionEntry } from './model/catalog.js';
 export type { VendorAdapter } from './model/adapter.js';
-export { toUtcTime } from './model/time.js';
-export { canonicalJson } from './model/canonical.js';
+export type { DeadLetter, DeadLetterSink, Stage } from './model/dead-letter.js';
 export { validateAuditEvent, validateSnorkelRecord, validateWandbRecord, validateWherobotsRecord } from './model/validators.js';
 export type { SchemaError, Validator } from './model/validators.js';
-export { normalize } from './pipeline/normalize.js';
-export { ADAPTERS } from './pipeline/registry.js';
+// Normalizing vendor records
+export { normalize, ADAPTERS } from './components/adapters.js';
 export { convertSources } from './pipeline/convert.js';
 export type { ConvertCounts, ConvertOptions, ConvertSink } from './pipeline/convert.js';
-export { readRecords, INPUT_FORMATS } from './receivers/files.js';
-export type { InputFormat, InputRecord, ReadOptions } from './receivers/files.js';
-export type { DeadLetter, Stage } from './exporters/dead-letter.js';
-export { ATTR, AUDIT_EVENT_NAME, fromLogRecord, hrTimeToTime, summarize, timeToHrTime, toLogRecord } from './model/otel.js';
+export { readRecords, INPUT_FORMATS } from './receivers/files/files.js';
+export type { InputFormat, InputRecord, ReadOptions } from './receivers/files/files.js';
+// The OpenTelemetry log mapping
+export { ATTR, AUDIT_EVENT_NAME, fromLogRecord, summarize, toLogRecord } from './model/otel.js';
+export { hrTimeToTime, timeToHrTime } from './model/time.js';
 export type { LogRecordLike, ToLogRecordOptions } from './model/otel.js';
-export { compilePiiPolicy, DEFAULT_MASK, PII_PRESETS, presetConfig } from './redact/pii-policy.js';
+// The component contracts
+export type { EventProcessor, Problem, Rejection } from './components/event-processor.js';
+export type { EventExporter, ExporterStats } from './components/event-exporter.js';
+export { DEFAULT_ON_INVALID, ON_INVALID } from './components/rejections.js';
+export type { OnInvalid } from './components/rejections.js';
+// Redaction and validation
+export { compilePiiPolicy, DEFAULT_MASK, PII_PRESETS } from './redact/pii-policy.js';
 export type { PiiClass, PiiMode, PiiPolicyConfig, PiiPreset, PiiRedactor } from './redact/pii-policy.js';
-export { compileCollectorRedaction, SUMMARY as REDACTION_SUMMARY_ATTRIBUTES } from './redact/collector.js';
-export type { CollectorRedactionConfig, CollectorRedactor } from './redact/collector.js';
-export { validateEvent, DEFAULT_ON_INVALID } from './validate/policy.js';
-export type { OnInvalid, ValidationProblem } from './validate/policy.js';
-export { AuditLogProcessor } from './processors/audit-log-processor.js';
-export type { AuditLogProcessorOptions } from './processors/audit-log-processor.js';
-export { createRedactionProcessor, RedactionProcessor } from './processors/redaction-processor.js';
-export { createValidationProcessor, ValidationProcessor } from './processors/validation-processor.js';
-export type { ValidationProcessorConfig } from './processors/validation-processor.js';
-export type { ProcessorStats } from './processors/forwarding-processor.js';
-export { NdjsonDeadLetterFile } from './exporters/dead-letter-file.js';
-export type { DeadLetterSink } from './exporters/dead-letter-file.js';
-export { createOtlpLogExporter, OtlpEventSink, readableLogRecord } from './exporters/otlp.js';
-export type { OtlpExporterOptions, OtlpProtocol } from './exporters/otlp.js';
-export { NdjsonArchiveWriter, DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './exporters/archive/writer.js';
-export type { ArchiveWriterOptions } from './exporters/archive/writer.js';
-export { verifyArchive } from './exporters/archive/verify.js';
-export type { VerifyOptions, VerifyProblem, VerifyResult } from './exporters/archive/verify.js';
-export { queryArchive, eventFilter } from './exporters/archive/query.js';
-export type { QueryFilter } from './exporters/archive/query.js';
-export type { Digest, SigningKey } from './exporters/archive/format.js';
-export { pullSource, DEFAULT_OVERLAP_MILLIS } from './pipeline/pull.js';
-export type { PullCounts, PullSink, PullSourceOptions } from './pipeline/pull.js';
-export { loadCheckpoint, saveCheckpoint } from './pipeline/checkpoint.js';
-export type { Checkpoint } from './pipeline/checkpoint.js';
+export { compileCollectorRedaction } from './processors/redaction/factory.js';
+export { SUMMARY as REDACTION_SUMMARY_ATTRIBUTES } from './processors/redaction/steps.js';
+export type { CollectorRedactor } from './processors/redaction/redaction.js';
+export { validateEvent } from './processors/validate/validate.js';
+export type { ValidationProblem } from './processors/validate/validate.js';
+// OpenTelemetry SDK processors
+export { AuditLogProcessor } from './sdk/audit-log-processor.js';
+export type { AuditLogProcessorOptions } from './sdk/audit-log-processor.js';
+export { createRedactionProcessor, RedactionProcessor } from './sdk/redaction-processor.js';
+export { createValidationProcessor, ValidationProcessor } from './sdk/validation-processor.js';
+export type { ValidationProcessorConfig, ValidationProcessorOptions } from './sdk/validation-processor.js';
+export type { ForwardingProcessorOptions, ProcessorStats } from './sdk/forwarding-processor.js';
+export { NdjsonDeadLetterFile } from './io/dead-letter-file.js';
+// Exporters
+export { createOtlpLogExporter, readableLogRecord } from './exporters/otlp/otlp.js';
+export type { OtlpExporterOptions, OtlpProtocol } from './exporters/otlp/options.js';
+export { NdjsonArchiveWriter } from './exporters/ndjson_file/writer.js';
+export { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './exporters/ndjson_file/config.js';
+export type { ArchiveWriterOptions } from './exporters/ndjson_file/writer.js';
+export { verifyArchive } from './exporters/ndjson_file/verify.js';
+export type { VerifyOptions, VerifyProblem, VerifyResult } from './exporters/ndjson_file/verify.js';
+export { queryArchive } from './exporters/ndjson_file/query.js';
+export type { QueryFilter } from './exporters/ndjson_file/query.js';
+export type { Digest, SigningKey } from './exporters/ndjson_file/format.js';
+// The collector runtime behind `auditkit run`
 export { loadConfig, parseConfig } from './pipeline/config.js';
-export type { AuditkitConfig } from './pipeline/config.js';
 export { Runtime } from './pipeline/runtime.js';
 export type { RuntimeOptions, PullReport } from './pipeline/runtime.js';
-export { FileQueue } from './exporters/file-queue.js';
-export type { FileQueueOptions } from './exporters/file-queue.js';
-export { pullPages } from './receivers/http-puller.js';
-export type { HttpPullOptions, PulledPage } from './receivers/http-puller.js';
-export type { ApiCredentials, ApiPage, ApiRequest, PullParams, PullWindow, VendorApi } from './model/api.js';
-export { runCli } from './cli/main.js';

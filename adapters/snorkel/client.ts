@@ -8,6 +8,8 @@
 import { endpoint, type ApiPage, type PullParams, type VendorApi } from '../../src/model/api.js';
 
 export const SNORKEL_DEFAULT_LIMIT = 1000;
+/** Default header carrying the key (unconfirmed by the vendor, so configurable). */
+export const SNORKEL_DEFAULT_API_KEY_HEADER = 'Authorization';
 
 export const snorkelApi: VendorApi = {
   vendor: 'snorkel',
@@ -21,7 +23,7 @@ export const snorkelApi: VendorApi = {
   request(p) {
     const url = endpoint(p.url, '/audit-logs');
     url.searchParams.set('limit', String(p.options.limit ?? SNORKEL_DEFAULT_LIMIT));
-    const header = String(p.options.api_key_header ?? 'Authorization').toLowerCase();
+    const header = String(p.options.api_key_header ?? SNORKEL_DEFAULT_API_KEY_HEADER).toLowerCase();
     const prefix = p.options.api_key_prefix !== undefined ? String(p.options.api_key_prefix) : header === 'authorization' ? 'Bearer ' : '';
     return { url: url.toString(), headers: { [header]: `${prefix}${p.credentials.apiKey}`, accept: 'application/json' } };
   },

@@ -13,10 +13,14 @@ export type WandbDeployment = 'self-managed' | 'dedicated' | 'multi-tenant';
 const DEPLOYMENTS: readonly WandbDeployment[] = ['self-managed', 'dedicated', 'multi-tenant'];
 /** Default page size (`limit`); W&B allows 1..20000 (Multi-tenant up to 1,000,000). */
 export const WANDB_DEFAULT_PAGE_SIZE = 1000;
+/** Default deployment. */
+export const WANDB_DEFAULT_DEPLOYMENT: WandbDeployment = 'self-managed';
+/** Anonymized logs are not asked for unless configured. */
+export const WANDB_DEFAULT_ANONYMIZE = false;
 const MULTI_ORG = 'user is associated with multiple organizations but no valid org ID found in user info';
 const DAY = 86_400_000;
 
-const deploymentOf = (p: PullParams): WandbDeployment => (p.options.deployment as WandbDeployment | undefined) ?? 'self-managed';
+const deploymentOf = (p: PullParams): WandbDeployment => (p.options.deployment as WandbDeployment | undefined) ?? WANDB_DEFAULT_DEPLOYMENT;
 /** `YYYY-MM-DDTHH:mm:ss` in UTC, the finest form `startDate`/`endDate` accept. */
 const wandbTime = (t: string): string => t.slice(0, 19);
 

@@ -7,6 +7,8 @@
 import { endpoint, type ApiPage, type VendorApi } from '../../src/model/api.js';
 
 export const WHEROBOTS_DEFAULT_PAGE_SIZE = 100;
+/** Default mode: the paged API (`csv`: the export). */
+export const WHEROBOTS_DEFAULT_MODE = 'api';
 
 interface WherobotsErrorBody { errors?: { code?: string; message?: string }[]; requestId?: string }
 
@@ -14,7 +16,7 @@ export const wherobotsApi: VendorApi = {
   vendor: 'wherobots',
   check(p) {
     const problems: string[] = [];
-    const mode = p.options.mode ?? 'api';
+    const mode = p.options.mode ?? WHEROBOTS_DEFAULT_MODE;
     if (mode !== 'api' && mode !== 'csv') problems.push('mode: must be api or csv');
     const size = p.options.page_size;
     if (size !== undefined && (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 100)) problems.push('page_size: must be 1..100');

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
-import { verifyArchive } from '../exporters/archive/verify.js';
-import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/archive/query.js';
-import { LineWriter } from '../exporters/line-writer.js';
+import { verifyArchive } from '../exporters/ndjson_file/verify.js';
+import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/ndjson_file/query.js';
+import { LineWriter } from '../io/line-writer.js';
 import { toUtcTime } from '../model/time.js';
-import { loadSigningKey } from '../pipeline/keys.js';
+import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import { EXIT, type CliIo } from './io.js';
 
 export interface VerifyCliOptions {

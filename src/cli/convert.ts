@@ -2,13 +2,14 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { AuditIoError, ConfigError, formatLocation } from '../errors.js';
-import type { DeadLetter } from '../exporters/dead-letter.js';
-import { LineWriter } from '../exporters/line-writer.js';
+import type { DeadLetter } from '../model/dead-letter.js';
+import type { LineWriter } from '../io/line-writer.js';
+import { openLineFile } from '../exporters/ndjson/factory.js';
 import type { Vendor } from '../model/event.js';
 import { convertSources, type ConvertCounts } from '../pipeline/convert.js';
-import type { InputFormat } from '../receivers/files.js';
-import { printableEndpoint } from '../exporters/otlp-options.js';
-import { edgeConfig, openOutput, openWriter, type EventOutput, type OutputCliOptions } from './outputs.js';
+import type { InputFormat } from '../receivers/files/files.js';
+import { printableEndpoint } from '../model/endpoint.js';
+import { cliContext, edgeConfig, openPipeline, type CliPipeline, type OutputCliOptions } from './outputs.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** Options of `auditkit convert`, as commander parses them. */
@@ -49,22 +50,16 @@ export async function runConvert(files: readonly string[], opts: ConvertCliOptio
     for (const p of err.problems) say(`auditkit convert: ${p.path}: ${p.message}`);
     return { code: EXIT.usage };
   }
-  let output: EventOutput;
-  try {
-    output = await openOutput(opts, edge, io);
-  } catch (err) {
-    say(`auditkit convert: cannot open output: ${(err as Error).message}`);
-    return { code: EXIT.io };
-  }
+  let pipeline: CliPipeline;
   let dead: { writer: LineWriter; done: Promise<void> } | undefined;
   try {
-    if (opts.deadLetter) dead = await openWriter(opts.deadLetter);
+    pipeline = await openPipeline(edge, cliContext(io));
+    if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
   } catch (err) {
     say(`auditkit convert: cannot open output: ${(err as Error).message}`);
     return { code: EXIT.io };
   }
-  const otlpSink = output.otlp;
-  const redactor = edge.redactor;
+  const { chain, exporter } = pipeline;
 
   // A progress bar on stderr when it is a terminal and the inputs are files of known size.
   let bar: cliProgress.SingleBar | undefined;
@@ -88,14 +83,22 @@ export async function runConvert(files: readonly string[], opts: ConvertCliOptio
   const sourceFailed = (_path: string, err: AuditIoError): void => say(`auditkit convert: ${err.message}`);
   const options = { from: opts.from, ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}), keepRaw: opts.keepRaw ?? false, ...(progress ? { onBytes: progress } : {}) };
   const jobs = parallelJobs(opts);
-  const writeText = output.writeText;
+  const writeText = exporter.writeText?.bind(exporter);
   const counts =
     jobs > 1 && writeText
       ? await (await import('../pipeline/parallel-convert.js')).convertSourcesParallel(inputs, { ...options, jobs, ...(edge.redactionConfig ? { redaction: edge.redactionConfig } : {}) }, { text: writeText, reject, sourceFailed })
-      : await convertSources(inputs, options, { event: (e) => output.write(redactor ? redactor.redactEvent(e) : e), reject, sourceFailed });
+      : await convertSources(inputs, options, {
+          event: (e) => {
+            // The CLI's processors (redact) never reject.
+            const out = chain.run(e);
+            return out ? exporter.write([out]) : undefined;
+          },
+          reject,
+          sourceFailed,
+        });
   bar?.stop();
   try {
-    await output.close();
+    await exporter.close();
     if (dead) {
       await dead.writer.close();
       await dead.done;
@@ -109,13 +112,14 @@ export async function runConvert(files: readonly string[], opts: ConvertCliOptio
       .filter(([, c]) => c.written + c.rejected > 0)
       .map(([v, c]) => `${v} ${c.written}${c.rejected ? `/${c.rejected} rejected` : ''}`)
       .join(', ');
-    const delivered = otlpSink ? `, delivered ${otlpSink.delivered} over OTLP` : '';
+    const delivered = edge.otlpEndpoint ? `, delivered ${exporter.stats.delivered} over OTLP` : '';
     say(`auditkit convert: read ${counts.read}, written ${counts.written}, rejected ${counts.rejected}${per ? ` (${per})` : ''}${delivered}`);
   }
-  if (otlpSink?.failed) {
+  if (edge.otlpEndpoint && exporter.stats.failed) {
     // The exporter's message can name the URL; print it without credentials.
-    const why = (otlpSink.lastError?.message ?? 'export failed').split(edge.otlp!.endpoint).join(printableEndpoint(edge.otlp!.endpoint));
-    say(`auditkit convert: ${otlpSink.failed} events could not be delivered to ${printableEndpoint(edge.otlp!.endpoint)}: ${why}`);
+    const where = printableEndpoint(edge.otlpEndpoint);
+    const why = (exporter.stats.lastError?.message ?? 'export failed').split(edge.otlpEndpoint).join(where);
+    say(`auditkit convert: ${exporter.stats.failed} events could not be delivered to ${where}: ${why}`);
     return { code: EXIT.io, counts };
   }
   const code = counts.failedSources ? EXIT.io : counts.rejected ? EXIT.rejected : EXIT.ok;

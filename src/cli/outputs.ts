@@ -3,18 +3,18 @@
  * archive; and the edge configuration they share (redaction, OTLP, signing keys), the only
  * place that reads environment variables.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { ConfigError } from '../errors.js';
-import { LineWriter } from '../exporters/line-writer.js';
-import type { OtlpEventSink } from '../exporters/otlp.js';
-import type { OtlpProtocol } from '../exporters/otlp-options.js';
-import type { NdjsonArchiveWriter } from '../exporters/archive/writer.js';
-import type { SigningKey } from '../exporters/archive/format.js';
-import type { AuditEvent } from '../model/event.js';
-import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset, type PiiRedactor } from '../redact/pii-policy.js';
-import { loadSigningKey } from '../pipeline/keys.js';
+import type { ComponentContext } from '../components/context.js';
+import type { EventExporter } from '../components/event-exporter.js';
+import { ProcessorChain } from '../components/processor-chain.js';
+import { createExporter, createProcessor } from '../components/registry.js';
+import { ConfigError, type ConfigProblem } from '../errors.js';
+import type { NdjsonConfig } from '../exporters/ndjson/config.js';
+import type { NdjsonFileConfig } from '../exporters/ndjson_file/config.js';
+import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
+import type { OtlpConfig } from '../exporters/otlp/config.js';
+import type { OtlpProtocol } from '../exporters/otlp/options.js';
+import type { RedactProcessor } from '../processors/redact/factory.js';
+import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset } from '../redact/pii-policy.js';
 import type { CliIo } from './io.js';
 
 /** Output flags shared by `convert` and `pull`. */
@@ -36,18 +36,6 @@ export interface OutputCliOptions {
   signKeyId?: string;
 }
 
-/** Where events go. `ack` resolves once every event written so far is held by the output. */
-export interface EventOutput {
-  /** Returns a promise to wait on when the output needs it (backpressure), else nothing. */
-  write(event: AuditEvent): Promise<void> | void;
-  /** For NDJSON outputs: a block of unified NDJSON lines already serialized (parallel convert). */
-  writeText?(ndjson: string): Promise<void> | void;
-  ack(): Promise<void>;
-  close(): Promise<void>;
-  otlp?: OtlpEventSink;
-  archive?: NdjsonArchiveWriter;
-}
-
 /** Parses `k=v` header pairs (flags, or OTEL_EXPORTER_OTLP_LOGS_HEADERS' comma list). */
 export function parseHeaders(pairs: readonly string[], where: string): Record<string, string> {
   const headers: Record<string, string> = {};
@@ -61,52 +49,62 @@ export function parseHeaders(pairs: readonly string[], where: string): Record<st
 }
 
 
-/**
- * Builds the redactor and the OTLP settings from flags and the environment (the CLI edge is the
- * only place that reads environment variables). Throws ConfigError with every problem.
- */
-/** Redactor, OTLP target and signing key, from flags and the environment. */
+/** The one-pipeline configuration the output flags describe, checked at the edge. */
 export interface EdgeConfig {
-  redactor?: PiiRedactor;
-  /** The policy the redactor was compiled from (parallel convert workers compile their own). */
+  /** The `redact` processor's configuration, when the policy is not `off` (parallel workers compile their own). */
   redactionConfig?: PiiPolicyConfig;
-  otlp?: { endpoint: string; headers: Record<string, string> };
-  signingKey?: SigningKey;
+  /** The exporter: `ndjson` (stdout or `-o`), `otlp` or `ndjson_file` (`--to archive`), with its configuration. */
+  exporter: { type: 'ndjson' | 'otlp' | 'ndjson_file'; config: NdjsonConfig | OtlpConfig | NdjsonFileConfig };
+  /** The OTLP endpoint (for messages, printed without credentials). */
+  otlpEndpoint?: string;
 }
 
+/**
+ * Builds the pipeline configuration from flags and the environment (the CLI edge is the only
+ * place that reads environment variables). Throws ConfigError with every problem.
+ */
 export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): EdgeConfig {
-  const problems: { path: string; message: string }[] = [];
-  let signingKey: SigningKey | undefined;
+  const problems: ConfigProblem[] = [];
+  const collect = (check: () => void): void => {
+    try {
+      check();
+    } catch (err) {
+      if (err instanceof ConfigError) problems.push(...err.problems);
+      else throw err;
+    }
+  };
+  let exporter: EdgeConfig['exporter'] = { type: 'ndjson', config: { ...(opts.output ? { path: opts.output } : {}) } };
   if (opts.to === 'archive') {
     if (!opts.output || opts.output === '-') problems.push({ path: '-o', message: 'the archive directory is required with --to archive' });
     for (const k of ['maxFileBytes', 'maxFileAgeSecs'] as const) {
       if (opts[k] !== undefined && !/^[1-9]\d*$/.test(opts[k])) problems.push({ path: k === 'maxFileBytes' ? '--max-file-bytes' : '--max-file-age-secs', message: 'must be a positive whole number' });
     }
-    try {
-      signingKey = loadSigningKey(opts, env);
-    } catch (err) {
-      if (err instanceof ConfigError) problems.push(...err.problems);
-      else throw err;
-    }
+    collect(() => loadSigningKey(opts, env));
+    exporter = {
+      type: 'ndjson_file',
+      config: {
+        directory: opts.output ?? '',
+        ...(opts.maxFileBytes ? { max_file_bytes: Number(opts.maxFileBytes) } : {}),
+        ...(opts.maxFileAgeSecs ? { max_file_age_secs: Number(opts.maxFileAgeSecs) } : {}),
+        ...(opts.signKeyFile ? { sign_key_file: opts.signKeyFile } : {}),
+        ...(opts.signHmacKeyEnv ? { sign_hmac_key: env[opts.signHmacKeyEnv] ?? '' } : {}),
+        ...(opts.signKeyId ? { sign_key_id: opts.signKeyId } : {}),
+      },
+    };
   }
   let key: string | undefined;
   if (opts.hmacKeyEnv !== undefined) {
     key = env[opts.hmacKeyEnv];
     if (!key) problems.push({ path: '--hmac-key-env', message: `environment variable ${opts.hmacKeyEnv} is not set or empty` });
   }
-  let redactor: PiiRedactor | undefined;
   let redactionConfig: PiiPolicyConfig | undefined;
   const preset = opts.redact ?? 'off';
   if (preset !== 'off') {
-    try {
-      redactionConfig = { preset, ...(key ? { hmac_key: key } : {}), ...(opts.hmacKeyId ? { hmac_key_id: opts.hmacKeyId } : {}) };
-      redactor = compilePiiPolicy(redactionConfig, '--redact');
-    } catch (err) {
-      if (err instanceof ConfigError) problems.push(...err.problems);
-      else throw err;
-    }
+    redactionConfig = { preset, ...(key ? { hmac_key: key } : {}), ...(opts.hmacKeyId ? { hmac_key_id: opts.hmacKeyId } : {}) };
+    const policy = redactionConfig;
+    collect(() => compilePiiPolicy(policy, '--redact'));
   }
-  let otlp: { endpoint: string; headers: Record<string, string> } | undefined;
+  let otlpEndpoint: string | undefined;
   if (opts.to === 'otlp') {
     const endpoint = opts.endpoint ?? env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
     if (!endpoint) problems.push({ path: '--endpoint', message: 'required with --to otlp (or set OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' });
@@ -119,74 +117,56 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
       }
     }
     let headers: Record<string, string> = {};
-    try {
+    collect(() => {
       const fromEnv = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
       headers = { ...(fromEnv ? parseHeaders(fromEnv.split(','), 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') : {}), ...parseHeaders(opts.header ?? [], '--header') };
-    } catch (err) {
-      if (err instanceof ConfigError) problems.push(...err.problems);
-      else throw err;
+    });
+    if (endpoint) {
+      otlpEndpoint = endpoint;
+      exporter = {
+        type: 'otlp',
+        config: {
+          endpoint,
+          headers,
+          ...(opts.otlpProtocol ? { protocol: opts.otlpProtocol } : {}),
+          ...(opts.compression ? { compression: opts.compression } : {}),
+          ...(opts.timeoutMs ? { timeout_secs: Number(opts.timeoutMs) / 1000 } : {}),
+          // The CLI waits for each batch instead of queueing it on disk.
+          sending_queue: { enabled: false },
+        },
+      };
     }
-    if (endpoint) otlp = { endpoint, headers };
   }
   if (opts.timeoutMs !== undefined && !/^\d+$/.test(opts.timeoutMs)) problems.push({ path: '--timeout-ms', message: 'must be a whole number of milliseconds' });
   if (opts.to === 'otlp' && opts.output) problems.push({ path: '-o', message: 'not used with --to otlp (events go to --endpoint)' });
   if (problems.length) throw new ConfigError(problems);
-  return { ...(redactor ? { redactor, redactionConfig } : {}), ...(otlp ? { otlp } : {}), ...(signingKey ? { signingKey } : {}) };
+  return { ...(redactionConfig ? { redactionConfig } : {}), exporter, ...(otlpEndpoint ? { otlpEndpoint } : {}) };
 }
 
-export async function openWriter(file: string): Promise<{ writer: LineWriter; done: Promise<void> }> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const stream = createWriteStream(file);
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('error', reject);
-    stream.on('finish', resolve);
-  });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  return { writer: new LineWriter(stream), done };
+/** The pipeline the flags describe, built from the component registry. */
+export interface CliPipeline {
+  chain: ProcessorChain;
+  exporter: EventExporter;
+  /** The `redact` processor, when the policy is not `off`. */
+  redact?: RedactProcessor;
 }
 
+/** The context CLI components are built in. */
+export function cliContext(io: CliIo, extra: Partial<ComponentContext> = {}): ComponentContext {
+  return {
+    stateDirectory: '.',
+    log: (line) => void io.stderr.write(`${line}\n`),
+    deadLetterFile: () => {
+      throw new TypeError('CLI commands write dead letters with --dead-letter');
+    },
+    stdout: io.stdout,
+    ...extra,
+  };
+}
 
-/** Opens the output the flags name. */
-export async function openOutput(opts: OutputCliOptions, edge: EdgeConfig, io: CliIo): Promise<EventOutput> {
-  if (edge.otlp) {
-    const { OtlpEventSink, createOtlpLogExporter } = await import('../exporters/otlp.js');
-    const sink = new OtlpEventSink(
-      createOtlpLogExporter({
-        endpoint: edge.otlp.endpoint,
-        headers: edge.otlp.headers,
-        ...(opts.otlpProtocol ? { protocol: opts.otlpProtocol } : {}),
-        ...(opts.compression ? { compression: opts.compression } : {}),
-        ...(opts.timeoutMs ? { timeoutMillis: Number(opts.timeoutMs) } : {}),
-      }),
-    );
-    return {
-      otlp: sink,
-      write: (e) => sink.write(e),
-      ack: async () => {
-        await sink.flush();
-        if (sink.failed) throw new Error(`${sink.failed} events could not be delivered: ${sink.lastError?.message ?? 'export failed'}`);
-      },
-      close: () => sink.close(),
-    };
-  }
-  if (opts.to === 'archive') {
-    const { NdjsonArchiveWriter } = await import('../exporters/archive/writer.js');
-    const archive = new NdjsonArchiveWriter({
-      dir: opts.output!,
-      ...(opts.maxFileBytes ? { maxFileBytes: Number(opts.maxFileBytes) } : {}),
-      ...(opts.maxFileAgeSecs ? { maxFileAgeMillis: Number(opts.maxFileAgeSecs) * 1000 } : {}),
-      ...(edge.signingKey ? { signingKey: edge.signingKey } : {}),
-    });
-    await archive.open();
-    return { archive, write: (e) => archive.write([e]), ack: () => archive.flush(), close: () => archive.close() };
-  }
-  if (opts.output && opts.output !== '-') {
-    const { writer, done } = await openWriter(opts.output);
-    return { write: (e) => writer.write(JSON.stringify(e)), writeText: (t) => writer.writeBlock(t), ack: () => writer.flush(), close: async () => { await writer.close(); await done; } };
-  }
-  const writer = new LineWriter(io.stdout);
-  return { write: (e) => writer.write(JSON.stringify(e)), writeText: (t) => writer.writeBlock(t), ack: () => writer.flush(), close: () => writer.close(false) };
+/** Builds the processors and opens the exporter the flags name. */
+export async function openPipeline(edge: EdgeConfig, ctx: ComponentContext): Promise<CliPipeline> {
+  const steps = edge.redactionConfig ? [createProcessor('redact', edge.redactionConfig, ctx)] : [];
+  const exporter = await createExporter(edge.exporter.type, edge.exporter.config, ctx);
+  return { chain: new ProcessorChain(steps), exporter, ...(steps[0] ? { redact: steps[0].processor as RedactProcessor } : {}) };
 }

@@ -1,9 +1,12 @@
 import { ConfigError } from '../errors.js';
 import type { Vendor } from '../model/event.js';
 import { toUtcTime } from '../model/time.js';
-import { pullSource, DEFAULT_OVERLAP_MILLIS } from '../pipeline/pull.js';
-import { adapterFor } from '../pipeline/registry.js';
-import { edgeConfig, openOutput, openWriter, type OutputCliOptions } from './outputs.js';
+import type { AuditEvent } from '../model/event.js';
+import { adapterFor } from '../components/adapters.js';
+import { createReceiver } from '../components/registry.js';
+import { openLineFile } from '../exporters/ndjson/factory.js';
+import { DEFAULT_OVERLAP_SECS, type VendorApiConfig } from '../receivers/vendor_api/config.js';
+import { cliContext, edgeConfig, openPipeline, type CliPipeline, type OutputCliOptions } from './outputs.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** Options of `auditkit pull`. */
@@ -87,45 +90,47 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
     for (const p of problems) say(`${p.path}: ${p.message}`);
     return EXIT.usage;
   }
+  // The one-pipeline configuration: the receiver as `auditkit run` would have it.
+  const receiverConfig = {
+    url: opts.url,
+    api_key: credentials.apiKey,
+    since,
+    ...(credentials.username !== undefined ? { username: credentials.username } : {}),
+    ...(overlapSecs !== undefined ? { overlap_secs: overlapSecs } : {}),
+    ...(timeoutSecs !== undefined ? { timeout_secs: timeoutSecs } : {}),
+    ...(retries !== undefined ? { retries } : {}),
+    ...vendorOptions,
+  } as VendorApiConfig;
 
-  let output: Awaited<ReturnType<typeof openOutput>>;
-  let dead: Awaited<ReturnType<typeof openWriter>> | undefined;
+  let pipeline: CliPipeline;
+  let dead: Awaited<ReturnType<typeof openLineFile>> | undefined;
   try {
-    output = await openOutput(opts, edge, io);
-    if (opts.deadLetter) dead = await openWriter(opts.deadLetter);
+    // Exactly once in the archive: ids already there (since the range minus the overlap) are not written again after a restart.
+    const archiveDedupeSince = new Date(Date.parse(since) - (overlapSecs ?? DEFAULT_OVERLAP_SECS) * 1000).toISOString();
+    pipeline = await openPipeline(edge, cliContext(io, { archiveDedupeSince }));
+    if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
   } catch (err) {
     say(`cannot open output: ${(err as Error).message}`);
     return EXIT.io;
   }
-  // Exactly once in the archive: ids already there are not written again after a restart.
-  await output.archive?.dedupeSince(new Date(Date.parse(since) - (overlapSecs ?? DEFAULT_OVERLAP_MILLIS / 1000) * 1000).toISOString());
-  const redactor = edge.redactor;
+  const { chain, exporter } = pipeline;
+  const receiver = createReceiver(vendor, receiverConfig, cliContext(io));
   let rejected = 0;
   try {
-    const counts = await pullSource(
+    const counts = await receiver.pull(
       {
-        adapter,
         source: vendor,
-        url: opts.url,
-        credentials,
-        vendorOptions,
-        since,
+        checkpointDirectory: opts.state,
         ...(until ? { until } : {}),
-        stateDir: opts.state,
-        ...(overlapSecs !== undefined ? { overlapMillis: overlapSecs * 1000 } : {}),
-        http: {
-          ...(timeoutSecs !== undefined ? { timeoutMillis: timeoutSecs * 1000 } : {}),
-          ...(retries !== undefined ? { retries } : {}),
-          onRetry: (m) => say(`retrying: ${m}`),
-        },
-        ...(redactor ? { transform: (e) => redactor.redactEvent(e) } : {}),
+        ...(edge.redactionConfig ? { transform: (e: AuditEvent) => chain.run(e) } : {}),
+        onRetry: (m) => say(`retrying: ${m}`),
         onWarning: (m) => say(`warning: ${m}`),
       },
       {
         write: async (events) => {
-          for (const e of events) await output.write(e);
+          for (const e of events) await exporter.write([e]);
         },
-        ack: () => output.ack(),
+        ack: () => exporter.ack(),
         reject: async (letter) => {
           rejected++;
           say(`${letter.source.file ?? ''}${letter.source.pointer ? ` at ${letter.source.pointer}` : ''}: ${letter.code}: ${letter.message}`);
@@ -133,19 +138,18 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
         },
       },
     );
-    await output.close();
+    await exporter.close();
     if (dead) {
       await dead.writer.close();
       await dead.done;
     }
-    const dups = counts.duplicates + (output.archive?.duplicates ?? 0);
+    const dups = counts.duplicates + exporter.stats.duplicates;
     if (!opts.quiet) say(`${counts.pages} pages, read ${counts.read}, delivered ${counts.delivered}, rejected ${counts.rejected}, seen before ${dups}, outside the range ${counts.outsideRange}`);
     return rejected ? EXIT.rejected : EXIT.ok;
   } catch (err) {
-    await output.close().catch(() => undefined);
+    await exporter.close().catch(() => undefined);
     if (dead) await dead.writer.close().catch(() => undefined);
     say((err as Error).message);
     return EXIT.io;
   }
 }
-

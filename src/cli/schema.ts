@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { formatLocation } from '../errors.js';
 import { describeSchemaErrors, validateAuditEvent } from '../model/validators.js';
-import { readRecords } from '../receivers/files.js';
+import { readRecords } from '../receivers/files/files.js';
 import { EXIT, type CliIo } from './io.js';
 
 import { SCHEMA_NAMES } from './schema-names.js';

@@ -650,3 +650,53 @@ export interface NdjsonFile {
    */
   sign_key_id?: string;
 }
+
+/**
+ * The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.
+ */
+export interface CollectorRedactionConfig {
+  /**
+   * Allow every attribute key (disables allowed_keys); blocked_values still apply.
+   */
+  allow_all_keys?: boolean;
+  /**
+   * Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute.
+   */
+  allowed_keys?: string[];
+  /**
+   * Keys passed through untouched (never deleted or masked).
+   */
+  ignored_keys?: string[];
+  /**
+   * Regexes of keys passed through untouched.
+   */
+  ignored_key_patterns?: string[];
+  /**
+   * Regexes of keys whose whole value is masked.
+   */
+  blocked_key_patterns?: string[];
+  /**
+   * Regexes whose matches in values are masked.
+   */
+  blocked_values?: string[];
+  /**
+   * Regexes of values never masked (take precedence over blocked_values).
+   */
+  allowed_values?: string[];
+  /**
+   * Hash matches instead of writing `****`.
+   */
+  hash_function?: 'md5' | 'sha1' | 'sha3' | 'hmac-sha256' | 'hmac-sha512';
+  /**
+   * Key for the hmac hash functions (required with them); use ${env:NAME}.
+   */
+  hmac_key?: string;
+  /**
+   * Examine non-string values too, by their string form.
+   */
+  redact_all_types?: boolean;
+  /**
+   * Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector.
+   */
+  summary?: 'debug' | 'info' | 'silent';
+}

@@ -1,4 +1,7 @@
+import { AuditInputError } from '../errors.js';
 import type { VendorApi } from './api.js';
+import { deadLetter, type DeadLetter } from './dead-letter.js';
+import type { InputRecord } from './record.js';
 import type { ActionCatalog } from './catalog.js';
 import type { AuditEvent, NormalizeOptions, Vendor } from './event.js';
 
@@ -22,4 +25,28 @@ export interface VendorAdapter {
   readonly api: VendorApi;
   /** Cheap shape test used by `--from auto`. */
   looksLike(record: Record<string, unknown>): boolean;
+}
+
+/** The outcome of one input record: an event, or why it was rejected and by which stage. */
+export type RecordOutcome =
+  | { event: AuditEvent; vendor: Vendor }
+  | { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor };
+
+/** Normalizes one input record with `adapter` (the step `convert` and `pull` share). Never throws. */
+export function applyAdapter(adapter: VendorAdapter, rec: InputRecord, options: NormalizeOptions): RecordOutcome {
+  if (rec.error) return { error: rec.error, stage: 'receive' };
+  try {
+    return { event: adapter.normalize(rec.value, options), vendor: adapter.vendor };
+  } catch (err) {
+    // A bug in an adapter must not escape as an arbitrary exception: report it as bad input.
+    const e = err instanceof AuditInputError ? err : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
+    return { error: e, stage: 'normalize', vendor: adapter.vendor };
+  }
+}
+
+/** The dead letter of a rejected record. */
+export function deadLetterOf(rec: InputRecord, outcome: { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor }): DeadLetter {
+  const pointer = `${rec.location.pointer ?? ''}${outcome.error.pointer ?? ''}`;
+  const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
+  return deadLetter(outcome.stage, outcome.error.code, outcome.error.message, source, rec.text, outcome.vendor, rec.csvHeader);
 }

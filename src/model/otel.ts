@@ -14,6 +14,9 @@
 import type { HrTime } from '@opentelemetry/api';
 import { SeverityNumber, type AnyValue, type LogAttributes, type LogRecord } from '@opentelemetry/api-logs';
 import type { AuditEvent, Resource } from './event.js';
+import { hrTimeToTime, timeToHrTime } from './time.js';
+
+export { hrTimeToTime, timeToHrTime } from './time.js';
 
 /** EventName of every audit log record (event names carry no dynamic values). */
 export const AUDIT_EVENT_NAME = 'audit.event';
@@ -50,24 +53,6 @@ export const ATTR = {
 
 /** Every attribute name the mapping owns (the processors replace exactly these). */
 export const AUDIT_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set(Object.values(ATTR));
-
-const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/;
-
-/** RFC 3339 UTC time -> HrTime `[seconds, nanoseconds]`, exact to the nanosecond (extra digits are cut). */
-export function timeToHrTime(time: string): HrTime {
-  const m = TIME.exec(time);
-  if (!m) throw new TypeError(`not an RFC 3339 UTC time: ${time}`);
-  const seconds = Date.parse(`${m[1]}Z`) / 1000;
-  const nanos = m[2] ? Number(m[2].slice(0, 9).padEnd(9, '0')) : 0;
-  return [seconds, nanos];
-}
-
-/** HrTime -> RFC 3339 UTC with as many fraction digits as needed (none for whole seconds). */
-export function hrTimeToTime([seconds, nanos]: HrTime): string {
-  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
-  const frac = nanos ? `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}` : '';
-  return `${base}${frac}Z`;
-}
 
 /** Severity INFO for success/unknown, WARN for failure. */
 export function severityOf(event: AuditEvent): { number: SeverityNumber; text: string } {

@@ -1,3 +1,4 @@
+import type { HrTime } from '@opentelemetry/api';
 import { AuditInputError } from '../errors.js';
 
 // RFC 3339 date-time, also accepting a space for `T`, a comma for the decimal point, and a
@@ -49,4 +50,29 @@ export function toUtcTime(text: string, pointer: string): string {
     (frac !== undefined ? `.${frac}` : '') +
     'Z'
   );
+}
+
+const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/;
+
+/** RFC 3339 UTC time -> HrTime `[seconds, nanoseconds]`, exact to the nanosecond (extra digits are cut). */
+export function timeToHrTime(time: string): HrTime {
+  const m = TIME.exec(time);
+  if (!m) throw new TypeError(`not an RFC 3339 UTC time: ${time}`);
+  const seconds = Date.parse(`${m[1]}Z`) / 1000;
+  const nanos = m[2] ? Number(m[2].slice(0, 9).padEnd(9, '0')) : 0;
+  return [seconds, nanos];
+}
+
+/** HrTime -> RFC 3339 UTC with as many fraction digits as needed (none for whole seconds). */
+export function hrTimeToTime([seconds, nanos]: HrTime): string {
+  const base = new Date(seconds * 1000).toISOString().slice(0, 19);
+  const frac = nanos ? `.${String(nanos).padStart(9, '0').replace(/0+$/, '')}` : '';
+  return `${base}${frac}Z`;
+}
+
+/** Compares RFC 3339 UTC times by instant, to the nanosecond. */
+export function compareTimes(a: string, b: string): number {
+  const [as, an] = timeToHrTime(a);
+  const [bs, bn] = timeToHrTime(b);
+  return as !== bs ? as - bs : an - bn;
 }

@@ -1,5 +1,5 @@
-import { AuditInputError } from '../errors.js';
-import type { AuditEvent, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from '../generated/types.js';
+import { AuditInputError, type ConfigProblem } from '../errors.js';
+import type { AuditEvent, AuditkitConfig, CollectorRedactionConfig, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from '../generated/types.js';
 import * as generated from '../generated/validators.js';
 
 /** One error of a precompiled validator (the subset of ajv's ErrorObject auditkit reads). */
@@ -24,6 +24,42 @@ export const validateWandbRecord = generated.validateWandbRecord as unknown as V
 export const validateSnorkelRecord = generated.validateSnorkelRecord as unknown as Validator<SnorkelAuditRecord>;
 /** Validator for schemas/vendor/wherobots.schema.json. */
 export const validateWherobotsRecord = generated.validateWherobotsRecord as unknown as Validator<WherobotsAuditRecord>;
+
+/** Validator for schemas/config.v1.schema.json. */
+export const validateConfig = generated.validateConfig as unknown as Validator<AuditkitConfig>;
+/** Validator for the Collector redaction options, schemas/config.v1.schema.json `$defs/redaction`. */
+export const validateRedactionConfig = generated.validateRedactionConfig as unknown as Validator<CollectorRedactionConfig>;
+
+/** ajv instancePath (`/receivers/wandb~1prod/url`) -> dotted (`receivers.wandb/prod.url`). */
+const dotted = (pointer: string): string =>
+  pointer
+    .split('/')
+    .slice(1)
+    .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .join('.');
+
+/**
+ * A configuration validator's errors as problems with dotted paths below `base`: a missing
+ * option names the option, an unknown one says `unknown option` (or what `unknownKey` says for
+ * its parent path), an enum lists the allowed values. Values are never printed (secrets).
+ */
+export function configProblems(errors: readonly SchemaError[] | null | undefined, base = '', unknownKey?: (parentPath: string) => string | undefined): ConfigProblem[] {
+  const join = (a: string, b: string): string => (a && b ? `${a}.${b}` : a || b);
+  return (errors ?? []).map((e) => {
+    let path = join(base, dotted(e.instancePath));
+    let message = e.message ?? e.keyword;
+    if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') {
+      path = join(path, e.params.missingProperty);
+      message = 'required';
+    } else if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') {
+      message = unknownKey?.(dotted(e.instancePath)) ?? 'unknown option';
+      path = join(path, e.params.additionalProperty);
+    } else if (e.keyword === 'enum' && Array.isArray(e.params?.allowedValues)) {
+      message = `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
+    }
+    return { path: path || '(top level)', message };
+  });
+}
 
 /** Describes a validator's errors as `pointer: message` strings (bounded to the first 5). */
 export function describeSchemaErrors(errors: readonly SchemaError[] | null | undefined): string[] {

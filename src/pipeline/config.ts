@@ -9,17 +9,15 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { AuditkitConfig } from '../generated/types.js';
-import * as generated from '../generated/validators.js';
-import type { Validator } from '../model/validators.js';
-import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
-import { toUtcTime } from '../model/time.js';
-import { loadSigningKey } from './keys.js';
+import { configProblems, validateConfig } from '../model/validators.js';
+import { checkComponent } from '../components/registry.js';
 
 export type { AuditkitConfig } from '../generated/types.js';
-const validateConfig = generated.validateConfig as unknown as Validator<AuditkitConfig>;
 
-/** The component type of a `type/name` key. */
-export const componentType = (key: string): string => key.split('/', 1)[0]!;
+export { componentType } from '../components/registry.js';
+
+/** Where checkpoints and sending queues live unless `service.state_directory` says otherwise. */
+export const DEFAULT_STATE_DIRECTORY = './auditkit-state';
 
 const ENV_REF = /\$\{env:([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
@@ -43,9 +41,6 @@ function substitute(value: unknown, env: NodeJS.ProcessEnv, path: string, proble
   return value;
 }
 
-/** ajv instancePath (`/receivers/wandb~1prod/url`) -> `receivers.wandb/prod.url`. */
-const dotted = (pointer: string): string =>
-  pointer.split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~')).join('.');
 
 /** Parses and checks a configuration text; throws one ConfigError with every problem. */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): AuditkitConfig {
@@ -58,69 +53,14 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   if (problems.length) throw new ConfigError(problems);
   const raw = substitute(doc.toJS({ maxAliasCount: 100 }) as unknown, env, '', problems);
   if (!validateConfig(raw)) {
-    for (const e of validateConfig.errors ?? []) {
-      let path = dotted(e.instancePath);
-      let message = e.message ?? e.keyword;
-      if (e.keyword === 'required' && typeof e.params?.missingProperty === 'string') {
-        path = path ? `${path}.${e.params.missingProperty}` : e.params.missingProperty;
-        message = 'required';
-      } else if (e.keyword === 'additionalProperties' && typeof e.params?.additionalProperty === 'string') {
-        path = path ? `${path}.${e.params.additionalProperty}` : e.params.additionalProperty;
-        message = /^(receivers|processors|exporters|service\.pipelines)$/.test(dotted(e.instancePath)) ? 'unknown component type' : 'unknown option';
-      } else if (e.keyword === 'enum' && Array.isArray(e.params?.allowedValues)) {
-        message = `must be one of ${(e.params.allowedValues as unknown[]).join(', ')}`;
-      }
-      problems.push({ path: path || '(top level)', message });
-    }
+    const kinds = /^(receivers|processors|exporters|service\.pipelines)$/;
+    problems.push(...configProblems(validateConfig.errors, '', (parent) => (kinds.test(parent) ? 'unknown component type' : undefined)));
     throw new ConfigError(problems);
   }
   const config = raw;
-  // What the schema cannot check.
-  for (const [name, r] of Object.entries(config.receivers)) {
-    if (!r) continue;
-    try {
-      toUtcTime(r.since, '');
-    } catch {
-      problems.push({ path: `receivers.${name}.since`, message: 'not an RFC 3339 date-time' });
-    }
-    try {
-      new URL(r.url);
-    } catch {
-      problems.push({ path: `receivers.${name}.url`, message: 'not a valid URL' });
-    }
-  }
-  for (const [name, p] of Object.entries(config.processors ?? {})) {
-    if (!p || componentType(name) !== 'redact') continue;
-    try {
-      compilePiiPolicy(p as PiiPolicyConfig, `processors.${name}`);
-    } catch (err) {
-      if (err instanceof ConfigError) problems.push(...err.problems);
-      else throw err;
-    }
-  }
-  for (const [name, p] of Object.entries(config.processors ?? {})) {
-    if (p && componentType(name) === 'validate' && (p as { on_invalid?: string }).on_invalid === 'dead_letter' && !(p as { dead_letter_path?: string }).dead_letter_path) {
-      problems.push({ path: `processors.${name}.dead_letter_path`, message: 'required with on_invalid: dead_letter' });
-    }
-  }
-  for (const [name, x] of Object.entries(config.exporters)) {
-    if (x && componentType(name) === 'ndjson_file') {
-      const c = x as { sign_key_file?: string; sign_hmac_key?: string };
-      try {
-        loadSigningKey({ ...(c.sign_key_file ? { signKeyFile: c.sign_key_file } : {}), ...(c.sign_hmac_key !== undefined ? { signHmacKeyEnv: 'key' } : {}) }, { key: c.sign_hmac_key });
-      } catch (err) {
-        if (!(err instanceof ConfigError)) throw err;
-        for (const p of err.problems) problems.push({ path: `exporters.${name}.${c.sign_key_file ? 'sign_key_file' : 'sign_hmac_key'}`, message: p.message.replace(/environment variable key is not set or empty/, 'must not be empty') });
-      }
-    }
-    if (x && componentType(name) === 'otlp') {
-      try {
-        const u = new URL((x as { endpoint: string }).endpoint);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
-      } catch {
-        problems.push({ path: `exporters.${name}.endpoint`, message: 'not an http(s) URL' });
-      }
-    }
+  // What the schema cannot check, asked of each component's factory.
+  for (const kind of ['receivers', 'processors', 'exporters'] as const) {
+    for (const [name, c] of Object.entries(config[kind] ?? {})) if (c) problems.push(...checkComponent(kind, name, c));
   }
   const used = new Set<string>();
   for (const [pname, p] of Object.entries(config.service.pipelines)) {

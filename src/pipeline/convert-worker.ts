@@ -4,12 +4,13 @@
  * returns the text, the dead letters and the counts of its block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { DeadLetter } from '../exporters/dead-letter.js';
+import { textLines } from '../io/lines.js';
+import type { DeadLetter } from '../model/dead-letter.js';
 import type { Vendor } from '../model/event.js';
-import { ndjsonLineRecords } from '../receivers/files.js';
+import { ndjsonLineRecords } from '../receivers/files/files.js';
 import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
-import { deadLetterOf, normalizeRecord } from './convert.js';
-import { ENVELOPE_KEYS, envelopeKeyOf } from './registry.js';
+import { deadLetterOf } from '../model/adapter.js';
+import { ENVELOPE_KEYS, envelopeKeyOf, normalizeRecord } from '../components/adapters.js';
 
 export interface ConvertJob { seq: number; file: string; firstLine: number; text: string }
 export interface ConvertJobResult {
@@ -30,17 +31,7 @@ const readOptions = { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS };
 parentPort?.on('message', (job: ConvertJob) => {
   const result: ConvertJobResult = { seq: job.seq, out: '', letters: [], written: {}, rejected: {}, read: 0 };
   try {
-    const lines: [string, number][] = [];
-    let from = 0;
-    let n = job.firstLine;
-    for (;;) {
-      const nl = job.text.indexOf('\n', from);
-      const end = nl < 0 ? job.text.length : nl;
-      const cut = end > from && job.text.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      lines.push([job.text.slice(from, cut), n++]);
-      if (nl < 0) break;
-      from = nl + 1;
-    }
+    const lines = textLines(job.text, job.firstLine);
     const parts: string[] = [];
     for (const rec of ndjsonLineRecords(lines, job.file, readOptions)) {
       result.read++;

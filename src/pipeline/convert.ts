@@ -1,10 +1,11 @@
-import { AuditInputError, AuditIoError, formatLocation } from '../errors.js';
-import type { VendorAdapter } from '../model/adapter.js';
+import { AuditIoError, formatLocation, type AuditInputError } from '../errors.js';
+import { deadLetterOf } from '../model/adapter.js';
+import type { DeadLetter } from '../model/dead-letter.js';
 import type { AuditEvent, NormalizeOptions, Vendor } from '../model/event.js';
-import { isPlainRecord, VENDORS } from '../model/event.js';
-import { deadLetter, type DeadLetter } from '../exporters/dead-letter.js';
-import { readRecordBatches, type InputFormat, type InputRecord } from '../receivers/files.js';
-import { ADAPTERS, ENVELOPE_KEYS, adapterFor, adapterForEnvelope, detectAdapter, envelopeKeyOf } from './registry.js';
+import { VENDORS } from '../model/event.js';
+import type { InputFormat } from '../model/record.js';
+import { readRecordBatches } from '../receivers/files/files.js';
+import { ENVELOPE_KEYS, envelopeKeyOf, normalizeRecord } from '../components/adapters.js';
 
 export interface ConvertOptions extends NormalizeOptions {
   /** Vendor of every record, or `auto` to recognize each record (default `auto`). */
@@ -39,45 +40,6 @@ function newCounts(): ConvertCounts {
   const byVendor = {} as ConvertCounts['byVendor'];
   for (const v of VENDORS) byVendor[v] = { written: 0, rejected: 0 };
   return { read: 0, written: 0, rejected: 0, failedSources: 0, byVendor };
-}
-
-/** The outcome of one input record: an event, or why it was rejected and by which stage. */
-export type RecordOutcome =
-  | { event: AuditEvent; vendor: Vendor }
-  | { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor };
-
-/** Normalizes one input record (the step `convert` and `pull` share). Never throws. */
-export function normalizeRecord(rec: InputRecord, from: Vendor | 'auto', options: NormalizeOptions): RecordOutcome {
-  if (rec.error) return { error: rec.error, stage: 'receive' };
-  const adapter = chooseAdapter(rec, from);
-  if (!adapter) {
-    return {
-      stage: 'normalize',
-      error: isPlainRecord(rec.value)
-        ? new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name); use --from', '')
-        : new AuditInputError('not_an_object', 'record must be a JSON object', ''),
-    };
-  }
-  try {
-    return { event: adapter.normalize(rec.value, options), vendor: adapter.vendor };
-  } catch (err) {
-    const e = err instanceof AuditInputError ? err : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
-    return { error: e, stage: 'normalize', vendor: adapter.vendor };
-  }
-}
-
-/** The dead letter of a rejected record. */
-export function deadLetterOf(rec: InputRecord, outcome: { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor }): DeadLetter {
-  const pointer = `${rec.location.pointer ?? ''}${outcome.error.pointer ?? ''}`;
-  const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
-  return deadLetter(outcome.stage, outcome.error.code, outcome.error.message, source, rec.text, outcome.vendor, rec.csvHeader);
-}
-
-function chooseAdapter(rec: InputRecord, from: Vendor | 'auto'): VendorAdapter | undefined {
-  if (from !== 'auto') return adapterFor(from);
-  if (rec.envelopeKey) return adapterForEnvelope(rec.envelopeKey);
-  if (rec.format === 'csv') for (const a of ADAPTERS.values()) if (a.csvExport) return a;
-  return isPlainRecord(rec.value) ? detectAdapter(rec.value) : undefined;
 }
 
 /**

@@ -6,10 +6,10 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AuditIoError, formatLocation } from '../errors.js';
-import type { DeadLetter } from '../exporters/dead-letter.js';
+import type { DeadLetter } from '../model/dead-letter.js';
 import type { AuditEvent, Vendor } from '../model/event.js';
 import { VENDORS } from '../model/event.js';
-import { openText } from '../receivers/files.js';
+import { openText } from '../receivers/files/files.js';
 import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
 import { convertSources, type ConvertCounts, type ConvertOptions } from './convert.js';
 import type { ConvertJob, ConvertJobResult, ConvertWorkerData } from './convert-worker.js';

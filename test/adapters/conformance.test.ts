@@ -5,7 +5,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
-import { ADAPTERS } from '../../src/pipeline/registry.js';
+import { ADAPTERS } from '../../src/components/adapters.js';
 import { validateAuditEvent, describeSchemaErrors } from '../../src/model/validators.js';
 import { ROOT, goldenCases, runGolden, type GoldenResult } from '../helpers/golden.js';
 

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import t from 'tap';
 import { validateAuditEvent } from '../../src/model/validators.js';
 import type { AuditEvent } from '../../src/model/event.js';
-import type { DeadLetter } from '../../src/exporters/dead-letter.js';
+import type { DeadLetter } from '../../src/model/dead-letter.js';
 import { cli, spawnCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuditEvent, Vendor } from '../../src/model/event.js';
 import { convertSources, type ConvertCounts } from '../../src/pipeline/convert.js';
-import type { DeadLetter } from '../../src/exporters/dead-letter.js';
+import type { DeadLetter } from '../../src/model/dead-letter.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 

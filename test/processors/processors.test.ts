@@ -5,14 +5,14 @@ import t from 'tap';
 import fc from 'fast-check';
 import { SeverityNumber } from '@opentelemetry/api-logs';
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { AuditLogProcessor } from '../../src/processors/audit-log-processor.js';
-import { createRedactionProcessor } from '../../src/processors/redaction-processor.js';
-import { createValidationProcessor } from '../../src/processors/validation-processor.js';
-import { NdjsonDeadLetterFile } from '../../src/exporters/dead-letter-file.js';
+import { AuditLogProcessor } from '../../src/sdk/audit-log-processor.js';
+import { createRedactionProcessor } from '../../src/sdk/redaction-processor.js';
+import { createValidationProcessor } from '../../src/sdk/validation-processor.js';
+import { NdjsonDeadLetterFile } from '../../src/io/dead-letter-file.js';
 import { fromLogRecord, timeToHrTime, toLogRecord } from '../../src/model/otel.js';
 import { validateAuditEvent } from '../../src/model/validators.js';
-import type { DeadLetter } from '../../src/exporters/dead-letter.js';
-import type { ForwardingProcessor } from '../../src/processors/forwarding-processor.js';
+import type { DeadLetter } from '../../src/model/dead-letter.js';
+import type { ForwardingProcessor } from '../../src/sdk/forwarding-processor.js';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-proc-'));
 

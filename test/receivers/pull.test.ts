@@ -3,12 +3,12 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { pullSource, type PullSink } from '../../src/pipeline/pull.js';
-import { adapterFor } from '../../src/pipeline/registry.js';
+import { pullSource, type PullSink } from '../../src/receivers/vendor_api/pull.js';
+import { ENVELOPE_KEYS, adapterFor, envelopeKeyOf } from '../../src/components/adapters.js';
 import type { AuditEvent, Vendor } from '../../src/model/event.js';
-import type { DeadLetter } from '../../src/exporters/dead-letter.js';
-import { queryArchive } from '../../src/exporters/archive/query.js';
-import { verifyArchive } from '../../src/exporters/archive/verify.js';
+import type { DeadLetter } from '../../src/model/dead-letter.js';
+import { queryArchive } from '../../src/exporters/ndjson_file/query.js';
+import { verifyArchive } from '../../src/exporters/ndjson_file/verify.js';
 import { cli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 import { snorkelServer, wandbRecords, wandbServer, wherobotsRecords, wherobotsServer, type VendorServer } from '../helpers/vendor-servers.js';
@@ -42,6 +42,7 @@ const fast = { minBackoffMillis: 20, maxBackoffMillis: 2000, timeoutMillis: 1000
 function pull(vendor: Vendor, url: string, state: string, extra: Partial<Parameters<typeof pullSource>[0]> = {}) {
   return {
     adapter: adapterFor(vendor)!,
+    readOptions: { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS },
     source: vendor,
     url,
     credentials: vendor === 'wandb' ? { apiKey: 'wandb-key', username: 'admin' } : { apiKey: vendor === 'snorkel' ? 'snorkel-key' : 'wherobots-key' },

@@ -5,7 +5,7 @@ import { ConfigError } from '../../src/errors.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { validateAuditEvent } from '../../src/model/validators.js';
 import { compilePiiPolicy } from '../../src/redact/pii-policy.js';
-import { readableLogRecord } from '../../src/exporters/otlp.js';
+import { readableLogRecord } from '../../src/exporters/otlp/otlp.js';
 import { truncateIp } from '../../src/redact/ip.js';
 import { auditEvents } from '../helpers/event-arbitrary.js';
 

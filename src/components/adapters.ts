@@ -1,0 +1,99 @@
+/**
+ * The vendor adapters table, part of the component registry: the one place that imports the
+ * concrete adapters. Recognizes a record's vendor (`--from auto`), a page envelope, and
+ * normalizes records with the adapter they belong to.
+ */
+import { AuditInputError } from '../errors.js';
+import { snorkelAdapter } from '../../adapters/snorkel/index.js';
+import { wandbAdapter } from '../../adapters/wandb/index.js';
+import { wherobotsAdapter } from '../../adapters/wherobots/index.js';
+import { applyAdapter, type RecordOutcome, type VendorAdapter } from '../model/adapter.js';
+import { isPlainRecord, type AuditEvent, type NormalizeOptions, type Vendor } from '../model/event.js';
+import type { InputRecord } from '../model/record.js';
+
+/** Every adapter by vendor. */
+export const ADAPTERS: ReadonlyMap<Vendor, VendorAdapter> = new Map<Vendor, VendorAdapter>([
+  ['wandb', wandbAdapter],
+  ['snorkel', snorkelAdapter],
+  ['wherobots', wherobotsAdapter],
+]);
+
+/** Every envelope key any adapter uses (`audit_logs`, `items`). */
+export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(
+  [...ADAPTERS.values()].flatMap((a) => (a.envelopeKey ? [a.envelopeKey] : [])),
+);
+
+/** The adapter for a vendor name, or undefined for an unknown name. */
+export function adapterFor(vendor: string): VendorAdapter | undefined {
+  return ADAPTERS.get(vendor as Vendor);
+}
+
+/**
+ * The key of the record array when `obj` is a vendor page envelope: it has an adapter's
+ * envelope key holding an array and does not itself look like a record of any vendor.
+ */
+export function envelopeKeyOf(obj: Record<string, unknown>): string | undefined {
+  for (const a of ADAPTERS.values()) {
+    if (a.envelopeKey && Object.hasOwn(obj, a.envelopeKey) && Array.isArray(obj[a.envelopeKey])) {
+      for (const b of ADAPTERS.values()) if (b.looksLike(obj)) return undefined;
+      return a.envelopeKey;
+    }
+  }
+  return undefined;
+}
+
+/** The adapter whose envelope uses `key`. */
+export function adapterForEnvelope(key: string): VendorAdapter | undefined {
+  for (const a of ADAPTERS.values()) if (a.envelopeKey === key) return a;
+  return undefined;
+}
+
+/** The first adapter whose shape test accepts the record (`--from auto`). */
+export function detectAdapter(record: Record<string, unknown>): VendorAdapter | undefined {
+  for (const a of ADAPTERS.values()) if (a.looksLike(record)) return a;
+  return undefined;
+}
+
+/**
+ * Normalizes one raw vendor record into an AuditEvent. `vendor` is `wandb`, `snorkel`,
+ * `wherobots`, or `auto` to recognize the record by its fields. Deterministic: the same
+ * record always gives the same event and `id`. Throws only `AuditInputError` (with a JSON
+ * pointer into `raw` where one applies), whatever `raw` is.
+ */
+export function normalize(vendor: Vendor | 'auto', raw: unknown, options: NormalizeOptions = {}): AuditEvent {
+  const adapter = vendor === 'auto' ? (isPlainRecord(raw) ? detectAdapter(raw) : undefined) : adapterFor(vendor);
+  if (!adapter) {
+    if (vendor !== 'auto') throw new AuditInputError('unknown_vendor', `unknown vendor ${JSON.stringify(vendor)}`, '');
+    if (!isPlainRecord(raw)) throw new AuditInputError('not_an_object', 'record must be a JSON object', '');
+    throw new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name)', '');
+  }
+  try {
+    return adapter.normalize(raw, options);
+  } catch (err) {
+    if (err instanceof AuditInputError) throw err;
+    // A bug in an adapter must not escape as an arbitrary exception: report it as bad input.
+    throw new AuditInputError('schema_violation', `cannot normalize record: ${err instanceof Error ? err.message : String(err)}`, '', { cause: err });
+  }
+}
+
+/** Normalizes one input record with its vendor's adapter (chosen by `from`). Never throws. */
+export function normalizeRecord(rec: InputRecord, from: Vendor | 'auto', options: NormalizeOptions): RecordOutcome {
+  if (rec.error) return { error: rec.error, stage: 'receive' };
+  const adapter = chooseAdapter(rec, from);
+  if (!adapter) {
+    return {
+      stage: 'normalize',
+      error: isPlainRecord(rec.value)
+        ? new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name); use --from', '')
+        : new AuditInputError('not_an_object', 'record must be a JSON object', ''),
+    };
+  }
+  return applyAdapter(adapter, rec, options);
+}
+
+function chooseAdapter(rec: InputRecord, from: Vendor | 'auto'): VendorAdapter | undefined {
+  if (from !== 'auto') return adapterFor(from);
+  if (rec.envelopeKey) return adapterForEnvelope(rec.envelopeKey);
+  if (rec.format === 'csv') for (const a of ADAPTERS.values()) if (a.csvExport) return a;
+  return isPlainRecord(rec.value) ? detectAdapter(rec.value) : undefined;
+}

@@ -1,0 +1,31 @@
+import type { Writable } from 'node:stream';
+import type { DeadLetterSink } from '../model/dead-letter.js';
+
+/** Backoff bounds of a retry loop (tests shorten them). */
+export interface BackoffMillis {
+  min: number;
+  max: number;
+}
+
+/** What the registry hands every factory besides the component's own configuration. */
+export interface ComponentContext {
+  /** `service.state_directory`: checkpoints and sending queues live below it. */
+  readonly stateDirectory: string;
+  /** Told about retries, warnings and failures (never secrets). */
+  readonly log: (line: string) => void;
+  /** The dead-letter file at `path`, one per path, shared by every component that writes there. */
+  readonly deadLetterFile: (path: string) => DeadLetterSink;
+  /** Stops pulls and waits. */
+  readonly signal?: AbortSignal;
+  /** Backoff of the OTLP sending queue. */
+  readonly queueBackoffMillis?: BackoffMillis;
+  /** HTTP retry backoff of the vendor pullers. */
+  readonly pullBackoffMillis?: BackoffMillis;
+  /**
+   * Archives deduplicate by `id` against what they hold from this time on (RFC 3339), or
+   * against everything with `null`; undefined: no deduplication (a plain convert).
+   */
+  readonly archiveDedupeSince?: string | null;
+  /** Where an NDJSON exporter without a path writes (the CLI's stdout). */
+  readonly stdout?: Writable;
+}

@@ -1,0 +1,23 @@
+import { ConfigError, type ConfigProblem } from '../../errors.js';
+import type { NdjsonFile } from '../../generated/types.js';
+import { signingKeyOf } from './keys.js';
+
+/** Options of the `ndjson_file` exporter (the archive): schemas/config.v1.schema.json `$defs/ndjson_file`. */
+export type NdjsonFileConfig = NdjsonFile;
+
+/** Defaults, equal to the schema's (test/exporters/defaults.test.ts checks them). */
+export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_FILE_AGE_SECS = 60 * 60;
+export const DEFAULT_MAX_FILE_AGE_MILLIS = DEFAULT_MAX_FILE_AGE_SECS * 1000;
+
+/** What a schema cannot say: the signing key loads (and is not empty). */
+export function checkNdjsonFileConfig(config: NdjsonFileConfig, name: string): ConfigProblem[] {
+  try {
+    signingKeyOf(config);
+    return [];
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    const option = config.sign_key_file ? 'sign_key_file' : 'sign_hmac_key';
+    return err.problems.map((p) => ({ path: `exporters.${name}.${option}`, message: p.message.replace(/environment variable sign_hmac_key is not set or empty/, 'must not be empty') }));
+  }
+}

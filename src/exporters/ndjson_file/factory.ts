@@ -1,0 +1,49 @@
+import type { ComponentContext } from '../../components/context.js';
+import type { EventExporter } from '../../components/event-exporter.js';
+import type { NdjsonFileConfig } from './config.js';
+import { signingKeyOf } from './keys.js';
+import { NdjsonArchiveWriter } from './writer.js';
+
+/** The `ndjson_file` exporter and the archive writer behind it. */
+export interface NdjsonFileExporter extends EventExporter {
+  readonly writer: NdjsonArchiveWriter;
+}
+
+/**
+ * Opens the archive in `directory`: `ack` resolves once written events are fsynced with their
+ * digest. With `ctx.archiveDedupeSince` set, events whose id the archive already holds are
+ * skipped (counted in `stats.duplicates`).
+ */
+export async function createNdjsonFileExporter(config: NdjsonFileConfig, ctx: Pick<ComponentContext, 'archiveDedupeSince'>, name = 'ndjson_file'): Promise<NdjsonFileExporter> {
+  const signingKey = signingKeyOf(config);
+  const writer = new NdjsonArchiveWriter({
+    dir: config.directory,
+    ...(typeof config.max_file_bytes === 'number' ? { maxFileBytes: config.max_file_bytes } : {}),
+    ...(typeof config.max_file_age_secs === 'number' ? { maxFileAgeMillis: config.max_file_age_secs * 1000 } : {}),
+    ...(signingKey ? { signingKey } : {}),
+  });
+  await writer.open();
+  // Exactly once in the archive across restarts: ids already there are not written again.
+  if (ctx.archiveDedupeSince !== undefined) await writer.dedupeSince(ctx.archiveDedupeSince ?? undefined);
+  return {
+    name,
+    writer,
+    stats: {
+      get delivered() {
+        return writer.written;
+      },
+      failed: 0,
+      get duplicates() {
+        return writer.duplicates;
+      },
+    },
+    pending: 0,
+    write: (events) => writer.write(events),
+    ack: () => writer.flush(),
+    flush: async () => {
+      await writer.flush();
+      return true;
+    },
+    close: () => writer.close(),
+  };
+}

@@ -1,0 +1,124 @@
+/**
+ * The archive's on-disk format, shared by the writer, `verify` and `query`.
+ *
+ *   DIR/seg-000001.ndjson.gz      closed segment: one unified event per line, gzip
+ *   DIR/seg-000001.digest.json    its digest (closed)
+ *   DIR/seg-000002.ndjson         the open segment
+ *   DIR/seg-000002.digest.json    its digest as of the last flush (state "open")
+ *
+ * A digest, in the spirit of CloudTrail's digest files, records the segment's SHA-256 (of the
+ * uncompressed NDJSON), its record count, first and last event time, a short hash of every line
+ * (so `verify` can name the line that changed), and the SHA-256 of the previous closed digest
+ * file, which chains the segments. It may be signed (Ed25519 or HMAC-SHA256) over its canonical
+ * form without the signature.
+ */
+import { createReadStream } from 'node:fs';
+import { createGunzip } from 'node:zlib';
+import { cutLines } from '../../io/lines.js';
+import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject } from 'node:crypto';
+import { canonicalJson } from '../../model/canonical.js';
+
+export const DIGEST_FORMAT = 'auditkit-digest/v1';
+/** Bytes of SHA-256 kept per line in `line_hashes`. */
+export const LINE_HASH_BYTES = 8;
+
+export interface DigestSignature {
+  algorithm: 'ed25519' | 'hmac-sha256';
+  key_id: string;
+  /** base64 */
+  value: string;
+}
+
+export interface Digest {
+  format: typeof DIGEST_FORMAT;
+  sequence: number;
+  /** File name of the segment, relative to the archive directory. */
+  segment: string;
+  state: 'open' | 'closed';
+  records: number;
+  /** Bytes of uncompressed NDJSON. */
+  bytes: number;
+  /** SHA-256 (hex) of the uncompressed NDJSON. */
+  sha256: string;
+  first_time: string | null;
+  last_time: string | null;
+  /** base64 of the first 8 bytes of SHA-256 of each line (without its newline), in order. */
+  line_hashes: string;
+  /** SHA-256 (hex) of the previous closed digest file; null for the first segment. */
+  previous_digest_sha256: string | null;
+  /** When the segment was opened (RFC 3339), for rotation by age. */
+  opened_at: string;
+  signature?: DigestSignature;
+}
+
+/** How digests are signed (writer) or checked (verify). */
+export type SigningKey =
+  | { algorithm: 'ed25519'; keyId: string; key: KeyObject }
+  | { algorithm: 'hmac-sha256'; keyId: string; key: string | Buffer };
+
+export const segmentName = (seq: number): string => `seg-${String(seq).padStart(6, '0')}.ndjson`;
+export const closedSegmentName = (seq: number): string => `${segmentName(seq)}.gz`;
+export const digestName = (seq: number): string => `seg-${String(seq).padStart(6, '0')}.digest.json`;
+export const FILE_PATTERN = /^seg-(\d{6,})\.(ndjson|ndjson\.gz|digest\.json)$/;
+
+/** Archive file names grouped by segment sequence: sequence -> kinds (`ndjson`, `ndjson.gz`, `digest.json`). */
+export function groupBySequence(names: readonly string[]): Map<number, Set<string>> {
+  const seqs = new Map<number, Set<string>>();
+  for (const f of names) {
+    const m = FILE_PATTERN.exec(f);
+    if (!m) continue;
+    const seq = Number(m[1]);
+    if (!seqs.has(seq)) seqs.set(seq, new Set());
+    seqs.get(seq)!.add(m[2]!);
+  }
+  return seqs;
+}
+
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
+export const lineHash = (line: string | Buffer): Buffer => createHash('sha256').update(line).digest().subarray(0, LINE_HASH_BYTES);
+
+/** The bytes that are signed: the digest's canonical JSON without `signature`. */
+function signedBytes(digest: Digest): Buffer {
+  const { signature: _signature, ...rest } = digest;
+  return Buffer.from(canonicalJson(rest));
+}
+
+export function signDigest(digest: Digest, key: SigningKey): Digest {
+  const data = signedBytes(digest);
+  const value = key.algorithm === 'ed25519' ? edSign(null, data, key.key).toString('base64') : createHmac('sha256', key.key).update(data).digest('base64');
+  return { ...digest, signature: { algorithm: key.algorithm, key_id: key.keyId, value } };
+}
+
+/** True when the signature is valid for `key` (the public key for Ed25519). */
+export function checkSignature(digest: Digest, key: SigningKey): boolean {
+  const sig = digest.signature;
+  if (!sig || sig.algorithm !== key.algorithm) return false;
+  const data = signedBytes(digest);
+  try {
+    if (key.algorithm === 'ed25519') return edVerify(null, data, key.key, Buffer.from(sig.value, 'base64'));
+    const expected = createHmac('sha256', key.key).update(data).digest('base64');
+    const given = Buffer.from(sig.value, 'base64');
+    const want = Buffer.from(expected, 'base64');
+    return given.length === want.length && timingSafeEqual(given, want);
+  } catch {
+    return false;
+  }
+}
+
+/** A digest file's text (stable formatting; its SHA-256 chains the next segment). */
+export const digestText = (digest: Digest): string => `${JSON.stringify(digest, null, 1)}\n`;
+
+/** Complete lines of a segment file (uncompressed or gzip), as bytes; a torn last line is not returned. */
+export async function* segmentLines(file: string): AsyncGenerator<Buffer> {
+  const source = createReadStream(file);
+  const stream = file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
+  let carry = Buffer.alloc(0);
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+    const lines: Buffer[] = [];
+    // Lines are hashed as written: a `\r` stays part of its line.
+    const rest = cutLines(buf, 0, false, (start, end) => lines.push(buf.subarray(start, end)));
+    yield* lines;
+    carry = Buffer.from(buf.subarray(rest));
+  }
+}

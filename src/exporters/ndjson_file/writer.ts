@@ -1,0 +1,349 @@
+/**
+ * The `ndjson_file` archive writer: one unified event per line in segment files, rotated by size
+ * and age, closed segments gzip-compressed, fsync on every flush, and a digest chain (see
+ * format.ts). Crash safety: lines are appended, then fsynced, then the open digest is replaced
+ * atomically (write temp, fsync, rename, fsync the directory). After a crash the writer drops a
+ * torn last line and continues; `query` never returns a partial line. Also an SDK
+ * `LogRecordExporter`, so it works inside an OpenTelemetry `LoggerProvider`.
+ */
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { createHash, type Hash } from 'node:crypto';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { AuditEvent } from '../../model/event.js';
+import { fromLogRecord } from '../../model/otel.js';
+import {
+  DIGEST_FORMAT, FILE_PATTERN, closedSegmentName, groupBySequence, digestName, digestText, lineHash, segmentName, sha256Hex, signDigest,
+  segmentLines, type Digest, type SigningKey,
+} from './format.js';
+import { commitFile, fsyncDir, writeFileAtomic } from '../../io/durable.js';
+
+import { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
+
+export { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
+
+export interface ArchiveWriterOptions {
+  /** Archive directory (created if missing). */
+  dir: string;
+  /** Rotate when the open segment reaches this many bytes. Default 64 MiB. */
+  maxFileBytes?: number;
+  /** Rotate when the open segment is this old. Default 1 hour. */
+  maxFileAgeMillis?: number;
+  /** Sign every digest. */
+  signingKey?: SigningKey;
+  /** Clock (tests). */
+  now?: () => number;
+}
+
+/** Running state of the open segment. */
+interface OpenSegment {
+  seq: number;
+  fh: FileHandle;
+  hash: Hash;
+  bytes: number;
+  records: number;
+  lineHashes: Buffer[];
+  firstTime: string | null;
+  lastTime: string | null;
+  openedAt: number;
+  /** Lines written since the last flush's digest. */
+  dirty: boolean;
+}
+
+const eventTime = (line: Buffer): string | null => {
+  try {
+    const t = (JSON.parse(line.toString('utf8')) as { time?: unknown }).time;
+    return typeof t === 'string' ? t : null;
+  } catch {
+    return null;
+  }
+};
+
+export class NdjsonArchiveWriter implements LogRecordExporter {
+  private readonly dir: string;
+  private readonly maxFileBytes: number;
+  private readonly maxFileAgeMillis: number;
+  private readonly signingKey: SigningKey | undefined;
+  private readonly now: () => number;
+  private seg: OpenSegment | undefined;
+  private nextSeq = 1;
+  private previousDigestSha: string | null = null;
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private opened = false;
+  private chain: Promise<unknown> = Promise.resolve();
+  /** Records written (acknowledged by flush) since the writer was opened. */
+  written = 0;
+  /** Ids already in the archive (when dedupe is on): an event seen again is not written twice. */
+  private ids: Set<string> | undefined;
+  /** Events skipped because the archive already holds their id. */
+  duplicates = 0;
+
+  constructor(options: ArchiveWriterOptions) {
+    this.dir = options.dir;
+    this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+    this.maxFileAgeMillis = options.maxFileAgeMillis ?? DEFAULT_MAX_FILE_AGE_MILLIS;
+    this.signingKey = options.signingKey;
+    this.now = options.now ?? Date.now;
+  }
+
+  /** Serializes operations: the writer is used from sync exporter callbacks and async code. */
+  private serial<T>(op: () => Promise<T>): Promise<T> {
+    const next = this.chain.then(op, op);
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Opens the archive: recovers after a crash (finishes an interrupted close, drops a torn line). */
+  open(): Promise<void> {
+    return this.serial(async () => {
+      if (this.opened) return;
+      await mkdir(this.dir, { recursive: true });
+      const names = await readdir(this.dir);
+      // Leftovers of an interrupted atomic write.
+      for (const f of names) if (f.startsWith('seg-') && f.endsWith('.tmp')) await rm(path.join(this.dir, f), { force: true });
+      const seqs = groupBySequence(names);
+      const ordered = [...seqs.keys()].sort((a, b) => a - b);
+      for (const seq of ordered) {
+        const kinds = seqs.get(seq)!;
+        const digestFile = path.join(this.dir, digestName(seq));
+        const digest = kinds.has('digest.json') ? (JSON.parse(await readFile(digestFile, 'utf8')) as Digest) : undefined;
+        if (digest?.state === 'closed') {
+          // A close that finished its digest but not the removal of the plain file.
+          if (kinds.has('ndjson')) await rm(path.join(this.dir, segmentName(seq)), { force: true });
+          this.previousDigestSha = sha256Hex(await readFile(digestFile));
+          this.nextSeq = seq + 1;
+        } else if (kinds.has('ndjson')) {
+          // The open segment: drop a partial gzip of an interrupted close and resume it.
+          await rm(path.join(this.dir, closedSegmentName(seq)), { force: true });
+          await this.resume(seq, digest);
+          this.nextSeq = seq + 1;
+        }
+      }
+      this.opened = true;
+    });
+  }
+
+  /** Rebuilds the running state of an open segment from its complete lines; truncates a torn tail. */
+  private async resume(seq: number, digest: Digest | undefined): Promise<void> {
+    const file = path.join(this.dir, segmentName(seq));
+    const hash = createHash('sha256');
+    const lineHashes: Buffer[] = [];
+    let bytes = 0;
+    let records = 0;
+    let firstTime: string | null = null;
+    let lastTime: string | null = null;
+    for await (const line of segmentLines(file)) {
+      hash.update(line);
+      hash.update('\n');
+      lineHashes.push(lineHash(line));
+      bytes += line.length + 1;
+      records++;
+      const t = eventTime(line);
+      firstTime ??= t;
+      lastTime = t ?? lastTime;
+    }
+    const fh = await open(file, 'r+');
+    const size = (await fh.stat()).size;
+    if (size > bytes) {
+      await fh.truncate(bytes); // a torn last line from a crash
+      await fh.sync();
+    }
+    await fh.close();
+    const openedAt = digest ? Date.parse(digest.opened_at) : (await stat(file)).mtimeMs;
+    this.seg = { seq, fh: await open(file, 'a'), hash, bytes, records, lineHashes, firstTime, lastTime, openedAt, dirty: true };
+  }
+
+  private async startSegment(): Promise<OpenSegment> {
+    const seq = this.nextSeq++;
+    const fh = await open(path.join(this.dir, segmentName(seq)), 'a');
+    await fsyncDir(this.dir);
+    this.seg = { seq, fh, hash: createHash('sha256'), bytes: 0, records: 0, lineHashes: [], firstTime: null, lastTime: null, openedAt: this.now(), dirty: true };
+    return this.seg;
+  }
+
+  private digestOf(seg: OpenSegment, state: 'open' | 'closed'): Digest {
+    const digest: Digest = {
+      format: DIGEST_FORMAT,
+      sequence: seg.seq,
+      segment: state === 'closed' ? closedSegmentName(seg.seq) : segmentName(seg.seq),
+      state,
+      records: seg.records,
+      bytes: seg.bytes,
+      sha256: seg.hash.copy().digest('hex'),
+      first_time: seg.firstTime,
+      last_time: seg.lastTime,
+      line_hashes: Buffer.concat(seg.lineHashes).toString('base64'),
+      previous_digest_sha256: this.previousDigestSha,
+      opened_at: new Date(seg.openedAt).toISOString(),
+    };
+    return this.signingKey ? signDigest(digest, this.signingKey) : digest;
+  }
+
+  /**
+   * Turns on dedupe by `id`: loads the ids of every segment whose events may be at or after
+   * `since` (by its digest's time range), so a pull that restarts after a crash and reads a
+   * page again writes each event once. Call after `open`.
+   */
+  dedupeSince(since: string | undefined): Promise<void> {
+    return this.serial(async () => {
+      this.ids ??= new Set();
+      for (const f of (await readdir(this.dir)).sort()) {
+        const m = FILE_PATTERN.exec(f);
+        if (!m || m[2] === 'digest.json') continue;
+        const seq = Number(m[1]);
+        if (m[2] === 'ndjson.gz' || seq !== this.seg?.seq) {
+          const digest = await readFile(path.join(this.dir, digestName(seq)), 'utf8').then((t) => JSON.parse(t) as Digest, () => undefined);
+          if (since && digest?.last_time && digest.last_time < since.slice(0, 19)) continue;
+        }
+        for await (const line of segmentLines(path.join(this.dir, f))) {
+          try {
+            const id = (JSON.parse(line.toString('utf8')) as { id?: unknown }).id;
+            if (typeof id === 'string') this.ids.add(id);
+          } catch {
+            // verify reports such lines
+          }
+        }
+      }
+      for (const line of this.pending) {
+        const id = (JSON.parse(line.toString('utf8')) as { id?: unknown }).id;
+        if (typeof id === 'string') this.ids.add(id);
+      }
+    });
+  }
+
+  /** Queues events; they are durable once `flush` resolves. */
+  write(events: readonly AuditEvent[]): Promise<void> {
+    for (const e of events) {
+      if (this.ids) {
+        if (this.ids.has(e.id)) {
+          this.duplicates++;
+          continue;
+        }
+        this.ids.add(e.id);
+      }
+      const line = Buffer.from(JSON.stringify(e));
+      this.pending.push(line);
+      this.pendingBytes += line.length + 1;
+    }
+    return this.pendingBytes >= 1 << 20 ? this.flush() : Promise.resolve();
+  }
+
+  /** Appends queued lines, rotating as needed, fsyncs, and rewrites the open segment's digest. */
+  flush(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.opened) throw new Error('NdjsonArchiveWriter: open() first');
+      const lines = this.pending;
+      this.pending = [];
+      this.pendingBytes = 0;
+      let i = 0;
+      while (i < lines.length) {
+        let seg = this.seg ?? (await this.startSegment());
+        if (seg.records > 0 && (seg.bytes >= this.maxFileBytes || this.now() - seg.openedAt >= this.maxFileAgeMillis)) {
+          await this.closeSegment(seg);
+          seg = await this.startSegment();
+        }
+        // Lines for this segment, up to its size limit (at least one).
+        const chunk: Buffer[] = [];
+        let size = 0;
+        while (i < lines.length && (chunk.length === 0 || seg.bytes + size + lines[i]!.length + 1 <= this.maxFileBytes)) {
+          chunk.push(lines[i]!, Buffer.from('\n'));
+          size += lines[i]!.length + 1;
+          const line = lines[i]!;
+          seg.hash.update(line);
+          seg.hash.update('\n');
+          seg.lineHashes.push(lineHash(line));
+          const t = eventTime(line);
+          seg.firstTime ??= t;
+          seg.lastTime = t ?? seg.lastTime;
+          seg.records++;
+          i++;
+        }
+        await seg.fh.write(Buffer.concat(chunk));
+        seg.bytes += size;
+        seg.dirty = true;
+        this.written += chunk.length / 2;
+      }
+      const seg = this.seg;
+      if (seg?.dirty) {
+        await seg.fh.sync();
+        await writeFileAtomic(path.join(this.dir, digestName(seg.seq)), digestText(this.digestOf(seg, 'open')));
+        seg.dirty = false;
+      }
+    });
+  }
+
+  /** Closes a segment: final digest, gzip, then the plain file is removed (each step durable). */
+  private async closeSegment(seg: OpenSegment): Promise<void> {
+    await seg.fh.sync();
+    await seg.fh.close();
+    const plain = path.join(this.dir, segmentName(seg.seq));
+    const gz = path.join(this.dir, closedSegmentName(seg.seq));
+    await pipeline(createReadStream(plain), createGzip(), createWriteStream(`${gz}.tmp`));
+    await commitFile(`${gz}.tmp`, gz);
+    const text = digestText(this.digestOf(seg, 'closed'));
+    await writeFileAtomic(path.join(this.dir, digestName(seg.seq)), text);
+    this.previousDigestSha = sha256Hex(text);
+    await rm(plain, { force: true });
+    await fsyncDir(this.dir);
+    this.seg = undefined;
+  }
+
+  /** Flushes and closes the open segment (its digest becomes final). */
+  close(): Promise<void> {
+    return this.flush().then(() =>
+      this.serial(async () => {
+        if (this.seg && this.seg.records > 0) await this.closeSegment(this.seg);
+        else if (this.seg) {
+          await this.seg.fh.close();
+          this.seg = undefined;
+        }
+      }),
+    );
+  }
+
+  // ---- LogRecordExporter ------------------------------------------------------------------
+
+  /** Exports audit event records (records without an `audit.id` are skipped and counted). */
+  skipped = 0;
+  /** Exports not finished yet: forceFlush and shutdown wait for them. */
+  private readonly inflight = new Set<Promise<void>>();
+
+  export(records: ReadableLogRecord[], resultCallback: (result: ExportResult) => void): void {
+    const events: AuditEvent[] = [];
+    for (const r of records) {
+      const e = (() => {
+        try {
+          return fromLogRecord(r);
+        } catch {
+          return undefined;
+        }
+      })();
+      if (e) events.push(e);
+      else this.skipped++;
+    }
+    const done: Promise<void> = this.open()
+      .then(() => this.write(events))
+      .then(() => this.flush())
+      .then(
+        () => resultCallback({ code: ExportResultCode.SUCCESS }),
+        (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }),
+      )
+      .finally(() => this.inflight.delete(done));
+    this.inflight.add(done);
+  }
+
+  async forceFlush(): Promise<void> {
+    await Promise.all([...this.inflight]);
+    if (this.opened) await this.flush();
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.inflight]);
+    if (this.opened) await this.close();
+  }
+}

@@ -1,0 +1,25 @@
+import type { ConfigProblem } from '../../errors.js';
+import type { Otlp } from '../../generated/types.js';
+
+/** Options of the `otlp` exporter: schemas/config.v1.schema.json `$defs/otlp`. */
+export type OtlpConfig = Otlp;
+
+/** Defaults, equal to the schema's (test/exporters/defaults.test.ts checks them). */
+export { DEFAULT_OTLP_COMPRESSION, DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS } from './options.js';
+/** The sending queue keeps batches on disk unless turned off. */
+export const DEFAULT_SENDING_QUEUE_ENABLED = true;
+/** Batches kept before `ack` waits for the sender. */
+export const DEFAULT_SENDING_QUEUE_MAX_BATCHES = 1000;
+/** OTLP log records per export request when there is no sending queue. */
+export const DEFAULT_OTLP_BATCH_SIZE = 512;
+
+/** What a schema cannot say: the endpoint is an http(s) URL. */
+export function checkOtlpConfig(config: OtlpConfig, name: string): ConfigProblem[] {
+  try {
+    const u = new URL(config.endpoint);
+    if (u.protocol === 'http:' || u.protocol === 'https:') return [];
+  } catch {
+    // reported below
+  }
+  return [{ path: `exporters.${name}.endpoint`, message: 'not an http(s) URL' }];
+}

@@ -1,0 +1,123 @@
+/**
+ * A file-backed sending queue in front of an exporter: `enqueue` writes a batch durably to its
+ * own file (temp, fsync, rename) before it resolves, so a pull may advance its checkpoint; a
+ * sender delivers the oldest batch first and deletes its file only after the backend accepted
+ * it, retrying with backoff and jitter through an outage or a restart. At-least-once: a batch
+ * accepted just before a crash is sent again after it.
+ */
+import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { AuditEvent } from '../../model/event.js';
+import { writeFileAtomic } from '../../io/durable.js';
+import { textLines } from '../../io/lines.js';
+import { sleep } from '../../io/sleep.js';
+import { DEFAULT_SENDING_QUEUE_MAX_BATCHES } from './config.js';
+
+export interface FileQueueOptions {
+  directory: string;
+  /** Delivers one batch; throws when the backend did not accept it. */
+  send: (events: AuditEvent[]) => Promise<void>;
+  /** Batches kept before `enqueue` waits for the sender. Default 1000. */
+  maxBatches?: number;
+  /** Backoff after a failed send: first delay, doubling with jitter up to the max. */
+  minBackoffMillis?: number;
+  maxBackoffMillis?: number;
+  onError?: (message: string) => void;
+}
+
+const NAME = /^batch-(\d{12})\.ndjson$/;
+
+export class FileQueue {
+  private seq = 0;
+  private files: string[] = [];
+  private running = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private waiters: (() => void)[] = [];
+  sent = 0;
+  failedAttempts = 0;
+
+  constructor(private readonly o: FileQueueOptions) {}
+
+  /** Opens the queue directory; batches left by an earlier run are sent first. */
+  async open(): Promise<void> {
+    await mkdir(this.o.directory, { recursive: true });
+    for (const f of (await readdir(this.o.directory)).sort()) {
+      if (f.endsWith('.tmp')) await rm(path.join(this.o.directory, f), { force: true });
+      const m = NAME.exec(f);
+      if (m) {
+        this.files.push(f);
+        this.seq = Math.max(this.seq, Number(m[1]));
+      }
+    }
+  }
+
+  /** Batches waiting to be sent. */
+  get pending(): number {
+    return this.files.length;
+  }
+
+  /** Writes a batch durably; resolves once it is on disk (waits while the queue is full). */
+  async enqueue(events: AuditEvent[]): Promise<void> {
+    if (events.length === 0) return;
+    while (this.files.length >= (this.o.maxBatches ?? DEFAULT_SENDING_QUEUE_MAX_BATCHES)) await new Promise<void>((r) => this.waiters.push(r));
+    const name = `batch-${String(++this.seq).padStart(12, '0')}.ndjson`;
+    const file = path.join(this.o.directory, name);
+    await writeFileAtomic(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    this.files.push(name);
+    this.wake?.();
+  }
+
+  /** Starts the sender. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    let backoff = this.o.minBackoffMillis ?? 500;
+    while (this.running) {
+      const name = this.files[0];
+      if (!name) {
+        await new Promise<void>((r) => (this.wake = r));
+        this.wake = undefined;
+        continue;
+      }
+      const file = path.join(this.o.directory, name);
+      try {
+        const text = await readFile(file, 'utf8');
+        const events = textLines(text).flatMap(([line]) => (line ? [JSON.parse(line) as AuditEvent] : []));
+        await this.o.send(events);
+        await rm(file, { force: true });
+        this.files.shift();
+        this.sent += events.length;
+        backoff = this.o.minBackoffMillis ?? 500;
+        this.waiters.shift()?.();
+      } catch (err) {
+        this.failedAttempts++;
+        this.o.onError?.(`sending ${name} failed (kept on disk, will retry): ${(err as Error).message}`);
+        const wait = Math.min(backoff * (0.5 + Math.random()), this.o.maxBackoffMillis ?? 30_000);
+        const interrupt = new AbortController();
+        this.wake = () => interrupt.abort();
+        await sleep(wait, interrupt.signal);
+        this.wake = undefined;
+        backoff = Math.min(backoff * 2, this.o.maxBackoffMillis ?? 30_000);
+      }
+    }
+  }
+
+  /** Resolves true once every batch is sent, false after `timeoutMillis`. */
+  async drain(timeoutMillis: number): Promise<boolean> {
+    const until = Date.now() + timeoutMillis;
+    while (this.files.length > 0 && Date.now() < until) await sleep(50);
+    return this.files.length === 0;
+  }
+
+  /** Stops the sender after its current attempt; unsent batches stay on disk. */
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+}

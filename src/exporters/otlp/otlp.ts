@@ -1,0 +1,102 @@
+/**
+ * OTLP export through the official exporters: `@opentelemetry/exporter-logs-otlp-http`
+ * (http/json) and `-otlp-proto` (http/protobuf), with gzip, headers, timeout and the
+ * exporters' own retries (429/502/503/504 with backoff, Retry-After). Library code takes
+ * options only; `OTEL_EXPORTER_OTLP_LOGS_*` are read at the CLI edge.
+ */
+import type { HrTime } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
+import { OTLPLogExporter as OtlpProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
+import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
+import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import type { AuditEvent } from '../../model/event.js';
+import { toLogRecord } from '../../model/otel.js';
+import { DEFAULT_OTLP_BATCH_SIZE } from './config.js';
+
+export { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS, logsUrl } from './options.js';
+export type { OtlpExporterOptions, OtlpProtocol } from './options.js';
+import { DEFAULT_OTLP_COMPRESSION, DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, logsUrl, type OtlpExporterOptions } from './options.js';
+
+/** Creates the official OTLP log exporter for the protocol. */
+export function createOtlpLogExporter(options: OtlpExporterOptions): LogRecordExporter {
+  const config = {
+    url: logsUrl(options.endpoint),
+    headers: { ...(options.headers ?? {}) },
+    compression: (options.compression ?? DEFAULT_OTLP_COMPRESSION) === 'none' ? CompressionAlgorithm.NONE : CompressionAlgorithm.GZIP,
+    timeoutMillis: options.timeoutMillis ?? DEFAULT_OTLP_TIMEOUT_MILLIS,
+  };
+  return (options.protocol ?? DEFAULT_OTLP_PROTOCOL) === 'http/json' ? new OtlpJsonLogExporter(config) : new OtlpProtoLogExporter(config);
+}
+
+/** Exports one batch and resolves with the result (never rejects). */
+export function exportBatch(exporter: LogRecordExporter, records: ReadableLogRecord[]): Promise<{ ok: boolean; error?: Error }> {
+  return new Promise((resolve) => {
+    try {
+      exporter.export(records, (result) => resolve(result.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: result.error ?? new Error('export failed') }));
+    } catch (err) {
+      resolve({ ok: false, error: err as Error });
+    }
+  });
+}
+
+/** Resource and scope of the records auditkit itself emits. */
+export const AUDITKIT_RESOURCE: Resource = resourceFromAttributes({ 'service.name': 'auditkit' });
+export const AUDITKIT_SCOPE = { name: 'auditkit' } as const;
+
+/** An event as an SDK ReadableLogRecord, ready for any LogRecordExporter. */
+export function readableLogRecord(event: AuditEvent, observedAt: HrTime, resource: Resource = AUDITKIT_RESOURCE): ReadableLogRecord {
+  const lr = toLogRecord(event, { observedAt });
+  return {
+    hrTime: lr.timestamp,
+    hrTimeObserved: observedAt,
+    severityNumber: lr.severityNumber!,
+    severityText: lr.severityText!,
+    body: lr.body!,
+    eventName: lr.eventName!,
+    resource,
+    instrumentationScope: AUDITKIT_SCOPE,
+    attributes: lr.attributes,
+    droppedAttributesCount: 0,
+  };
+}
+
+/**
+ * Sends events in batches of `batchSize`, waiting for each batch's result before the next
+ * (backpressure instead of a queue that drops), and counts what was delivered and what failed.
+ */
+export class OtlpEventSink {
+  private batch: ReadableLogRecord[] = [];
+  delivered = 0;
+  failed = 0;
+  lastError: Error | undefined;
+
+  constructor(
+    private readonly exporter: LogRecordExporter,
+    private readonly batchSize = DEFAULT_OTLP_BATCH_SIZE,
+  ) {}
+
+  async write(event: AuditEvent): Promise<void> {
+    const now = Date.now();
+    this.batch.push(readableLogRecord(event, [Math.floor(now / 1000), (now % 1000) * 1e6]));
+    if (this.batch.length >= this.batchSize) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    if (this.batch.length === 0) return;
+    const records = this.batch;
+    this.batch = [];
+    const result = await exportBatch(this.exporter, records);
+    if (result.ok) this.delivered += records.length;
+    else {
+      this.failed += records.length;
+      this.lastError = result.error;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.exporter.shutdown();
+  }
+}

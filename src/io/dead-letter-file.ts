@@ -1,0 +1,38 @@
+import { createWriteStream, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DeadLetter, DeadLetterSink } from '../model/dead-letter.js';
+import { LineWriter } from './line-writer.js';
+
+/**
+ * Dead letters appended to an NDJSON file (the same line format every command writes). Writes
+ * are queued in order from a synchronous `write`, as processors' `onEmit` cannot wait.
+ */
+export class NdjsonDeadLetterFile implements DeadLetterSink {
+  private readonly writer: LineWriter;
+  private readonly stream;
+  private chain: Promise<void> = Promise.resolve();
+  /** Write failures, counted rather than thrown (the record is already rejected). */
+  failures = 0;
+
+  constructor(readonly filePath: string) {
+    mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+    this.stream = createWriteStream(filePath, { flags: 'a' });
+    this.stream.on('error', () => void this.failures++);
+    this.writer = new LineWriter(this.stream);
+  }
+
+  write(letter: DeadLetter): void {
+    const line = JSON.stringify(letter);
+    this.chain = this.chain.then(() => this.writer.write(line)).catch(() => void this.failures++);
+  }
+
+  async flush(): Promise<void> {
+    this.chain = this.chain.then(() => this.writer.flush()).catch(() => void this.failures++);
+    await this.chain;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+    await this.writer.close();
+  }
+}

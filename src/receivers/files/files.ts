@@ -1,0 +1,337 @@
+/**
+ * File and stdin receiver: NDJSON, JSON documents (arrays and vendor envelopes), CSV, any of
+ * them gzip-compressed, with a UTF-8 BOM, CRLF line ends and blank lines. Yields one
+ * `InputRecord` per record with its exact original text and location; a bad record becomes an
+ * `InputRecord` with `error` set and the records after it keep flowing.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import { AuditInputError, pointerToken, type SourceLocation } from '../../errors.js';
+import type { InputFormat, InputRecord } from '../../model/record.js';
+import { jsonDocumentElements } from './json-document.js';
+import { cutLines } from '../../io/lines.js';
+import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
+
+export { INPUT_FORMATS } from '../../model/record.js';
+export type { InputFormat, InputRecord } from '../../model/record.js';
+
+export interface ReadOptions {
+  /** Force a format instead of sniffing it from the content. */
+  format?: InputFormat;
+  /**
+   * Returns the key of the record array when `obj` is a vendor page envelope
+   * (`{"audit_logs": [...]}`), else undefined. Supplied by the pipeline from the adapters.
+   */
+  envelopeKeyOf: (obj: Record<string, unknown>) => string | undefined;
+  /** Every envelope key any adapter uses (for streaming JSON documents). */
+  envelopeKeys: ReadonlySet<string>;
+  /** Called with the size of every chunk read from the source (compressed bytes for .gz). */
+  onBytes?: (bytes: number) => void;
+}
+
+/** Reads raw chunks of a file, or of stdin for `-`. */
+async function* rawChunks(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 18 });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    onBytes?.(chunk.length);
+    yield chunk;
+  }
+}
+
+/** Gunzips when the data starts with the gzip magic bytes, whatever the file is called. */
+async function* gunzipIfNeeded(chunks: AsyncGenerator<Buffer>): AsyncGenerator<Buffer> {
+  const first = await chunks.next();
+  if (first.done) return;
+  async function* all(): AsyncGenerator<Buffer> {
+    yield first.value;
+    yield* chunks;
+  }
+  if (first.value[0] === 0x1f && first.value[1] === 0x8b) {
+    yield* Readable.from(all()).pipe(createGunzip()) as AsyncIterable<Buffer>;
+  } else {
+    yield* all();
+  }
+}
+
+/** Decodes UTF-8 (a BOM is dropped by TextDecoder) into text chunks. */
+async function* decode(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  for await (const chunk of chunks) {
+    const text = decoder.decode(chunk, { stream: true });
+    if (text) yield text;
+  }
+  const tail = decoder.decode();
+  if (tail) yield tail;
+}
+
+/**
+ * Looks at the start of the text to choose a format: `[` is a JSON document; `{` is NDJSON
+ * when the first line is a whole JSON value, else a (pretty-printed) JSON document; anything
+ * else is CSV. Returns the format and the text chunks, the peeked ones included.
+ */
+async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, AsyncGenerator<string>]> {
+  const seen: string[] = [];
+  let text = '';
+  let format: InputFormat | undefined;
+  for (;;) {
+    const next = await chunks.next();
+    if (!next.done) { seen.push(next.value); text += next.value; }
+    const start = text.search(/\S/);
+    if (start >= 0) {
+      const c = text[start];
+      if (c === '[') format = 'json';
+      else if (c !== '{') format = 'csv';
+      else {
+        const nl = text.indexOf('\n', start);
+        if (nl >= 0 || next.done) {
+          const firstLine = text.slice(start, nl >= 0 ? nl : undefined);
+          try { JSON.parse(firstLine); format = 'ndjson'; } catch { format = 'json'; }
+        }
+      }
+    }
+    if (format || next.done) break;
+  }
+  async function* all(): AsyncGenerator<string> {
+    yield* seen;
+    yield* chunks;
+  }
+  return [format ?? 'ndjson', all()];
+}
+
+/** Splits text chunks into lines (without `\n` or `\r\n`), with 1-based numbers, a batch per chunk. */
+async function* lineBatches(chunks: AsyncIterable<string>): AsyncGenerator<[string, number][]> {
+  let carry = '';
+  let line = 0;
+  for await (const chunk of chunks) {
+    const text = carry + chunk;
+    const batch: [string, number][] = [];
+    carry = text.slice(cutLines(text, 0, true, (start, end) => batch.push([text.slice(start, end), ++line])));
+    if (batch.length) yield batch;
+  }
+  if (carry !== '') yield [[carry.endsWith('\r') ? carry.slice(0, -1) : carry, ++line]];
+}
+
+function parseError(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+/** Records of one parsed JSON value: an envelope's or array's elements, or the value itself. */
+function* expand(value: unknown, text: string, loc: SourceLocation, format: InputFormat, opts: ReadOptions): Generator<InputRecord> {
+  if (Array.isArray(value)) {
+    for (const [i, v] of value.entries()) {
+      yield { value: v, text: JSON.stringify(v), location: { ...loc, pointer: `${loc.pointer ?? ''}/${i}` }, format };
+    }
+    return;
+  }
+  if (typeof value === 'object' && value !== null) {
+    const key = opts.envelopeKeyOf(value as Record<string, unknown>);
+    if (key !== undefined) {
+      const items = (value as Record<string, unknown[]>)[key]!;
+      for (const [i, v] of items.entries()) {
+        const pointer = `${loc.pointer ?? ''}/${pointerToken(key)}/${i}`;
+        yield { value: v, text: JSON.stringify(v), location: { ...loc, pointer }, format, envelopeKey: key };
+      }
+      return;
+    }
+  }
+  yield { value, text, location: loc, format };
+}
+
+/** CSV cells of one row as an object keyed by the header (duplicate names get `#2`, ...). */
+function csvRow(header: readonly string[], fields: readonly string[]): Record<string, string> {
+  const value: Record<string, string> = {};
+  header.forEach((h, i) => {
+    let key = h;
+    for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
+    Object.defineProperty(value, key, { value: fields[i], enumerable: true, writable: true, configurable: true });
+  });
+  return value;
+}
+
+/**
+ * A dead-letter line fed back (after a fix): its `original` text is read again as the record it
+ * was — a JSON record, or a CSV row with the header kept in the dead letter.
+ */
+function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Generator<InputRecord> | InputRecord[] {
+  const text = letter.original;
+  if (letter.csv_header) {
+    try {
+      const fields = (parseCsvSync(text, { relax_column_count: true }) as string[][])[0] ?? [];
+      if (fields.length !== letter.csv_header.length) throw new Error(`row has ${fields.length} fields, the header has ${letter.csv_header.length}`);
+      return [{ value: csvRow(letter.csv_header, fields), text, location: loc, format: 'csv', csvHeader: letter.csv_header }];
+    } catch (err) {
+      return [{ text, location: loc, format: 'csv', csvHeader: letter.csv_header, error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '/original') }];
+    }
+  }
+  try {
+    return expand(JSON.parse(text), text, loc, 'ndjson', opts);
+  } catch (err) {
+    return [{ text, location: loc, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '/original') }];
+  }
+}
+
+/**
+ * The records of NDJSON lines (text without its line end, 1-based number): JSON records,
+ * envelopes and arrays expanded, dead letters fed back, blank lines skipped. Shared by the
+ * sequential reader and the parallel convert workers, so both read a line the same way.
+ */
+export function ndjsonLineRecords(lines: readonly [string, number][], file: string, opts: ReadOptions): InputRecord[] {
+  const out: InputRecord[] = [];
+  for (const [text, line] of lines) {
+    if (text.length === 0 || text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (err) {
+      out.push({ text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+      continue;
+    }
+    if (isDeadLetter(value)) for (const r of refeed(value, { file, line }, opts)) out.push(r);
+    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && opts.envelopeKeyOf(value as Record<string, unknown>) === undefined) {
+      out.push({ value, text, location: { file, line }, format: 'ndjson' }); // the common case, without expand()
+    } else for (const r of expand(value, text, { file, line }, 'ndjson', opts)) out.push(r);
+  }
+  return out;
+}
+
+async function* ndjsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
+  for await (const lines of lineBatches(chunks)) {
+    const out = ndjsonLineRecords(lines, file, opts);
+    if (out.length) yield out;
+  }
+}
+
+async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
+  try {
+    for await (const elements of jsonDocumentElements(chunks, opts.envelopeKeys, { file })) {
+      const out: InputRecord[] = [];
+      for (const el of elements) {
+        const location = { file, line: el.line, pointer: el.pointer };
+        let value: unknown;
+        try {
+          value = JSON.parse(el.text);
+        } catch (err) {
+          out.push({ text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+          continue;
+        }
+        if (el.pointer === '') for (const r of expand(value, el.text, location, 'json', opts)) out.push(r);
+        else {
+          const envelopeKey = el.pointer.split('/')[1];
+          out.push({ value, text: el.text, location, format: 'json', ...(envelopeKey && !/^\d+$/.test(envelopeKey) ? { envelopeKey } : {}) });
+        }
+      }
+      if (out.length) yield out;
+    }
+  } catch (err) {
+    if (!(err instanceof AuditInputError)) throw err;
+    yield [{ text: '', location: { file }, format: 'json', error: err }];
+  }
+}
+
+/**
+ * Splits CSV text into records (a newline inside double quotes belongs to the field), giving
+ * each record's exact text without its line end and its first line number. csv-parse's own
+ * `info.lines`/`raw` drift with CRLF and skipped blank lines, so the split is done here and
+ * csv-parse parses the fields of each record.
+ */
+async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number][]> {
+  let pending = '';
+  let inQuotes = false;
+  let line = 1;
+  let recordLine = 1;
+  for await (const chunk of chunks) {
+    const text = pending + chunk;
+    const batch: [string, number][] = [];
+    let from = 0;
+    // Resume scanning after what was already scanned in `pending`.
+    for (let i = pending.length; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 34) inQuotes = !inQuotes;
+      else if (c === 10) {
+        line++;
+        if (!inQuotes) {
+          const end = i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
+          batch.push([text.slice(from, end), recordLine]);
+          from = i + 1;
+          recordLine = line;
+        }
+      }
+    }
+    pending = text.slice(from);
+    if (batch.length) yield batch;
+  }
+  if (pending !== '') yield [[pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine]];
+}
+
+async function* csvBatches(chunks: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord[]> {
+  let header: string[] | undefined;
+  for await (const texts of csvRecordTexts(chunks)) {
+    const out: InputRecord[] = [];
+    for (const [text, line] of texts) {
+    if (text.trim() === '') continue;
+    const location = { file, line };
+    let fields: string[];
+    try {
+      const rows = parseCsvSync(text, { bom: true, relax_column_count: true }) as string[][];
+      fields = rows[0] ?? [];
+    } catch (err) {
+      out.push({ text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') });
+      continue;
+    }
+    if (!header) {
+      header = fields.map((h) => h.trim());
+      continue;
+    }
+    if (fields.length !== header.length) {
+      out.push({ text, location, format: 'csv', csvHeader: header, error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') });
+      continue;
+    }
+    out.push({ value: csvRow(header, fields), text, location, format: 'csv', csvHeader: header });
+    }
+    if (out.length) yield out;
+  }
+}
+
+/**
+ * Reads every record of one input (`-` for stdin). I/O failures (missing file, unreadable
+ * gzip) are thrown as they are; record-level problems are yielded as records with `error`.
+ */
+export async function* readRecords(path: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  for await (const batch of readRecordBatches(path, opts)) yield* batch;
+}
+
+/**
+ * The records of one input in batches (one per chunk read): what the convert loop iterates,
+ * so a record costs no async step of its own.
+ */
+export async function* readRecordBatches(path: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
+  yield* batchesFrom(decode(gunzipIfNeeded(rawChunks(path, opts.onBytes))), path, opts);
+}
+
+/** Reads the records of text already in memory (an HTTP response body), named `source`. */
+export async function* readTextRecords(text: string, source: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
+  async function* one(): AsyncGenerator<string> {
+    yield text;
+  }
+  for await (const batch of batchesFrom(one(), source, opts)) yield* batch;
+}
+
+/**
+ * The decoded text of an input (`-` is stdin), gunzipped when compressed, with its format
+ * (forced, or sniffed from the start). For readers that split the text themselves.
+ */
+export async function openText(path: string, opts: Pick<ReadOptions, 'format' | 'onBytes'>): Promise<[InputFormat, AsyncGenerator<string>]> {
+  const chunks = decode(gunzipIfNeeded(rawChunks(path, opts.onBytes)));
+  return opts.format ? [opts.format, chunks] : sniff(chunks);
+}
+
+async function* batchesFrom(input: AsyncGenerator<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
+  let chunks = input;
+  let format = opts.format;
+  if (!format) [format, chunks] = await sniff(chunks);
+  if (format === 'ndjson') yield* ndjsonBatches(chunks, file, opts);
+  else if (format === 'json') yield* jsonBatches(chunks, file, opts);
+  else yield* csvBatches(chunks, file);
+}

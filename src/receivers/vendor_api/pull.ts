@@ -1,0 +1,130 @@
+/**
+ * One pull of a vendor source into outputs, exactly as far as the checkpoint allows:
+ * resume an interrupted range, then pull [max(since, watermark - overlap), until). Each page is
+ * normalized, limited to the range, deduplicated by id, written, acknowledged by every output,
+ * and only then is the checkpoint advanced. Shared by `auditkit pull` and `auditkit run`.
+ */
+import { applyAdapter, deadLetterOf, type VendorAdapter } from '../../model/adapter.js';
+import type { ApiCredentials } from '../../model/api.js';
+import type { AuditEvent, NormalizeOptions } from '../../model/event.js';
+import type { DeadLetter } from '../../model/dead-letter.js';
+import { compareTimes } from '../../model/time.js';
+import type { ReadOptions } from '../files/files.js';
+import { pullPages, type HttpPullOptions } from './http-puller.js';
+import { DEFAULT_OVERLAP_MILLIS } from './config.js';
+
+export { DEFAULT_OVERLAP_MILLIS } from './config.js';
+import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+
+/** Where a pull delivers: `write` then `ack` (resolves when every exporter holds the events). */
+export interface PullSink {
+  write(events: AuditEvent[]): Promise<void>;
+  ack(): Promise<void>;
+  reject(letter: DeadLetter): Promise<void>;
+}
+
+export interface PullSourceOptions {
+  adapter: VendorAdapter;
+  /** How text pages (NDJSON, CSV, envelopes) are read: envelope recognition comes from every adapter. */
+  readOptions: Pick<ReadOptions, 'envelopeKeyOf' | 'envelopeKeys'>;
+  /** Receiver name, the checkpoint's key. */
+  source: string;
+  url: string;
+  credentials: ApiCredentials;
+  vendorOptions: Readonly<Record<string, unknown>>;
+  /** Where to start when there is no checkpoint (RFC 3339 UTC). */
+  since: string;
+  /** End of the range (exclusive). Default: now. */
+  until?: string;
+  stateDir: string;
+  /** How far before the watermark to look again (vendors publish late). Default 10 minutes. */
+  overlapMillis?: number;
+  http?: HttpPullOptions;
+  normalize?: NormalizeOptions;
+  /** Applied to each event before delivery (redaction, validation); undefined drops it. */
+  transform?: (event: AuditEvent) => AuditEvent | undefined;
+  onWarning?: (message: string) => void;
+  now?: () => number;
+}
+
+export interface PullCounts {
+  pages: number;
+  read: number;
+  delivered: number;
+  duplicates: number;
+  outsideRange: number;
+  rejected: number;
+  dropped: number;
+}
+
+
+const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
+
+export async function pullSource(o: PullSourceOptions, sink: PullSink): Promise<PullCounts> {
+  const counts: PullCounts = { pages: 0, read: 0, delivered: 0, duplicates: 0, outsideRange: 0, rejected: 0, dropped: 0 };
+  const now = o.now ?? Date.now;
+  const overlap = o.overlapMillis ?? DEFAULT_OVERLAP_MILLIS;
+  const cp: Checkpoint = await loadCheckpoint(o.stateDir, o.source);
+  const seen = new Map<string, string>(cp.recent);
+  const until = o.until ?? iso(now());
+
+  const ranges: { since: string; until: string; window: number; cursor?: string }[] = [];
+  if (cp.current) ranges.push(cp.current);
+  const startAfter = cp.current?.until ?? cp.watermark;
+  let since = o.since;
+  if (startAfter) {
+    const back = iso(Date.parse(startAfter) - overlap);
+    if (compareTimes(back, since) > 0) since = back;
+  }
+  if (compareTimes(since, until) < 0) ranges.push({ since, until, window: 0 });
+
+  for (const range of ranges) {
+    const params = { url: o.url, since: range.since, until: range.until, credentials: o.credentials, options: o.vendorOptions };
+    for (const w of o.adapter.api.warnings?.(params, now()) ?? []) o.onWarning?.(w);
+    cp.current = { ...range };
+    for await (const page of pullPages(o.adapter.api, params, o.readOptions, o.http ?? {}, { windowIndex: range.window, cursor: range.cursor })) {
+      counts.pages++;
+      const events: AuditEvent[] = [];
+      for (const rec of page.records) {
+        counts.read++;
+        const outcome = applyAdapter(o.adapter, rec, o.normalize ?? {});
+        if ('error' in outcome) {
+          counts.rejected++;
+          await sink.reject(deadLetterOf(rec, outcome));
+          continue;
+        }
+        const e = outcome.event;
+        if (compareTimes(e.time, range.since) < 0 || compareTimes(e.time, range.until) >= 0) {
+          counts.outsideRange++;
+          continue;
+        }
+        if (seen.has(e.id)) {
+          counts.duplicates++;
+          continue;
+        }
+        const out = o.transform ? o.transform(e) : e;
+        if (!out) {
+          counts.dropped++;
+          continue;
+        }
+        seen.set(e.id, e.time);
+        events.push(out);
+      }
+      await sink.write(events);
+      await sink.ack();
+      counts.delivered += events.length;
+      cp.current = page.nextCursor
+        ? { ...range, window: page.windowIndex, cursor: page.nextCursor }
+        : { since: range.since, until: range.until, window: page.windowIndex + 1 };
+      cp.recent = [...seen];
+      await saveCheckpoint(o.stateDir, cp);
+    }
+    // The range is done: move the watermark, keep only ids the next overlap can see again.
+    cp.watermark = range.until;
+    delete cp.current;
+    const keepFrom = iso(Date.parse(range.until) - overlap);
+    cp.recent = [...seen].filter(([, t]) => compareTimes(t, keepFrom) >= 0);
+    await saveCheckpoint(o.stateDir, cp);
+  }
+  return counts;
+}

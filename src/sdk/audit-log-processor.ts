@@ -1,0 +1,128 @@
+import type { AnyValue } from '@opentelemetry/api-logs';
+import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
+import { adapterFor, normalize } from '../components/adapters.js';
+import { rejection, type Problem } from '../components/event-processor.js';
+import { RejectionRouter, formatProblem, type OnInvalid } from '../components/rejections.js';
+import { createProcessor } from '../components/registry.js';
+import { AuditInputError } from '../errors.js';
+import type { DeadLetterSink } from '../model/dead-letter.js';
+import type { AuditEvent, Vendor } from '../model/event.js';
+import { ATTR, AUDIT_ATTRIBUTE_NAMES, fromLogRecord, toLogRecord } from '../model/otel.js';
+import type { RedactProcessor } from '../processors/redact/factory.js';
+import type { PiiPolicyConfig } from '../redact/pii-policy.js';
+import { validateEvent } from '../processors/validate/validate.js';
+import { ForwardingProcessor, type ForwardingProcessorOptions } from './forwarding-processor.js';
+import { sdkContext } from './context.js';
+
+/** Options of AuditLogProcessor (library options: camelCase). */
+export interface AuditLogProcessorOptions extends ForwardingProcessorOptions {
+  /** PII policy; `false` for none. Default: the `default` preset. */
+  redaction?: PiiPolicyConfig | false;
+  /** What to do with a record that cannot be normalized or fails validation. Default `drop`. */
+  onInvalid?: OnInvalid;
+  /** Required with `onInvalid: 'dead_letter'`; flushed by `forceFlush`, closed by `shutdown`. */
+  deadLetter?: DeadLetterSink;
+  /** Keep the original vendor record in `audit.raw` (subject to the policy's `raw`). Default false. */
+  keepRaw?: boolean;
+}
+
+const isVendor = (v: unknown): v is Vendor => typeof v === 'string' && adapterFor(v) !== undefined;
+
+/** A body's text form, for dead letters. */
+function bodyText(body: AnyValue | undefined): string {
+  if (typeof body === 'string') return body;
+  try {
+    return JSON.stringify(body) ?? '';
+  } catch {
+    return String(body);
+  }
+}
+
+/**
+ * A LogRecordProcessor for `@opentelemetry/sdk-logs` that turns records carrying a raw vendor
+ * audit record (body: the record as a map or JSON text; attribute `audit.vendor`: wandb,
+ * snorkel or wherobots) into audit event records: normalized, validated, PII-redacted, with
+ * the attribute contract of src/model/otel.ts. Records that already carry an event
+ * (`audit.id`) are validated and redacted again; other records pass through untouched.
+ * A thin wrapper: the `redact` component redacts, the validator checks, and the rejection
+ * router applies `onInvalid`. Never throws from `onEmit`; `stats` counts what it forwarded,
+ * dropped and dead-lettered.
+ */
+export class AuditLogProcessor extends ForwardingProcessor {
+  private readonly redact: RedactProcessor | undefined;
+  private readonly router: RejectionRouter;
+  private readonly deadLetter: DeadLetterSink | undefined;
+  private readonly keepRaw: boolean;
+  /** Records that were not audit records and passed through untouched (also in `forwarded`). */
+  passedThrough = 0;
+
+  constructor(options: AuditLogProcessorOptions = {}) {
+    const router = new RejectionRouter(options.onInvalid, options.deadLetter, 'AuditLogProcessor');
+    super(options, router);
+    this.router = router;
+    this.redact = options.redaction === false ? undefined : (createProcessor('redact', options.redaction ?? {}, sdkContext()).processor as RedactProcessor);
+    this.deadLetter = options.deadLetter;
+    this.keepRaw = options.keepRaw ?? false;
+  }
+
+  protected process(record: SdkLogRecord): boolean {
+    const attrs = record.attributes;
+    const vendor = attrs[ATTR.vendor];
+    let event: AuditEvent | undefined;
+    let problems: Problem[] = [];
+    try {
+      if (typeof attrs[ATTR.id] === 'string') event = fromLogRecord(record);
+      else if (isVendor(vendor)) {
+        const raw: unknown = typeof record.body === 'string' ? JSON.parse(record.body) : record.body;
+        event = normalize(vendor, raw, { keepRaw: this.keepRaw });
+      } else {
+        this.passedThrough++;
+        return true;
+      }
+      problems = validateEvent(event);
+    } catch (err) {
+      const e = err instanceof AuditInputError ? err : new AuditInputError('invalid_json', err instanceof Error ? err.message : String(err), '');
+      problems = [{ code: e.code, pointer: e.pointer ?? '', message: e.message }];
+    }
+    if (problems.length || !event) return this.invalid(record, problems, isVendor(vendor) ? vendor : undefined);
+    this.rewrite(record, this.redact ? this.redact.policy.redactEvent(event) : event);
+    return true;
+  }
+
+  /** Replaces the record's audit attributes, time, severity, event name and body with `event`'s. */
+  private rewrite(record: SdkLogRecord, event: AuditEvent): void {
+    const attrs = record.attributes as Record<string, AnyValue>;
+    const lr = toLogRecord(event);
+    // Only attributes the new event does not set are deleted: deleting and re-adding a key
+    // would turn the attribute object into a slow dictionary for the rest of the pipeline.
+    for (const k of AUDIT_ATTRIBUTE_NAMES) if (Object.hasOwn(attrs, k) && !Object.hasOwn(lr.attributes, k)) delete attrs[k];
+    Object.assign(attrs, lr.attributes);
+    record.hrTime = lr.timestamp;
+    record.setEventName(lr.eventName!);
+    record.setSeverityNumber(lr.severityNumber!);
+    record.setSeverityText(lr.severityText!);
+    record.setBody(lr.body!);
+  }
+
+  private invalid(record: SdkLogRecord, problems: Problem[], vendor: Vendor | undefined): boolean {
+    const r = rejection('process', problems);
+    if (!this.router.route(r, () => bodyText(record.body), {}, vendor)) return false;
+    // `pass`: forwarded as it is, but never with PII: strings are scanned by the policy.
+    const attrs = record.attributes as Record<string, AnyValue>;
+    if (this.redact) {
+      const policy = this.redact.policy;
+      for (const [k, v] of Object.entries(attrs)) attrs[k] = policy.redactValue(v) as AnyValue;
+      record.setBody(policy.redactValue(record.body) as AnyValue);
+    }
+    attrs[ATTR.validationErrors] = r.problems.map(formatProblem);
+    return true;
+  }
+
+  protected override flushOwn(): Promise<void> {
+    return this.router.flush();
+  }
+
+  protected override async shutdownOwn(): Promise<void> {
+    await this.deadLetter?.close();
+  }
+}
