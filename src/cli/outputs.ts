@@ -5,15 +5,15 @@
  */
 import type { ComponentContext } from '../components/context.js';
 import type { EventExporter } from '../components/event-exporter.js';
-import { ProcessorChain } from '../components/processor-chain.js';
-import { createExporter, createProcessor } from '../components/registry.js';
+import type { ProcessorChain } from '../components/processor-chain.js';
+import { createExporter } from '../components/registry.js';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { NdjsonConfig } from '../exporters/ndjson/config.js';
 import type { NdjsonFileConfig } from '../exporters/ndjson_file/config.js';
 import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import type { OtlpConfig } from '../exporters/otlp/config.js';
 import type { OtlpProtocol } from '../exporters/otlp/options.js';
-import type { RedactProcessor } from '../processors/redact/factory.js';
+import { redactChain } from '../pipeline/redact-chain.js';
 import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset } from '../redact/pii-policy.js';
 import type { CliIo } from './io.js';
 
@@ -147,8 +147,6 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
 export interface CliPipeline {
   chain: ProcessorChain;
   exporter: EventExporter;
-  /** The `redact` processor, when the policy is not `off`. */
-  redact?: RedactProcessor;
 }
 
 /** The context CLI components are built in. */
@@ -166,7 +164,5 @@ export function cliContext(io: CliIo, extra: Partial<ComponentContext> = {}): Co
 
 /** Builds the processors and opens the exporter the flags name. */
 export async function openPipeline(edge: EdgeConfig, ctx: ComponentContext): Promise<CliPipeline> {
-  const steps = edge.redactionConfig ? [createProcessor('redact', edge.redactionConfig, ctx)] : [];
-  const exporter = await createExporter(edge.exporter.type, edge.exporter.config, ctx);
-  return { chain: new ProcessorChain(steps), exporter, ...(steps[0] ? { redact: steps[0].processor as RedactProcessor } : {}) };
+  return { chain: redactChain(edge.redactionConfig), exporter: await createExporter(edge.exporter.type, edge.exporter.config, ctx) };
 }

@@ -4,7 +4,7 @@ import { toUtcTime } from '../model/time.js';
 import type { AuditEvent } from '../model/event.js';
 import { adapterFor } from '../components/adapters.js';
 import { createReceiver } from '../components/registry.js';
-import { openLineFile } from '../exporters/ndjson/factory.js';
+import { openLineFile } from '../io/line-writer.js';
 import { DEFAULT_OVERLAP_SECS, type VendorApiConfig } from '../receivers/vendor_api/config.js';
 import { cliContext, edgeConfig, openPipeline, type CliPipeline, type OutputCliOptions } from './outputs.js';
 import { EXIT, type CliIo } from './io.js';

@@ -29,3 +29,17 @@ export interface ComponentContext {
   /** Where an NDJSON exporter without a path writes (the CLI's stdout). */
   readonly stdout?: Writable;
 }
+
+/**
+ * A context for components built outside a pipeline (SDK processors, convert workers): no state
+ * directory or dead-letter files of their own (a dead-letter sink is passed in), no diagnostics.
+ */
+export function standaloneContext(): ComponentContext {
+  return {
+    stateDirectory: '.',
+    log: () => undefined,
+    deadLetterFile: () => {
+      throw new TypeError('a component built on its own takes its dead-letter sink as an option');
+    },
+  };
+}

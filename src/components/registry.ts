@@ -18,7 +18,7 @@ import type { NdjsonConfig } from '../exporters/ndjson/config.js';
 import { checkNdjsonFileConfig, type NdjsonFileConfig } from '../exporters/ndjson_file/config.js';
 import { checkOtlpConfig, type OtlpConfig } from '../exporters/otlp/config.js';
 import { checkRedactConfig, type RedactConfig } from '../processors/redact/config.js';
-import { createRedactProcessor } from '../processors/redact/factory.js';
+import { createRedactProcessor, type RedactProcessor } from '../processors/redact/factory.js';
 import { checkValidateConfig, type ValidateConfig } from '../processors/validate/config.js';
 import { createValidateProcessor, validateRouter } from '../processors/validate/factory.js';
 import { checkVendorApiConfig, type VendorApiConfig } from '../receivers/vendor_api/config.js';
@@ -28,6 +28,8 @@ import type { ComponentContext } from './context.js';
 import type { EventExporter } from './event-exporter.js';
 import type { RoutedProcessor } from './processor-chain.js';
 import { RejectionRouter } from './rejections.js';
+
+export type { RedactProcessor };
 
 /** The type of a `type[/name]` key. */
 export const componentType = (key: string): string => key.split('/', 1)[0]!;

@@ -1,4 +1,7 @@
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 
 /**
@@ -50,4 +53,19 @@ export class LineWriter {
     this.stream.end();
     await finished;
   }
+}
+
+/** A line writer on a new file (parent directories created), and a promise of its end. */
+export async function openLineFile(file: string): Promise<{ writer: LineWriter; done: Promise<void> }> {
+  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
+  const stream = createWriteStream(file);
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on('error', reject);
+    stream.on('finish', resolve);
+  });
+  await new Promise<void>((resolve, reject) => {
+    stream.once('open', () => resolve());
+    stream.once('error', reject);
+  });
+  return { writer: new LineWriter(stream), done };
 }

@@ -8,7 +8,8 @@ import { textLines } from '../io/lines.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import type { Vendor } from '../model/event.js';
 import { ndjsonLineRecords } from '../receivers/files/files.js';
-import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
+import type { PiiPolicyConfig } from '../redact/pii-policy.js';
+import { redactChain } from './redact-chain.js';
 import { deadLetterOf } from '../model/adapter.js';
 import { ENVELOPE_KEYS, envelopeKeyOf, normalizeRecord } from '../components/adapters.js';
 
@@ -25,7 +26,7 @@ export interface ConvertJobResult {
 export interface ConvertWorkerData { from: Vendor | 'auto'; keepRaw: boolean; redaction?: PiiPolicyConfig }
 
 const data = workerData as ConvertWorkerData;
-const redactor = data.redaction ? compilePiiPolicy(data.redaction) : undefined;
+const chain = redactChain(data.redaction);
 const readOptions = { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS };
 
 parentPort?.on('message', (job: ConvertJob) => {
@@ -42,7 +43,7 @@ parentPort?.on('message', (job: ConvertJob) => {
         result.rejected[k] = (result.rejected[k] ?? 0) + 1;
         continue;
       }
-      parts.push(JSON.stringify(redactor ? redactor.redactEvent(outcome.event) : outcome.event));
+      parts.push(JSON.stringify(chain.run(outcome.event)));
       result.written[outcome.vendor] = (result.written[outcome.vendor] ?? 0) + 1;
     }
     result.out = parts.length ? `${parts.join('\n')}\n` : '';

@@ -10,7 +10,8 @@ import type { DeadLetter } from '../model/dead-letter.js';
 import type { AuditEvent, Vendor } from '../model/event.js';
 import { VENDORS } from '../model/event.js';
 import { openText } from '../receivers/files/files.js';
-import { compilePiiPolicy, type PiiPolicyConfig } from '../redact/pii-policy.js';
+import type { PiiPolicyConfig } from '../redact/pii-policy.js';
+import { redactChain } from './redact-chain.js';
 import { convertSources, type ConvertCounts, type ConvertOptions } from './convert.js';
 import type { ConvertJob, ConvertJobResult, ConvertWorkerData } from './convert-worker.js';
 
@@ -52,7 +53,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
   const counts: ConvertCounts = { read: 0, written: 0, rejected: 0, failedSources: 0, byVendor: Object.fromEntries(VENDORS.map((v) => [v, { written: 0, rejected: 0 }])) as ConvertCounts['byVendor'] };
   const data: ConvertWorkerData = { from: o.from ?? 'auto', keepRaw: o.keepRaw ?? false, ...(o.redaction ? { redaction: o.redaction } : {}) };
   const workers = Array.from({ length: o.jobs }, () => newWorker(data));
-  const redactor = o.redaction ? compilePiiPolicy(o.redaction) : undefined;
+  const chain = redactChain(o.redaction);
   const results = new Map<number, ConvertJobResult>();
   let nextSeq = 0;
   let nextWrite = 0;
@@ -123,7 +124,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
         }
         await chunks.return(undefined);
         const c = await convertSources([path], { ...o, ...(o.from ? { from: o.from } : {}) }, {
-          event: (e: AuditEvent) => sink.text(`${JSON.stringify(redactor ? redactor.redactEvent(e) : e)}\n`),
+          event: (e: AuditEvent) => sink.text(`${JSON.stringify(chain.run(e))}\n`),
           reject: (letter) => sink.reject(letter),
           sourceFailed: (p, err) => sink.sourceFailed(p, err),
         });

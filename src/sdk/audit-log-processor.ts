@@ -3,16 +3,15 @@ import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { adapterFor, normalize } from '../components/adapters.js';
 import { rejection, type Problem } from '../components/event-processor.js';
 import { RejectionRouter, formatProblem, type OnInvalid } from '../components/rejections.js';
-import { createProcessor } from '../components/registry.js';
+import { standaloneContext } from '../components/context.js';
+import { createProcessor, type RedactProcessor } from '../components/registry.js';
 import { AuditInputError } from '../errors.js';
 import type { DeadLetterSink } from '../model/dead-letter.js';
 import type { AuditEvent, Vendor } from '../model/event.js';
 import { ATTR, AUDIT_ATTRIBUTE_NAMES, fromLogRecord, toLogRecord } from '../model/otel.js';
-import type { RedactProcessor } from '../processors/redact/factory.js';
 import type { PiiPolicyConfig } from '../redact/pii-policy.js';
 import { validateEvent } from '../processors/validate/validate.js';
 import { ForwardingProcessor, type ForwardingProcessorOptions } from './forwarding-processor.js';
-import { sdkContext } from './context.js';
 
 /** Options of AuditLogProcessor (library options: camelCase). */
 export interface AuditLogProcessorOptions extends ForwardingProcessorOptions {
@@ -60,7 +59,7 @@ export class AuditLogProcessor extends ForwardingProcessor {
     const router = new RejectionRouter(options.onInvalid, options.deadLetter, 'AuditLogProcessor');
     super(options, router);
     this.router = router;
-    this.redact = options.redaction === false ? undefined : (createProcessor('redact', options.redaction ?? {}, sdkContext()).processor as RedactProcessor);
+    this.redact = options.redaction === false ? undefined : (createProcessor('redact', options.redaction ?? {}, standaloneContext()).processor as RedactProcessor);
     this.deadLetter = options.deadLetter;
     this.keepRaw = options.keepRaw ?? false;
   }

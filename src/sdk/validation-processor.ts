@@ -3,13 +3,13 @@ import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
 import { isRejection, rejection, type EventProcessor } from '../components/event-processor.js';
 import { RejectionRouter, formatProblem } from '../components/rejections.js';
 import type { RoutedProcessor } from '../components/processor-chain.js';
+import { standaloneContext } from '../components/context.js';
 import { createProcessor } from '../components/registry.js';
 import type { DeadLetterSink } from '../model/dead-letter.js';
 import type { AuditEvent } from '../model/event.js';
 import { ATTR, fromLogRecord } from '../model/otel.js';
 import type { ValidateConfig } from '../processors/validate/config.js';
 import { ForwardingProcessor, type ForwardingProcessorOptions } from './forwarding-processor.js';
-import { sdkContext } from './context.js';
 
 /** Options of the standalone validation processor (snake_case `on_invalid`, as in YAML). */
 export type ValidationProcessorConfig = Pick<ValidateConfig, 'on_invalid'>;
@@ -36,7 +36,7 @@ export class ValidationProcessor extends ForwardingProcessor {
     const router = new RejectionRouter(config.on_invalid, options.deadLetter, 'ValidationProcessor');
     super(options, router);
     this.router = router;
-    this.validate = (createProcessor('validate', {}, sdkContext()) as RoutedProcessor).processor;
+    this.validate = (createProcessor('validate', {}, standaloneContext()) as RoutedProcessor).processor;
   }
 
   protected process(record: SdkLogRecord): boolean {

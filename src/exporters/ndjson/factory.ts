@@ -1,25 +1,7 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import type { ComponentContext } from '../../components/context.js';
 import type { EventExporter } from '../../components/event-exporter.js';
-import { LineWriter } from '../../io/line-writer.js';
+import { LineWriter, openLineFile } from '../../io/line-writer.js';
 import type { NdjsonConfig } from './config.js';
-
-/** A line writer on a new file (parent directories created), and a promise of its end. */
-export async function openLineFile(file: string): Promise<{ writer: LineWriter; done: Promise<void> }> {
-  await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const stream = createWriteStream(file);
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on('error', reject);
-    stream.on('finish', resolve);
-  });
-  await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
-    stream.once('error', reject);
-  });
-  return { writer: new LineWriter(stream), done };
-}
 
 /** The `ndjson` exporter: one unified event per line; `ack` hands what is buffered to the file or stream. */
 export async function createNdjsonExporter(config: NdjsonConfig, ctx: Pick<ComponentContext, 'stdout'>, name = 'ndjson'): Promise<EventExporter> {
