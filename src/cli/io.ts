@@ -17,3 +17,6 @@ export const EXIT = {
   /** I/O or network failure. */
   io: 3,
 } as const;
+
+/** How long `run --once` waits for the sending queues to drain. */
+export const DEFAULT_DRAIN_TIMEOUT_SECS = 30;

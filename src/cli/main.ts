@@ -13,7 +13,7 @@ import { INPUT_FORMATS } from '../receivers/files/files.js';
 import { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS } from '../exporters/otlp/options.js';
 import { PII_PRESETS } from '../redact/pii-policy.js';
 import type { ConvertCliOptions } from './convert.js';
-import { EXIT, type CliIo } from './io.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
 import { SCHEMA_NAMES } from './schema-names.js';
 // Commands load their modules when they run: starting the CLI stays cheap.
 import type { QueryCliOptions, VerifyCliOptions } from './archive.js';
@@ -110,7 +110,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .description('run the pipelines of a Collector-shaped YAML configuration')
     .requiredOption('--config <file>', 'configuration file')
     .option('--once', 'pull every receiver once, drain the sending queues and exit')
-    .option('--drain-timeout-secs <n>', 'how long to wait for sending queues to empty', '30')
+    .option('--drain-timeout-secs <n>', 'how long to wait for sending queues to empty', String(DEFAULT_DRAIN_TIMEOUT_SECS))
     .action(async (opts: RunCliOptions) => {
       code = await (await import('./run.js')).runRun(opts, io);
     });

@@ -1,7 +1,10 @@
 import { ConfigError } from '../errors.js';
 import { loadConfig } from '../pipeline/config.js';
 import { Runtime, type RuntimeOptions } from '../pipeline/runtime.js';
-import { EXIT, type CliIo } from './io.js';
+import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
+
+/** After SIGTERM, the queues get at most this long before the process exits (what is left stays on disk). */
+const STOP_DRAIN_MILLIS = 5000;
 
 export interface RunCliOptions {
   config: string;
@@ -26,7 +29,7 @@ export async function runRun(opts: RunCliOptions, io: CliIo, env: NodeJS.Process
     for (const p of err.problems) io.stderr.write(`  ${p.path}: ${p.message}\n`);
     return EXIT.usage;
   }
-  const drainMillis = Number(opts.drainTimeoutSecs ?? 30) * 1000;
+  const drainMillis = Number(opts.drainTimeoutSecs ?? DEFAULT_DRAIN_TIMEOUT_SECS) * 1000;
   const runtime = new Runtime(config, { log: say, ...extra });
   try {
     await runtime.start();
@@ -52,7 +55,7 @@ export async function runRun(opts: RunCliOptions, io: CliIo, env: NodeJS.Process
   process.once('SIGTERM', () => onSignal('SIGTERM'));
   process.once('SIGINT', () => onSignal('SIGINT'));
   await runtime.runForever();
-  await runtime.drain(Math.min(drainMillis, 5000));
+  await runtime.drain(Math.min(drainMillis, STOP_DRAIN_MILLIS));
   await runtime.close();
   say('stopped');
   return EXIT.ok;

@@ -42,6 +42,9 @@ export interface PiiPolicyConfig {
   raw?: 'keep' | 'remove';
 }
 
+/** Default preset. */
+export const DEFAULT_PII_PRESET: PiiPreset = 'default';
+
 /** Default mask string. */
 export const DEFAULT_MASK = '****';
 
@@ -95,7 +98,7 @@ function copyEvent(e: AuditEvent): AuditEvent {
 /** Compiles a policy; throws one ConfigError listing every problem (with its path). */
 export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction'): PiiRedactor {
   const problems: ConfigProblem[] = [];
-  const preset = config.preset ?? 'default';
+  const preset = config.preset ?? DEFAULT_PII_PRESET;
   if (!PII_PRESETS.includes(preset)) problems.push({ path: `${path}.preset`, message: `must be one of ${PII_PRESETS.join(', ')}` });
   const hasKey = typeof config.hmac_key === 'string' && config.hmac_key.length > 0;
   const base = presetConfig(PII_PRESETS.includes(preset) ? preset : 'default', hasKey);

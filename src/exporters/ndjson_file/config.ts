@@ -5,7 +5,7 @@ import { signingKeyOf } from './keys.js';
 /** Options of the `ndjson_file` exporter (the archive): schemas/config.v1.schema.json `$defs/ndjson_file`. */
 export type NdjsonFileConfig = NdjsonFile;
 
-/** Defaults, equal to the schema's (test/exporters/defaults.test.ts checks them). */
+/** Defaults, equal to the schema's (test/components/defaults.test.ts checks them). */
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_FILE_AGE_SECS = 60 * 60;
 export const DEFAULT_MAX_FILE_AGE_MILLIS = DEFAULT_MAX_FILE_AGE_SECS * 1000;

@@ -11,7 +11,7 @@ import type { AuditEvent } from '../../model/event.js';
 import { writeFileAtomic } from '../../io/durable.js';
 import { textLines } from '../../io/lines.js';
 import { sleep } from '../../io/sleep.js';
-import { DEFAULT_SENDING_QUEUE_MAX_BATCHES } from './config.js';
+import { DEFAULT_QUEUE_MAX_BACKOFF_MILLIS, DEFAULT_QUEUE_MIN_BACKOFF_MILLIS, DEFAULT_SENDING_QUEUE_MAX_BATCHES } from './config.js';
 
 export interface FileQueueOptions {
   directory: string;
@@ -76,7 +76,7 @@ export class FileQueue {
   }
 
   private async run(): Promise<void> {
-    let backoff = this.o.minBackoffMillis ?? 500;
+    let backoff = this.o.minBackoffMillis ?? DEFAULT_QUEUE_MIN_BACKOFF_MILLIS;
     while (this.running) {
       const name = this.files[0];
       if (!name) {
@@ -92,17 +92,17 @@ export class FileQueue {
         await rm(file, { force: true });
         this.files.shift();
         this.sent += events.length;
-        backoff = this.o.minBackoffMillis ?? 500;
+        backoff = this.o.minBackoffMillis ?? DEFAULT_QUEUE_MIN_BACKOFF_MILLIS;
         this.waiters.shift()?.();
       } catch (err) {
         this.failedAttempts++;
         this.o.onError?.(`sending ${name} failed (kept on disk, will retry): ${(err as Error).message}`);
-        const wait = Math.min(backoff * (0.5 + Math.random()), this.o.maxBackoffMillis ?? 30_000);
+        const wait = Math.min(backoff * (0.5 + Math.random()), this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);
         const interrupt = new AbortController();
         this.wake = () => interrupt.abort();
         await sleep(wait, interrupt.signal);
         this.wake = undefined;
-        backoff = Math.min(backoff * 2, this.o.maxBackoffMillis ?? 30_000);
+        backoff = Math.min(backoff * 2, this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);
       }
     }
   }

@@ -6,7 +6,7 @@ import { configProblems, validateRedactionConfig } from '../../model/validators.
 export type { CollectorRedactionConfig } from '../../generated/types.js';
 
 export const HASH_FUNCTIONS = ['md5', 'sha1', 'sha3', 'hmac-sha256', 'hmac-sha512'] as const;
-/** Defaults, equal to the schema's (test/processors/defaults.test.ts checks them). */
+/** Defaults, equal to the schema's (test/components/defaults.test.ts checks them). */
 export const DEFAULT_ALLOW_ALL_KEYS = false;
 export const DEFAULT_REDACT_ALL_TYPES = false;
 /** What a masked match becomes without a hash function (the Collector's). */

@@ -4,7 +4,7 @@ import type { Validate } from '../../generated/types.js';
 /** Options of the `validate` processor: schemas/config.v1.schema.json `$defs/validate`. */
 export type ValidateConfig = Validate;
 
-/** Defaults, equal to the schema's (test/processors/defaults.test.ts checks them). */
+/** Defaults, equal to the schema's (test/components/defaults.test.ts checks them). */
 export { DEFAULT_ON_INVALID } from '../../components/rejections.js';
 
 /** What a schema cannot say: a dead-letter path is required with `on_invalid: dead_letter`. */

@@ -6,7 +6,7 @@ import { toUtcTime } from '../../model/time.js';
 export type VendorApiConfig = Wandb | Snorkel | Wherobots;
 export type { Snorkel as SnorkelReceiverConfig, Wandb as WandbReceiverConfig, Wherobots as WherobotsReceiverConfig } from '../../generated/types.js';
 
-/** Defaults shared by the three receivers, equal to the schema's (test/receivers/defaults.test.ts checks them). */
+/** Defaults shared by the three receivers, equal to the schema's (test/components/defaults.test.ts checks them). */
 export const DEFAULT_POLL_INTERVAL_SECS = 300;
 export const DEFAULT_OVERLAP_SECS = 600;
 export const DEFAULT_OVERLAP_MILLIS = DEFAULT_OVERLAP_SECS * 1000;
