@@ -26,8 +26,12 @@ export class NdjsonDeadLetterFile implements DeadLetterSink {
     this.chain = this.chain.then(() => this.writer.write(line)).catch(() => void this.failures++);
   }
 
+  /** Resolves once everything queued has been written to the file (not only handed to the stream). */
   async flush(): Promise<void> {
-    this.chain = this.chain.then(() => this.writer.flush()).catch(() => void this.failures++);
+    this.chain = this.chain
+      .then(() => this.writer.flush())
+      .then(() => new Promise<void>((resolve) => this.stream.write('', () => resolve())))
+      .catch(() => void this.failures++);
     await this.chain;
   }
 

@@ -306,6 +306,20 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     );
   }
 
+  /**
+   * Flushes and lets go of the files without closing the open segment: it stays open, as a
+   * process that exits without `close` leaves it, for the next writer to resume.
+   */
+  release(): Promise<void> {
+    return this.flush().then(() =>
+      this.serial(async () => {
+        await this.seg?.fh.close();
+        this.seg = undefined;
+        this.opened = false;
+      }),
+    );
+  }
+
   // ---- LogRecordExporter ------------------------------------------------------------------
 
   /** Exports audit event records (records without an `audit.id` are skipped and counted). */

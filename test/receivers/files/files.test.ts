@@ -4,10 +4,10 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
 import fc from 'fast-check';
-import { AuditInputError } from '../../src/errors.js';
-import { jsonDocumentElements } from '../../src/receivers/files/json-document.js';
-import { readRecords, type InputRecord, type ReadOptions } from '../../src/receivers/files/files.js';
-import { ENVELOPE_KEYS, envelopeKeyOf } from '../../src/components/adapters.js';
+import { AuditInputError } from '../../../src/errors.js';
+import { jsonDocumentElements } from '../../../src/receivers/files/json-document.js';
+import { readRecords, type InputRecord, type ReadOptions } from '../../../src/receivers/files/files.js';
+import { ENVELOPE_KEYS, envelopeKeyOf } from '../../../src/components/adapters.js';
 
 const opts: ReadOptions = { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS };
 const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-files-'));

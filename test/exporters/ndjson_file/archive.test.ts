@@ -7,15 +7,15 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import t from 'tap';
 import fc from 'fast-check';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
-import { NdjsonArchiveWriter } from '../../src/exporters/ndjson_file/writer.js';
-import { verifyArchive, type VerifyResult } from '../../src/exporters/ndjson_file/verify.js';
-import { queryArchive, type QueryFilter } from '../../src/exporters/ndjson_file/query.js';
-import { digestName, digestText, lineHash, sha256Hex, signDigest, type Digest, type SigningKey } from '../../src/exporters/ndjson_file/format.js';
-import { AuditLogProcessor } from '../../src/sdk/audit-log-processor.js';
-import type { AuditEvent } from '../../src/model/event.js';
-import { auditEvents } from '../helpers/event-arbitrary.js';
-import { cli } from '../helpers/cli.js';
-import { ROOT } from '../helpers/golden.js';
+import { NdjsonArchiveWriter } from '../../../src/exporters/ndjson_file/writer.js';
+import { verifyArchive, type VerifyResult } from '../../../src/exporters/ndjson_file/verify.js';
+import { queryArchive, type QueryFilter } from '../../../src/exporters/ndjson_file/query.js';
+import { digestName, digestText, lineHash, sha256Hex, signDigest, type Digest, type SigningKey } from '../../../src/exporters/ndjson_file/format.js';
+import { AuditLogProcessor } from '../../../src/sdk/audit-log-processor.js';
+import type { AuditEvent } from '../../../src/model/event.js';
+import { auditEvents } from '../../helpers/event-arbitrary.js';
+import { cli } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/golden.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-archive-'));
 let n = 0;
@@ -48,7 +48,7 @@ async function buildArchive(dir: string, key: SigningKey | null = signer): Promi
   const w2 = new NdjsonArchiveWriter({ dir, maxFileBytes: one * 12, ...(key ? { signingKey: key } : {}) });
   await w2.open();
   await w2.write(events(5, 36));
-  await w2.flush(); // the 4th segment stays open, covered by its flush digest
+  await w2.release(); // the 4th segment stays open, covered by its flush digest
 }
 
 const gzLines = async (file: string): Promise<string[]> => gunzipSync(await readFile(file)).toString('utf8').split('\n').slice(0, -1);
@@ -276,8 +276,9 @@ t.test('property: query equals a plain filter over the same events', async (t) =
         const w = new NdjsonArchiveWriter({ dir, maxFileBytes: maxBytes });
         await w.open();
         await w.write(evs);
-        await w.flush();
-        if (evs.length % 2 === 0) await w.close(); // closed and open segments both
+        // Closed and open segments both.
+        if (evs.length % 2 === 0) await w.close();
+        else await w.release();
         const got: AuditEvent[] = [];
         for await (const e of queryArchive(dir, filter as QueryFilter)) got.push(e);
         const want = plainFilter(evs, filter as QueryFilter);

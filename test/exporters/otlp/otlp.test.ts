@@ -6,12 +6,12 @@ import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import t from 'tap';
-import type { AuditEvent } from '../../src/model/event.js';
-import { timeToHrTime } from '../../src/model/otel.js';
-import { cli } from '../helpers/cli.js';
-import { ROOT } from '../helpers/golden.js';
-import { OtlpReceiver } from '../helpers/otlp-receiver.js';
-import { run as runSdkExample } from '../../examples/sdk/audit-log-processor.js';
+import type { AuditEvent } from '../../../src/model/event.js';
+import { timeToHrTime } from '../../../src/model/otel.js';
+import { cli } from '../../helpers/cli.js';
+import { ROOT } from '../../helpers/golden.js';
+import { OtlpReceiver } from '../../helpers/otlp-receiver.js';
+import { run as runSdkExample } from '../../../examples/sdk/audit-log-processor.js';
 
 const inputs = ['wandb/api-stream.ndjson', 'snorkel/audit-logs.json', 'wherobots/audit-log-export.csv'].map((f) => path.join(ROOT, 'examples', f));
 const expected = (await cli(['convert', ...inputs])).stdout.trim().split('\n').map((l) => JSON.parse(l) as AuditEvent);

@@ -7,8 +7,8 @@
 import { createHash, createHmac } from 'node:crypto';
 import t from 'tap';
 import type { LogAttributes } from '@opentelemetry/api-logs';
-import { ConfigError } from '../../src/errors.js';
-import { compileCollectorRedaction } from '../../src/processors/redaction/factory.js';
+import { ConfigError } from '../../../src/errors.js';
+import { compileCollectorRedaction } from '../../../src/processors/redaction/factory.js';
 
 const VISA = '4111111111111111';
 
