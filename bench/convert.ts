@@ -8,7 +8,11 @@ import { CLI, DATA, ROOT, generate, median, row, run, snorkelRecord, wandbRecord
 
 export async function benchConvert(records: number, runs: number): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const inputs: [string, (i: number) => Record<string, unknown>][] = [['wandb', wandbRecord], ['snorkel', snorkelRecord], ['wherobots', wherobotsRecord]];
+  const inputs: [string, (i: number) => Record<string, unknown>][] = [
+    ['wandb', wandbRecord],
+    ['snorkel', snorkelRecord],
+    ['wherobots', wherobotsRecord],
+  ];
   for (const [vendor, make] of inputs) {
     const file = await generate(path.join(DATA, `${vendor}-${records}.ndjson`), records, (i) => JSON.stringify(make(i)));
     const out = path.join(DATA, `${vendor}.out`);
@@ -22,7 +26,9 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
     ];
     for (const [name, extra, target] of cases) {
       const ms = await median(runs, async () => {
-        const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, '-o', out, '-q', ...extra], { AUDITKIT_BENCH_KEY: 'bench-hmac-key' });
+        const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, '-o', out, '-q', ...extra], {
+          AUDITKIT_BENCH_KEY: 'bench-hmac-key',
+        });
         if (r.code !== 0) throw new Error(`convert failed: ${r.stderr.slice(0, 300)}`);
         return r.ms;
       });

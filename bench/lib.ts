@@ -28,7 +28,7 @@ export function wandbRecord(i: number): Record<string, unknown> {
     project_name: `proj-${i % 40}`,
     artifact_asset: 880000 + i,
     artifact_qualified_name: `vision-research/proj-${i % 40}/weights:v${i % 9}`,
-    artifact_digest: (i * 2654435761 >>> 0).toString(16).padStart(32, '0'),
+    artifact_digest: ((i * 2654435761) >>> 0).toString(16).padStart(32, '0'),
     cli_version: '0.21.3',
     response_code: i % 50 ? 200 : 403,
   };
@@ -65,7 +65,13 @@ export function wherobotsRecord(i: number): Record<string, string | null> {
 /** Writes `count` lines made by `line(i)` to `file` (cached: an existing file is reused). */
 export async function generate(file: string, count: number, line: (i: number) => string, header?: string): Promise<string> {
   await mkdir(path.dirname(file), { recursive: true });
-  if (await stat(file).then((s) => s.size > 0, () => false)) return file;
+  if (
+    await stat(file).then(
+      (s) => s.size > 0,
+      () => false,
+    )
+  )
+    return file;
   const out = createWriteStream(file);
   if (header) out.write(`${header}\n`);
   for (let i = 0; i < count; i++) if (!out.write(`${line(i)}\n`)) await once(out, 'drain');
@@ -74,7 +80,20 @@ export async function generate(file: string, count: number, line: (i: number) =>
   return file;
 }
 
-const CSV_COLS = ['event_id', 'event_time', 'action_name', 'user_id', 'user_name', 'user_agent', 'source_ip', 'resource_name', 'resource_id', 'compute_region', 'client_chain', 'source_client'];
+const CSV_COLS = [
+  'event_id',
+  'event_time',
+  'action_name',
+  'user_id',
+  'user_name',
+  'user_agent',
+  'source_ip',
+  'resource_name',
+  'resource_id',
+  'compute_region',
+  'client_chain',
+  'source_client',
+];
 export const wherobotsCsvHeader = CSV_COLS.join(',');
 export const wherobotsCsvLine = (i: number): string => {
   const r = wherobotsRecord(i);
@@ -82,7 +101,11 @@ export const wherobotsCsvLine = (i: number): string => {
 };
 
 /** Runs a command; resolves with wall time and the child's peak RSS (from /usr/bin/time when present). */
-export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ ms: number; code: number | null; stderr: string }> {
+export function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ ms: number; code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const t = process.hrtime.bigint();
     const child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -29,7 +29,7 @@ export async function benchOtlp(n: number, runs: number): Promise<BenchRow[]> {
       const t = process.hrtime.bigint();
       for (let i = 0; i < prebuilt.length; i += 512) {
         const r = await exportBatch(exporter, prebuilt.slice(i, i + 512));
-        if (!r.ok) throw r.error;
+        if (!r.ok) throw r.error ?? new Error('export failed');
       }
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       await exporter.shutdown();
@@ -42,16 +42,24 @@ export async function benchOtlp(n: number, runs: number): Promise<BenchRow[]> {
       await sink.flush();
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
       await sink.close();
-      if (sink.failed) throw sink.lastError;
+      if (sink.failed) throw sink.lastError ?? new Error('export failed');
       return ms;
     };
     await bare();
     await ours();
     const floor = await median(runs, bare);
     const ms = await median(runs, ours);
-    return [row('otlp', `OtlpEventSink vs bare exporter, ${n} events, http/protobuf`, ms, floor, undefined, `${Math.round(n / (ms / 1000))} events/s`)];
+    return [
+      row(
+        'otlp',
+        `OtlpEventSink vs bare exporter, ${n} events, http/protobuf`,
+        ms,
+        floor,
+        undefined,
+        `${Math.round(n / (ms / 1000))} events/s`,
+      ),
+    ];
   } finally {
     server.close();
-    void received;
   }
 }

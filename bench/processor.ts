@@ -5,7 +5,13 @@
  */
 import { JsonLogsSerializer } from '@opentelemetry/otlp-transformer';
 import { ExportResultCode } from '@opentelemetry/core';
-import { BatchLogRecordProcessor, LoggerProvider, type LogRecordExporter, type LogRecordProcessor, type ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  BatchLogRecordProcessor,
+  LoggerProvider,
+  type LogRecordExporter,
+  type LogRecordProcessor,
+  type ReadableLogRecord,
+} from '@opentelemetry/sdk-logs';
 import { AuditLogProcessor } from '../src/sdk/audit-log-processor.js';
 import { median, row, wandbRecord, type BenchRow } from './lib.js';
 
@@ -17,13 +23,22 @@ class SerializingExporter implements LogRecordExporter {
     this.exported += records.length;
     cb({ code: ExportResultCode.SUCCESS });
   }
-  async shutdown(): Promise<void> {}
-  async forceFlush(): Promise<void> {}
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
 }
 
 async function once(lines: string[], withAudit: boolean): Promise<number> {
   const exporter = new SerializingExporter();
-  const batch = new BatchLogRecordProcessor({ exporter, maxQueueSize: lines.length + 1, maxExportBatchSize: 512, scheduledDelayMillis: 50 });
+  const batch = new BatchLogRecordProcessor({
+    exporter,
+    maxQueueSize: lines.length + 1,
+    maxExportBatchSize: 512,
+    scheduledDelayMillis: 50,
+  });
   const processor: LogRecordProcessor = withAudit ? new AuditLogProcessor({ next: batch }) : batch;
   const provider = new LoggerProvider({ processors: [processor] });
   const logger = provider.getLogger('bench');

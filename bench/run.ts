@@ -32,7 +32,8 @@ await step('redaction', () => benchRedaction(Math.min(records, 200_000), runs));
 await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
 const scaling = [...(await benchScaling([10_000, 100_000, 1_000_000])), ...(await benchScaling([1_000_000], ['--jobs', '2']))];
 
-const fmt = (r: BenchRow): string => `| ${r.bench} | ${r.case} | ${r.ms} | ${r.floorMs} | **${r.ratio.toFixed(2)}x** | ${r.target !== undefined ? `${r.target}x ${r.ratio <= r.target ? 'met' : 'not met'}` : '—'} |${r.note ? ` ${r.note}` : ''}`;
+const fmt = (r: BenchRow): string =>
+  `| ${r.bench} | ${r.case} | ${r.ms} | ${r.floorMs} | **${r.ratio.toFixed(2)}x** | ${r.target !== undefined ? `${r.target}x ${r.ratio <= r.target ? 'met' : 'not met'}` : '—'} |${r.note ? ` ${r.note}` : ''}`;
 console.log('\n| bench | case | ms | floor ms | ratio | target |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(fmt(r));
@@ -40,4 +41,7 @@ console.log('\n| records | jobs | seconds | µs per record | peak RSS MB |');
 console.log('|---|---|---|---|---|');
 for (const s of scaling) console.log(`| ${s.records} | ${s.jobs ?? 1} | ${s.seconds} | ${s.usPerRecord} | ${s.peakRssMb} |`);
 console.log(`\nmachine: ${machine}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
-await writeFile(path.join(ROOT, 'bench/results.json'), `${JSON.stringify({ machine, records, runs, rows, scaling, date: new Date().toISOString() }, null, 2)}\n`);
+await writeFile(
+  path.join(ROOT, 'bench/results.json'),
+  `${JSON.stringify({ machine, records, runs, rows, scaling, date: new Date().toISOString() }, null, 2)}\n`,
+);

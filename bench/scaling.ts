@@ -5,17 +5,39 @@
 import path from 'node:path';
 import { DATA, ROOT, generate, run, wandbRecord } from './lib.js';
 
-export interface ScalingRow { records: number; seconds: number; usPerRecord: number; peakRssMb: number; jobs?: number }
+export interface ScalingRow {
+  records: number;
+  seconds: number;
+  usPerRecord: number;
+  peakRssMb: number;
+  jobs?: number;
+}
 
 export async function benchScaling(sizes: number[], extra: string[] = []): Promise<ScalingRow[]> {
   const out: ScalingRow[] = [];
   for (const n of sizes) {
     const file = await generate(path.join(DATA, `wandb-${n}.ndjson`), n, (i) => JSON.stringify(wandbRecord(i)));
-    const r = await run(process.execPath, [path.join(ROOT, 'bench/convert-child.mjs'), 'convert', file, '--from', 'wandb', '-o', path.join(DATA, 'scaling.out'), '-q', ...extra]);
+    const r = await run(process.execPath, [
+      path.join(ROOT, 'bench/convert-child.mjs'),
+      'convert',
+      file,
+      '--from',
+      'wandb',
+      '-o',
+      path.join(DATA, 'scaling.out'),
+      '-q',
+      ...extra,
+    ]);
     const m = /BENCH (\{.*\})/.exec(r.stderr);
     if (r.code !== 0 || !m) throw new Error(`scaling run failed: ${r.stderr.slice(0, 300)}`);
     const { maxRssKb } = JSON.parse(m[1]!) as { maxRssKb: number };
-    out.push({ ...(extra.includes('--jobs') ? { jobs: Number(extra[extra.indexOf('--jobs') + 1]) } : {}), records: n, seconds: Math.round(r.ms / 10) / 100, usPerRecord: Math.round((r.ms * 1000) / n * 100) / 100, peakRssMb: Math.round(maxRssKb / 1024) });
+    out.push({
+      ...(extra.includes('--jobs') ? { jobs: Number(extra[extra.indexOf('--jobs') + 1]) } : {}),
+      records: n,
+      seconds: Math.round(r.ms / 10) / 100,
+      usPerRecord: Math.round(((r.ms * 1000) / n) * 100) / 100,
+      peakRssMb: Math.round(maxRssKb / 1024),
+    });
   }
   return out;
 }

@@ -28,7 +28,9 @@ const SCHEMAS = [
 ] as const;
 
 /** `$defs` entries not reachable from their schema's root that get a type and a validator of their own. */
-const DEFS = [{ schema: 'schemas/config.v1.schema.json', def: 'redaction', validator: 'validateRedactionConfig', type: 'CollectorRedactionConfig' }] as const;
+const DEFS = [
+  { schema: 'schemas/config.v1.schema.json', def: 'redaction', validator: 'validateRedactionConfig', type: 'CollectorRedactionConfig' },
+] as const;
 
 type JsonSchema = Record<string, unknown>;
 
@@ -40,7 +42,7 @@ async function renderTypes(schemas: JsonSchema[]): Promise<string> {
   const parts: string[] = [BANNER];
   for (const [i, schema] of schemas.entries()) {
     parts.push(
-      await compile(structuredClone(schema) as never, SCHEMAS[i]!.type, {
+      await compile(structuredClone(schema), SCHEMAS[i]!.type, {
         bannerComment: '',
         additionalProperties: false,
         unknownAny: true,
@@ -52,7 +54,15 @@ async function renderTypes(schemas: JsonSchema[]): Promise<string> {
   for (const d of DEFS) {
     const root = schemas[SCHEMAS.findIndex((s) => s.file === d.schema)]!;
     const def = (root.$defs as Record<string, JsonSchema>)[d.def]!;
-    parts.push(await compile(structuredClone(def) as never, d.type, { bannerComment: '', additionalProperties: false, unknownAny: true, strictIndexSignatures: true, style: { singleQuote: true, printWidth: 110 } }));
+    parts.push(
+      await compile(structuredClone(def), d.type, {
+        bannerComment: '',
+        additionalProperties: false,
+        unknownAny: true,
+        strictIndexSignatures: true,
+        style: { singleQuote: true, printWidth: 110 },
+      }),
+    );
   }
   return parts.join('\n');
 }
@@ -87,16 +97,19 @@ function renderValidators(schemas: JsonSchema[]): string {
     }
     return name;
   });
-  if (/require\(/.test(code)) throw new Error('generated validator still contains require()');
+  if (code.includes('require(')) throw new Error('generated validator still contains require()');
   return `${BANNER}// @ts-nocheck\n${imports.join('\n')}\n${code}\n`;
 }
 
-interface Annotation { pointer: string; value: string }
+interface Annotation {
+  pointer: string;
+  value: string;
+}
 
 /** Walks the event schema and lists every `x-pii` / `x-otel` annotation with its field path. */
 function collectAnnotations(schema: JsonSchema, key: 'x-pii' | 'x-otel', at = ''): Annotation[] {
   const out: Annotation[] = [];
-  if (typeof schema[key] === 'string') out.push({ pointer: at || '/', value: schema[key] as string });
+  if (typeof schema[key] === 'string') out.push({ pointer: at || '/', value: schema[key] });
   const props = schema.properties as Record<string, JsonSchema> | undefined;
   if (props) for (const [name, sub] of Object.entries(props)) out.push(...collectAnnotations(sub, key, `${at}/${name}`));
   const items = schema.items as JsonSchema | undefined;

@@ -17,7 +17,14 @@ for (const vendor of ['wandb', 'snorkel', 'wherobots']) {
   const deadLetter = path.join(root, 'out', `${vendor}.dead-letter.ndjson`);
   const { code, counts } = await runConvert(files, { from: vendor, to: 'ndjson', output, deadLetter, quiet: true }, quietIo);
   failed ||= code !== 0;
-  rows.push({ vendor, files: files.length, read: counts?.read ?? 0, written: counts?.written ?? 0, rejected: counts?.rejected ?? 0, output: path.relative(root, output) });
+  rows.push({
+    vendor,
+    files: files.length,
+    read: counts?.read ?? 0,
+    written: counts?.written ?? 0,
+    rejected: counts?.rejected ?? 0,
+    output: path.relative(root, output),
+  });
 }
 console.log('auditkit: converted the bundled examples (examples/) into out/');
 console.table(rows);

@@ -12,7 +12,10 @@ import { createInterface } from 'node:readline';
 
 const POINT = /^( *)(not ok|ok)\b[^#]*(#\s*(SKIP|TODO)\b)?/i;
 const SUBTEST = /^( *)# Subtest:/;
-let passed = 0, failed = 0, skipped = 0, bailed = false;
+let passed = 0,
+  failed = 0,
+  skipped = 0,
+  bailed = false;
 const started = new Map(); // indent -> stack of { failed, points } when a subtest began
 let prevIndent = -1;
 

@@ -5,7 +5,7 @@
  * pulls exact. How the SDK's TDM client authenticates is unconfirmed: the header that carries
  * the key and its prefix are configurable (default `Authorization: Bearer <key>`).
  */
-import { endpoint, type ApiPage, type PullParams, type VendorApi } from '../../src/model/api.js';
+import { endpoint, type ApiPage, type VendorApi } from '../../src/model/api.js';
 
 export const SNORKEL_DEFAULT_LIMIT = 1000;
 /** Default header carrying the key (unconfirmed by the vendor, so configurable). */
@@ -22,9 +22,9 @@ export const snorkelApi: VendorApi = {
   },
   request(p) {
     const url = endpoint(p.url, '/audit-logs');
-    url.searchParams.set('limit', String(p.options.limit ?? SNORKEL_DEFAULT_LIMIT));
-    const header = String(p.options.api_key_header ?? SNORKEL_DEFAULT_API_KEY_HEADER).toLowerCase();
-    const prefix = p.options.api_key_prefix !== undefined ? String(p.options.api_key_prefix) : header === 'authorization' ? 'Bearer ' : '';
+    url.searchParams.set('limit', String((p.options.limit as number | undefined) ?? SNORKEL_DEFAULT_LIMIT));
+    const header = ((p.options.api_key_header as string | undefined) ?? SNORKEL_DEFAULT_API_KEY_HEADER).toLowerCase();
+    const prefix = typeof p.options.api_key_prefix === 'string' ? p.options.api_key_prefix : header === 'authorization' ? 'Bearer ' : '';
     return { url: url.toString(), headers: { [header]: `${prefix}${p.credentials.apiKey}`, accept: 'application/json' } };
   },
   parse(body): ApiPage {
@@ -33,7 +33,8 @@ export const snorkelApi: VendorApi = {
     return { kind: 'records', records: value };
   },
   explain(status) {
-    if (status === 401) return 'Snorkel Flow rejected the credentials (401): check the API key and its header (api_key_header, api_key_prefix)';
+    if (status === 401)
+      return 'Snorkel Flow rejected the credentials (401): check the API key and its header (api_key_header, api_key_prefix)';
     if (status === 403) return 'Snorkel Flow (403): audit logs are for SuperAdmins only';
     return `Snorkel Flow answered ${status}`;
   },

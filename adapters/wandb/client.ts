@@ -31,7 +31,11 @@ export const wandbApi: VendorApi = {
     if (!DEPLOYMENTS.includes(deploymentOf(p))) problems.push(`deployment: must be one of ${DEPLOYMENTS.join(', ')}`);
     if (!p.credentials.username) problems.push('username: required (W&B Basic auth is username:api-key)');
     const size = p.options.page_size;
-    if (size !== undefined && (!Number.isInteger(size) || (size as number) < 1 || (size as number) > (deploymentOf(p) === 'multi-tenant' ? 1_000_000 : 20_000))) problems.push('page_size: out of range');
+    if (
+      size !== undefined &&
+      (!Number.isInteger(size) || (size as number) < 1 || (size as number) > (deploymentOf(p) === 'multi-tenant' ? 1_000_000 : 20_000))
+    )
+      problems.push('page_size: out of range');
     return problems;
   },
   warnings(p, now) {
@@ -41,7 +45,8 @@ export const wandbApi: VendorApi = {
     return [];
   },
   windows(p) {
-    if (deploymentOf(p) !== 'multi-tenant') return [{ label: `${p.since}/${p.until}`, query: { startDate: wandbTime(p.since), endDate: wandbTime(p.until) } }];
+    if (deploymentOf(p) !== 'multi-tenant')
+      return [{ label: `${p.since}/${p.until}`, query: { startDate: wandbTime(p.since), endDate: wandbTime(p.until) } }];
     const out: PullWindow[] = [];
     for (let d = Date.parse(p.since.slice(0, 10)); d < Date.parse(p.until); d += DAY) {
       const day = new Date(d).toISOString().slice(0, 10);
@@ -52,10 +57,13 @@ export const wandbApi: VendorApi = {
   request(p, window, cursor) {
     const url = endpoint(p.url, deploymentOf(p) === 'multi-tenant' ? '/audit_logs' : '/admin/audit_logs');
     for (const [k, v] of Object.entries(window.query)) url.searchParams.set(k, v);
-    url.searchParams.set('limit', String(p.options.page_size ?? WANDB_DEFAULT_PAGE_SIZE));
+    url.searchParams.set('limit', String((p.options.page_size as number | undefined) ?? WANDB_DEFAULT_PAGE_SIZE));
     if (p.options.anonymize === true && deploymentOf(p) !== 'multi-tenant') url.searchParams.set('anonymize', 'true');
     if (cursor) url.searchParams.set('cursor', cursor);
-    return { url: url.toString(), headers: { authorization: basicAuth(p.credentials.username ?? '', p.credentials.apiKey), accept: 'application/json' } };
+    return {
+      url: url.toString(),
+      headers: { authorization: basicAuth(p.credentials.username ?? '', p.credentials.apiKey), accept: 'application/json' },
+    };
   },
   parse(body): ApiPage {
     const start = body.trimStart();
@@ -63,7 +71,12 @@ export const wandbApi: VendorApi = {
       try {
         const env = JSON.parse(start) as { audit_logs?: unknown; next_cursor?: unknown };
         if (Array.isArray(env.audit_logs)) {
-          return { kind: 'records', records: env.audit_logs, envelopeKey: 'audit_logs', ...(typeof env.next_cursor === 'string' && env.next_cursor ? { cursor: env.next_cursor } : {}) };
+          return {
+            kind: 'records',
+            records: env.audit_logs,
+            envelopeKey: 'audit_logs',
+            ...(typeof env.next_cursor === 'string' && env.next_cursor ? { cursor: env.next_cursor } : {}),
+          };
         }
       } catch {
         // not one JSON document: newline-separated objects

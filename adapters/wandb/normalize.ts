@@ -8,10 +8,28 @@ import { WANDB_ACTIONS } from './actions.js';
 
 /** Keys the mapping places in the event; every other key goes to `details`. */
 const MAPPED = new Set([
-  'action', 'actor_email', 'actor_ip', 'actor_user_id', 'artifact_asset', 'artifact_digest',
-  'artifact_qualified_name', 'artifact_sequence_asset', 'artifact_sequence_name', 'artifact_version_index',
-  'cli_version', 'entity_asset', 'entity_name', 'project_asset', 'project_name', 'report_asset',
-  'report_name', 'response_code', 'run_asset', 'timestamp', 'user_asset', 'user_email',
+  'action',
+  'actor_email',
+  'actor_ip',
+  'actor_user_id',
+  'artifact_asset',
+  'artifact_digest',
+  'artifact_qualified_name',
+  'artifact_sequence_asset',
+  'artifact_sequence_name',
+  'artifact_version_index',
+  'cli_version',
+  'entity_asset',
+  'entity_name',
+  'project_asset',
+  'project_name',
+  'report_asset',
+  'report_name',
+  'response_code',
+  'run_asset',
+  'timestamp',
+  'user_asset',
+  'user_email',
 ]);
 
 const str = (v: string | null | undefined): string | undefined => (v === null ? undefined : v);
@@ -46,7 +64,9 @@ export function normalizeWandb(raw: unknown, options: NormalizeOptions = {}): Au
   const error = rec.audit_log_error;
   const failed = (error !== undefined && error !== null && error !== false && error !== '') || (status !== undefined && status >= 400);
   const resources: Resource[] = [];
-  const push = (r: Resource | undefined): void => void (r && resources.push(r));
+  const push = (r: Resource | undefined): void => {
+    if (r) resources.push(r);
+  };
   push(resource('entity', rec.entity_asset, rec.entity_name));
   push(resource('project', rec.project_asset, rec.project_name));
   push(resource('artifact_sequence', rec.artifact_sequence_asset, rec.artifact_sequence_name));

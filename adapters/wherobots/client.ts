@@ -10,7 +10,10 @@ export const WHEROBOTS_DEFAULT_PAGE_SIZE = 100;
 /** Default mode: the paged API (`csv`: the export). */
 export const WHEROBOTS_DEFAULT_MODE = 'api';
 
-interface WherobotsErrorBody { errors?: { code?: string; message?: string }[]; requestId?: string }
+interface WherobotsErrorBody {
+  errors?: { code?: string; message?: string }[];
+  requestId?: string;
+}
 
 export const wherobotsApi: VendorApi = {
   vendor: 'wherobots',
@@ -19,7 +22,8 @@ export const wherobotsApi: VendorApi = {
     const mode = p.options.mode ?? WHEROBOTS_DEFAULT_MODE;
     if (mode !== 'api' && mode !== 'csv') problems.push('mode: must be api or csv');
     const size = p.options.page_size;
-    if (size !== undefined && (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 100)) problems.push('page_size: must be 1..100');
+    if (size !== undefined && (!Number.isInteger(size) || (size as number) < 1 || (size as number) > 100))
+      problems.push('page_size: must be 1..100');
     return problems;
   },
   windows(p) {
@@ -29,7 +33,7 @@ export const wherobotsApi: VendorApi = {
     const csv = p.options.mode === 'csv';
     const url = endpoint(p.url, csv ? '/audit-log/export' : '/audit-log');
     for (const [k, v] of Object.entries(window.query)) url.searchParams.set(k, v);
-    if (!csv) url.searchParams.set('size', String(p.options.page_size ?? WHEROBOTS_DEFAULT_PAGE_SIZE));
+    if (!csv) url.searchParams.set('size', String((p.options.page_size as number | undefined) ?? WHEROBOTS_DEFAULT_PAGE_SIZE));
     if (cursor) url.searchParams.set('cursor', cursor);
     return { url: url.toString(), headers: { 'x-api-key': p.credentials.apiKey, accept: csv ? 'text/csv' : 'application/json' } };
   },
@@ -37,7 +41,12 @@ export const wherobotsApi: VendorApi = {
     if (contentType.includes('csv') || !body.trimStart().startsWith('{')) return { kind: 'text', format: 'csv', text: body };
     const page = JSON.parse(body) as { items?: unknown; next_page?: unknown };
     if (!Array.isArray(page.items)) throw new SyntaxError('Wherobots /audit-log page has no items array');
-    return { kind: 'records', records: page.items, envelopeKey: 'items', ...(typeof page.next_page === 'string' && page.next_page ? { cursor: page.next_page } : {}) };
+    return {
+      kind: 'records',
+      records: page.items,
+      envelopeKey: 'items',
+      ...(typeof page.next_page === 'string' && page.next_page ? { cursor: page.next_page } : {}),
+    };
   },
   explain(status, body) {
     let detail = '';
@@ -48,7 +57,8 @@ export const wherobotsApi: VendorApi = {
       // not the documented error shape
     }
     if (status === 401) return `Wherobots rejected the API key (401)${detail}`;
-    if (status === 403) return `Wherobots (403): audit logs need an Organization Admin on a Professional or Enterprise organization${detail}`;
+    if (status === 403)
+      return `Wherobots (403): audit logs need an Organization Admin on a Professional or Enterprise organization${detail}`;
     return `Wherobots answered ${status}${detail}`;
   },
 };

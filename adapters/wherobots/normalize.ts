@@ -8,13 +8,27 @@ import { WHEROBOTS_ACTIONS } from './actions.js';
 
 /** API field names, in the order of the vendor's OpenAPI item. */
 export const WHEROBOTS_FIELDS = [
-  'event_id', 'event_time', 'action_name', 'user_id', 'user_name', 'user_agent', 'source_ip',
-  'resource_name', 'resource_id', 'compute_region', 'client_chain', 'source_client',
+  'event_id',
+  'event_time',
+  'action_name',
+  'user_id',
+  'user_name',
+  'user_agent',
+  'source_ip',
+  'resource_name',
+  'resource_id',
+  'compute_region',
+  'client_chain',
+  'source_client',
 ] as const;
 
 const MAPPED: ReadonlySet<string> = new Set(WHEROBOTS_FIELDS);
 
-const headerKey = (h: string): string => h.trim().toLowerCase().replace(/[\s_-]+/g, ' ');
+const headerKey = (h: string): string =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ');
 
 /**
  * CSV header -> API field name. The export's header row is unconfirmed, so both the UI's

@@ -19,7 +19,11 @@ export interface VerifyCliOptions {
 export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
   let key;
   try {
-    key = loadSigningKey({ ...(opts.publicKey ? { signKeyFile: opts.publicKey } : {}), ...(opts.hmacKeyEnv ? { signHmacKeyEnv: opts.hmacKeyEnv } : {}) }, env, true);
+    key = loadSigningKey(
+      { ...(opts.publicKey ? { signKeyFile: opts.publicKey } : {}), ...(opts.hmacKeyEnv ? { signHmacKeyEnv: opts.hmacKeyEnv } : {}) },
+      env,
+      true,
+    );
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) io.stderr.write(`auditkit verify: ${p.path}: ${p.message}\n`);
@@ -31,7 +35,9 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
   }
   const errors = result.problems.filter((p) => p.severity === 'error').length;
   if (!opts.quiet) {
-    io.stderr.write(`auditkit verify: ${result.segments} segments, ${result.records} records, ${errors} errors, ${result.problems.length - errors} warnings${key ? ', signatures checked' : ''}: ${result.ok ? 'OK' : 'FAILED'}\n`);
+    io.stderr.write(
+      `auditkit verify: ${result.segments} segments, ${result.records} records, ${errors} errors, ${result.problems.length - errors} warnings${key ? ', signatures checked' : ''}: ${result.ok ? 'OK' : 'FAILED'}\n`,
+    );
   }
   return result.ok ? EXIT.ok : EXIT.rejected;
 }
@@ -42,7 +48,15 @@ export interface QueryCliOptions extends QueryFilter {
 }
 
 const cell = (s: string, width: number): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
-const TABLE: [keyof ReturnType<typeof eventRow>, number][] = [['time', 27], ['vendor', 9], ['action', 34], ['result', 7], ['actor_email', 30], ['actor_ip', 18], ['resources', 40]];
+const TABLE: [keyof ReturnType<typeof eventRow>, number][] = [
+  ['time', 27],
+  ['vendor', 9],
+  ['action', 34],
+  ['result', 7],
+  ['actor_email', 30],
+  ['actor_ip', 18],
+  ['resources', 40],
+];
 
 /** `auditkit query DIR`: streams matching events as NDJSON, CSV or a table. */
 export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
@@ -69,10 +83,12 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
   let skipped = 0;
   let count = 0;
   try {
-    for await (const e of queryArchive(dir, filter, () => void skipped++)) {
+    for await (const e of queryArchive(dir, filter, () => {
+      skipped++;
+    })) {
       count++;
       if (csv) {
-        if (!csv.write(eventRow(e))) await new Promise((r) => csv!.once('drain', r));
+        if (!csv.write(eventRow(e))) await new Promise((r) => csv.once('drain', r));
       } else if (opts.format === 'table') {
         const row = eventRow(e);
         await out.write(TABLE.map(([c, w]) => cell(row[c], w)).join(' '));

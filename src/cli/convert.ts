@@ -38,7 +38,12 @@ function parallelJobs(opts: ConvertCliOptions): number {
 }
 
 /** Runs `auditkit convert`; returns the exit code and the counts. */
-export async function runConvert(files: readonly string[], opts: ConvertCliOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<{ code: number; counts?: ConvertCounts }> {
+export async function runConvert(
+  files: readonly string[],
+  opts: ConvertCliOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ code: number; counts?: ConvertCounts }> {
   const inputs = files.length ? files : ['-'];
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
   let edge;
@@ -66,26 +71,51 @@ export async function runConvert(files: readonly string[], opts: ConvertCliOptio
   if (io.stderr.isTTY && !opts.quiet && !inputs.includes('-')) {
     for (const f of inputs) total += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
     bar = new cliProgress.SingleBar(
-      { stream: io.stderr as NodeJS.WritableStream, format: 'converting [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s', hideCursor: true, clearOnComplete: true },
+      {
+        stream: io.stderr,
+        format: 'converting [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s',
+        hideCursor: true,
+        clearOnComplete: true,
+      },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0);
   }
   let printed = 0;
-  const progress = bar ? (n: number) => bar.increment(n) : undefined;
+  const progress = bar
+    ? (n: number) => {
+        bar.increment(n);
+      }
+    : undefined;
 
   const reject = async (letter: DeadLetter): Promise<void> => {
     if (printed++ < MAX_PRINTED_ERRORS) say(`auditkit convert: ${formatLocation(letter.source)}: ${letter.code}: ${letter.message}`);
-    else if (printed === MAX_PRINTED_ERRORS + 1) say(`auditkit convert: more rejected records; ${opts.deadLetter ? `all are in ${opts.deadLetter}` : 'use --dead-letter FILE to keep them'}`);
+    else if (printed === MAX_PRINTED_ERRORS + 1)
+      say(
+        `auditkit convert: more rejected records; ${opts.deadLetter ? `all are in ${opts.deadLetter}` : 'use --dead-letter FILE to keep them'}`,
+      );
     if (dead) await dead.writer.write(JSON.stringify(letter));
   };
-  const sourceFailed = (_path: string, err: AuditIoError): void => say(`auditkit convert: ${err.message}`);
-  const options = { from: opts.from, ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}), keepRaw: opts.keepRaw ?? false, ...(progress ? { onBytes: progress } : {}) };
+  const sourceFailed = (_path: string, err: AuditIoError): void => {
+    say(`auditkit convert: ${err.message}`);
+  };
+  const options = {
+    from: opts.from,
+    ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
+    keepRaw: opts.keepRaw ?? false,
+    ...(progress ? { onBytes: progress } : {}),
+  };
   const jobs = parallelJobs(opts);
   const writeText = exporter.writeText?.bind(exporter);
   const counts =
     jobs > 1 && writeText
-      ? await (await import('../pipeline/parallel-convert.js')).convertSourcesParallel(inputs, { ...options, jobs, ...(edge.redactionConfig ? { redaction: edge.redactionConfig } : {}) }, { text: writeText, reject, sourceFailed })
+      ? await (
+          await import('../pipeline/parallel-convert.js')
+        ).convertSourcesParallel(
+          inputs,
+          { ...options, jobs, ...(edge.redactionConfig ? { redaction: edge.redactionConfig } : {}) },
+          { text: writeText, reject, sourceFailed },
+        )
       : await convertSources(inputs, options, {
           event: (e) => {
             // The CLI's processors (redact) never reject.
@@ -112,7 +142,9 @@ export async function runConvert(files: readonly string[], opts: ConvertCliOptio
       .map(([v, c]) => `${v} ${c.written}${c.rejected ? `/${c.rejected} rejected` : ''}`)
       .join(', ');
     const delivered = edge.otlpEndpoint ? `, delivered ${exporter.stats.delivered} over OTLP` : '';
-    say(`auditkit convert: read ${counts.read}, written ${counts.written}, rejected ${counts.rejected}${per ? ` (${per})` : ''}${delivered}`);
+    say(
+      `auditkit convert: read ${counts.read}, written ${counts.written}, rejected ${counts.rejected}${per ? ` (${per})` : ''}${delivered}`,
+    );
   }
   if (edge.otlpEndpoint && exporter.stats.failed) {
     // The exporter's message can name the URL; print it without credentials.

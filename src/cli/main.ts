@@ -33,11 +33,14 @@ async function version(): Promise<string> {
   return pkg.version;
 }
 
-
 /** The output flags `convert` and `pull` share. */
 function addOutputOptions(cmd: Command): Command {
   return cmd
-    .addOption(new Option('--to <format>', 'output: unified NDJSON, OTLP log records, or a tamper-evident archive').choices(['ndjson', 'otlp', 'archive']).default('ndjson'))
+    .addOption(
+      new Option('--to <format>', 'output: unified NDJSON, OTLP log records, or a tamper-evident archive')
+        .choices(['ndjson', 'otlp', 'archive'])
+        .default('ndjson'),
+    )
     .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')
     .option('--max-file-bytes <bytes>', 'archive: rotate segments at this size (default 67108864)')
     .option('--max-file-age-secs <secs>', 'archive: rotate segments at this age (default 3600)')
@@ -46,7 +49,11 @@ function addOutputOptions(cmd: Command): Command {
     .option('--sign-key-id <id>', 'archive: key id written into signatures (default: a key fingerprint)')
     .option('--endpoint <url>', 'OTLP endpoint (base URL, /v1/logs is added; default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)')
     .addOption(new Option('--otlp-protocol <protocol>', 'OTLP encoding').choices([...OTLP_PROTOCOLS]).default(DEFAULT_OTLP_PROTOCOL))
-    .option('--header <key=value>', 'OTLP request header, repeatable (default: OTEL_EXPORTER_OTLP_LOGS_HEADERS)', (v: string, prev: string[] = []) => [...prev, v])
+    .option(
+      '--header <key=value>',
+      'OTLP request header, repeatable (default: OTEL_EXPORTER_OTLP_LOGS_HEADERS)',
+      (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
+    )
     .addOption(new Option('--compression <algorithm>', 'OTLP compression').choices(['gzip', 'none']).default('gzip'))
     .option('--timeout-ms <millis>', 'OTLP request timeout in milliseconds', String(DEFAULT_OTLP_TIMEOUT_MILLIS))
     .addOption(new Option('--redact <preset>', 'PII policy for every output').choices([...PII_PRESETS]).default('off'))
@@ -55,7 +62,10 @@ function addOutputOptions(cmd: Command): Command {
 }
 
 /** Runs one auditkit command; resolves to the process exit code. */
-export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin }): Promise<number> {
+export async function runCli(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
+): Promise<number> {
   let code: number = EXIT.ok;
   const program = new Command()
     .name('auditkit')
@@ -69,11 +79,16 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .command('convert')
     .description('convert vendor audit log files (or stdin) into unified NDJSON events')
     .argument('[files...]', 'input files; `-` or none reads stdin')
-    .addOption(new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'))
+    .addOption(
+      new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'),
+    )
     .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
     .option('--dead-letter <file>', 'write rejected records, with the reason and original text, to FILE (NDJSON)')
-    .option('--keep-raw', 'keep the original vendor record in each event\'s `raw`')
-    .option('--jobs <n>', 'worker threads for NDJSON to NDJSON output: a number, or auto (one per core); faster, uses more memory (default 1)')
+    .option('--keep-raw', "keep the original vendor record in each event's `raw`")
+    .option(
+      '--jobs <n>',
+      'worker threads for NDJSON to NDJSON output: a number, or auto (one per core); faster, uses more memory (default 1)',
+    )
     .option('-q, --quiet', 'no progress bar and no summary');
   addOutputOptions(convert).action(async (files: string[], opts: ConvertCliOptions) => {
     code = (await (await import('./convert.js')).runConvert(files, opts, io)).code;
@@ -83,7 +98,10 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     .command('pull')
     .description('pull a vendor audit log API from its checkpoint into unified NDJSON, OTLP or an archive')
     .addArgument(program.createArgument('<vendor>', 'vendor').choices([...VENDORS]))
-    .requiredOption('--url <url>', 'vendor API base URL (W&B instance URL, https://api.wandb.ai, Snorkel Flow URL, https://api.cloud.wherobots.com)')
+    .requiredOption(
+      '--url <url>',
+      'vendor API base URL (W&B instance URL, https://api.wandb.ai, Snorkel Flow URL, https://api.cloud.wherobots.com)',
+    )
     .requiredOption('--since <time>', 'start when there is no checkpoint yet (RFC 3339)')
     .option('--until <time>', 'end of the range, exclusive (default: now)')
     .requiredOption('--state <dir>', 'checkpoint directory')
@@ -145,7 +163,12 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   program
     .command('schema')
     .description('print a JSON Schema: the unified event, or a vendor input record')
-    .addArgument(program.createArgument('[name]', 'which schema').choices([...SCHEMA_NAMES]).default('event'))
+    .addArgument(
+      program
+        .createArgument('[name]', 'which schema')
+        .choices([...SCHEMA_NAMES])
+        .default('event'),
+    )
     .action(async (name: (typeof SCHEMA_NAMES)[number]) => {
       code = await (await import('./schema.js')).runSchema(name, PACKAGE_ROOT, io);
     });
@@ -162,7 +185,9 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     await program.parseAsync([...argv], { from: 'user' });
   } catch (err) {
     if (err instanceof CommanderError) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? EXIT.ok : EXIT.usage;
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help'
+        ? EXIT.ok
+        : EXIT.usage;
     }
     throw err;
   }

@@ -42,12 +42,17 @@ export function parseHeaders(pairs: readonly string[], where: string): Record<st
   for (const pair of pairs) {
     const eq = pair.indexOf('=');
     // The value may be a secret: the error names only the key part.
-    if (eq <= 0) throw new ConfigError([{ path: where, message: `expected key=value, got a value without "=" (key ${JSON.stringify(pair.slice(0, Math.max(eq, 0)) || '?')})` }]);
+    if (eq <= 0)
+      throw new ConfigError([
+        {
+          path: where,
+          message: `expected key=value, got a value without "=" (key ${JSON.stringify(pair.slice(0, Math.max(eq, 0)) || '?')})`,
+        },
+      ]);
     headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
   }
   return headers;
 }
-
 
 /** The one-pipeline configuration the output flags describe, checked at the edge. */
 export interface EdgeConfig {
@@ -77,7 +82,11 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
   if (opts.to === 'archive') {
     if (!opts.output || opts.output === '-') problems.push({ path: '-o', message: 'the archive directory is required with --to archive' });
     for (const k of ['maxFileBytes', 'maxFileAgeSecs'] as const) {
-      if (opts[k] !== undefined && !/^[1-9]\d*$/.test(opts[k])) problems.push({ path: k === 'maxFileBytes' ? '--max-file-bytes' : '--max-file-age-secs', message: 'must be a positive whole number' });
+      if (opts[k] !== undefined && !/^[1-9]\d*$/.test(opts[k]))
+        problems.push({
+          path: k === 'maxFileBytes' ? '--max-file-bytes' : '--max-file-age-secs',
+          message: 'must be a positive whole number',
+        });
     }
     collect(() => loadSigningKey(opts, env));
     exporter = {
@@ -111,7 +120,8 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     else {
       try {
         const u = new URL(endpoint);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push({ path: '--endpoint', message: 'must be an http or https URL' });
+        if (u.protocol !== 'http:' && u.protocol !== 'https:')
+          problems.push({ path: '--endpoint', message: 'must be an http or https URL' });
       } catch {
         problems.push({ path: '--endpoint', message: 'not a valid URL' });
       }
@@ -119,7 +129,10 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     let headers: Record<string, string> = {};
     collect(() => {
       const fromEnv = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
-      headers = { ...(fromEnv ? parseHeaders(fromEnv.split(','), 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') : {}), ...parseHeaders(opts.header ?? [], '--header') };
+      headers = {
+        ...(fromEnv ? parseHeaders(fromEnv.split(','), 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') : {}),
+        ...parseHeaders(opts.header ?? [], '--header'),
+      };
     });
     if (endpoint) {
       otlpEndpoint = endpoint;
@@ -137,7 +150,8 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
       };
     }
   }
-  if (opts.timeoutMs !== undefined && !/^\d+$/.test(opts.timeoutMs)) problems.push({ path: '--timeout-ms', message: 'must be a whole number of milliseconds' });
+  if (opts.timeoutMs !== undefined && !/^\d+$/.test(opts.timeoutMs))
+    problems.push({ path: '--timeout-ms', message: 'must be a whole number of milliseconds' });
   if (opts.to === 'otlp' && opts.output) problems.push({ path: '-o', message: 'not used with --to otlp (events go to --endpoint)' });
   if (problems.length) throw new ConfigError(problems);
   return { ...(redactionConfig ? { redactionConfig } : {}), exporter, ...(otlpEndpoint ? { otlpEndpoint } : {}) };

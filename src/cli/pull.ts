@@ -123,8 +123,12 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
         checkpointDirectory: opts.state,
         ...(until ? { until } : {}),
         ...(edge.redactionConfig ? { transform: (e: AuditEvent) => chain.run(e) } : {}),
-        onRetry: (m) => say(`retrying: ${m}`),
-        onWarning: (m) => say(`warning: ${m}`),
+        onRetry: (m) => {
+          say(`retrying: ${m}`);
+        },
+        onWarning: (m) => {
+          say(`warning: ${m}`);
+        },
       },
       {
         write: async (events) => {
@@ -133,7 +137,9 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
         ack: () => exporter.ack(),
         reject: async (letter) => {
           rejected++;
-          say(`${letter.source.file ?? ''}${letter.source.pointer ? ` at ${letter.source.pointer}` : ''}: ${letter.code}: ${letter.message}`);
+          say(
+            `${letter.source.file ?? ''}${letter.source.pointer ? ` at ${letter.source.pointer}` : ''}: ${letter.code}: ${letter.message}`,
+          );
           if (dead) await dead.writer.write(JSON.stringify(letter));
         },
       },
@@ -144,7 +150,10 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
       await dead.done;
     }
     const dups = counts.duplicates + exporter.stats.duplicates;
-    if (!opts.quiet) say(`${counts.pages} pages, read ${counts.read}, delivered ${counts.delivered}, rejected ${counts.rejected}, seen before ${dups}, outside the range ${counts.outsideRange}`);
+    if (!opts.quiet)
+      say(
+        `${counts.pages} pages, read ${counts.read}, delivered ${counts.delivered}, rejected ${counts.rejected}, seen before ${dups}, outside the range ${counts.outsideRange}`,
+      );
     return rejected ? EXIT.rejected : EXIT.ok;
   } catch (err) {
     await exporter.close().catch(() => undefined);

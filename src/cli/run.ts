@@ -18,7 +18,12 @@ export interface RunCliOptions {
  * --drain-timeout-secs; what is left stays on disk for the next run, exit 3). Without: pulls
  * every poll_interval_secs until SIGTERM or SIGINT, then stops pulling, flushes and exits 0.
  */
-export async function runRun(opts: RunCliOptions, io: CliIo, env: NodeJS.ProcessEnv = process.env, extra: Partial<RuntimeOptions> = {}): Promise<number> {
+export async function runRun(
+  opts: RunCliOptions,
+  io: CliIo,
+  env: NodeJS.ProcessEnv = process.env,
+  extra: Partial<RuntimeOptions> = {},
+): Promise<number> {
   const say = (line: string): void => void io.stderr.write(`auditkit run: ${line}\n`);
   let config;
   try {
@@ -42,7 +47,10 @@ export async function runRun(opts: RunCliOptions, io: CliIo, env: NodeJS.Process
     const drained = await runtime.drain(drainMillis);
     await runtime.close();
     for (const r of reports) {
-      if (r.counts) say(`${r.pipeline}/${r.receiver}: ${r.counts.pages} pages, delivered ${r.counts.delivered}, seen before ${r.counts.duplicates}, rejected ${r.counts.rejected}, dropped ${r.counts.dropped}`);
+      if (r.counts)
+        say(
+          `${r.pipeline}/${r.receiver}: ${r.counts.pages} pages, delivered ${r.counts.delivered}, seen before ${r.counts.duplicates}, rejected ${r.counts.rejected}, dropped ${r.counts.dropped}`,
+        );
     }
     const pending = runtime.pendingBatches();
     if (!drained) say(`${pending} batches are kept in the sending queue for the next run`);
@@ -52,8 +60,12 @@ export async function runRun(opts: RunCliOptions, io: CliIo, env: NodeJS.Process
     say(`${sig}: stopping after the current page`);
     void runtime.stop();
   };
-  process.once('SIGTERM', () => onSignal('SIGTERM'));
-  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => {
+    onSignal('SIGTERM');
+  });
+  process.once('SIGINT', () => {
+    onSignal('SIGINT');
+  });
   await runtime.runForever();
   await runtime.drain(Math.min(drainMillis, STOP_DRAIN_MILLIS));
   await runtime.close();

@@ -34,7 +34,9 @@ export async function runValidate(files: readonly string[], io: CliIo): Promise<
         } else if (validateAuditEvent(rec.value)) valid++;
         else {
           invalid++;
-          io.stderr.write(`${formatLocation(rec.location)}: schema_violation: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}\n`);
+          io.stderr.write(
+            `${formatLocation(rec.location)}: schema_violation: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}\n`,
+          );
         }
       }
     } catch (err) {

@@ -19,9 +19,7 @@ export const ADAPTERS: ReadonlyMap<Vendor, VendorAdapter> = new Map<Vendor, Vend
 ]);
 
 /** Every envelope key any adapter uses (`audit_logs`, `items`). */
-export const ENVELOPE_KEYS: ReadonlySet<string> = new Set(
-  [...ADAPTERS.values()].flatMap((a) => (a.envelopeKey ? [a.envelopeKey] : [])),
-);
+export const ENVELOPE_KEYS: ReadonlySet<string> = new Set([...ADAPTERS.values()].flatMap((a) => (a.envelopeKey ? [a.envelopeKey] : [])));
 
 /** The adapter for a vendor name, or undefined for an unknown name. */
 export function adapterFor(vendor: string): VendorAdapter | undefined {
@@ -65,14 +63,20 @@ export function normalize(vendor: Vendor | 'auto', raw: unknown, options: Normal
   if (!adapter) {
     if (vendor !== 'auto') throw new AuditInputError('unknown_vendor', `unknown vendor ${JSON.stringify(vendor)}`, '');
     if (!isPlainRecord(raw)) throw new AuditInputError('not_an_object', 'record must be a JSON object', '');
-    throw new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name)', '');
+    throw new AuditInputError(
+      'unknown_vendor',
+      'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name)',
+      '',
+    );
   }
   try {
     return adapter.normalize(raw, options);
   } catch (err) {
     if (err instanceof AuditInputError) throw err;
     // A bug in an adapter must not escape as an arbitrary exception: report it as bad input.
-    throw new AuditInputError('schema_violation', `cannot normalize record: ${err instanceof Error ? err.message : String(err)}`, '', { cause: err });
+    throw new AuditInputError('schema_violation', `cannot normalize record: ${err instanceof Error ? err.message : String(err)}`, '', {
+      cause: err,
+    });
   }
 }
 
@@ -84,7 +88,11 @@ export function normalizeRecord(rec: InputRecord, from: Vendor | 'auto', options
     return {
       stage: 'normalize',
       error: isPlainRecord(rec.value)
-        ? new AuditInputError('unknown_vendor', 'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name); use --from', '')
+        ? new AuditInputError(
+            'unknown_vendor',
+            'record matches no vendor (W&B has action+timestamp, Snorkel event_name+event_type, Wherobots action_name); use --from',
+            '',
+          )
         : new AuditInputError('not_an_object', 'record must be a JSON object', ''),
     };
   }

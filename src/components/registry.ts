@@ -42,7 +42,8 @@ interface Factory<C, T> {
 }
 
 const receiver = (vendor: Vendor): Factory<VendorApiConfig, VendorApiReceiver> => ({
-  create: (config, ctx, key) => createVendorApiReceiver(adapterFor(vendor)!, { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS }, config, ctx, key),
+  create: (config, ctx, key) =>
+    createVendorApiReceiver(adapterFor(vendor)!, { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS }, config, ctx, key),
   check: checkVendorApiConfig,
 });
 
@@ -55,15 +56,50 @@ export const RECEIVERS: ReadonlyMap<string, Factory<VendorApiConfig, VendorApiRe
 
 /** Processors by type. */
 export const PROCESSORS: ReadonlyMap<string, Factory<never, RoutedProcessor>> = new Map<string, Factory<never, RoutedProcessor>>([
-  ['redact', { create: (config: RedactConfig, _ctx, key) => ({ processor: createRedactProcessor(config, key), router: new RejectionRouter() }), check: checkRedactConfig }],
-  ['validate', { create: (config: ValidateConfig, ctx, key) => ({ processor: createValidateProcessor(key), router: validateRouter(config, ctx, key) }), check: checkValidateConfig }],
+  [
+    'redact',
+    {
+      create: (config: RedactConfig, _ctx, key) => ({ processor: createRedactProcessor(config, key), router: new RejectionRouter() }),
+      check: checkRedactConfig,
+    },
+  ],
+  [
+    'validate',
+    {
+      create: (config: ValidateConfig, ctx, key) => ({ processor: createValidateProcessor(key), router: validateRouter(config, ctx, key) }),
+      check: checkValidateConfig,
+    },
+  ],
 ]);
 
 /** Exporters by type. Their modules load when one is built: the OTLP exporters are heavy, and a CLI start stays cheap. */
-export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter>>> = new Map<string, Factory<never, Promise<EventExporter>>>([
-  ['otlp', { create: async (config: OtlpConfig, ctx, key) => (await import('../exporters/otlp/factory.js')).createOtlpExporter(config, ctx, key), check: checkOtlpConfig }],
-  ['ndjson_file', { create: async (config: NdjsonFileConfig, ctx, key) => (await import('../exporters/ndjson_file/factory.js')).createNdjsonFileExporter(config, ctx, key), check: checkNdjsonFileConfig }],
-  ['ndjson', { create: async (config: NdjsonConfig, ctx, key) => (await import('../exporters/ndjson/factory.js')).createNdjsonExporter(config, ctx, key), check: () => [] }],
+export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter>>> = new Map<
+  string,
+  Factory<never, Promise<EventExporter>>
+>([
+  [
+    'otlp',
+    {
+      create: async (config: OtlpConfig, ctx, key) => (await import('../exporters/otlp/factory.js')).createOtlpExporter(config, ctx, key),
+      check: checkOtlpConfig,
+    },
+  ],
+  [
+    'ndjson_file',
+    {
+      create: async (config: NdjsonFileConfig, ctx, key) =>
+        (await import('../exporters/ndjson_file/factory.js')).createNdjsonFileExporter(config, ctx, key),
+      check: checkNdjsonFileConfig,
+    },
+  ],
+  [
+    'ndjson',
+    {
+      create: async (config: NdjsonConfig, ctx, key) =>
+        (await import('../exporters/ndjson/factory.js')).createNdjsonExporter(config, ctx, key),
+      check: () => [],
+    },
+  ],
 ]);
 
 const REGISTRY = { receivers: RECEIVERS, processors: PROCESSORS, exporters: EXPORTERS } as const;
@@ -75,9 +111,12 @@ function factory<K extends ComponentKind>(kind: K, key: string): NonNullable<Ret
   return f as NonNullable<ReturnType<(typeof REGISTRY)[K]['get']>>;
 }
 
-export const createReceiver = (key: string, config: VendorApiConfig, ctx: ComponentContext): VendorApiReceiver => factory('receivers', key).create(config, ctx, key);
-export const createProcessor = (key: string, config: object, ctx: ComponentContext): RoutedProcessor => factory('processors', key).create(config as never, ctx, key);
-export const createExporter = (key: string, config: object, ctx: ComponentContext): Promise<EventExporter> => factory('exporters', key).create(config as never, ctx, key);
+export const createReceiver = (key: string, config: VendorApiConfig, ctx: ComponentContext): VendorApiReceiver =>
+  factory('receivers', key).create(config, ctx, key);
+export const createProcessor = (key: string, config: object, ctx: ComponentContext): RoutedProcessor =>
+  factory('processors', key).create(config as never, ctx, key);
+export const createExporter = (key: string, config: object, ctx: ComponentContext): Promise<EventExporter> =>
+  factory('exporters', key).create(config as never, ctx, key);
 
 /** The problems of one component's configuration that its schema cannot find. */
 export function checkComponent(kind: ComponentKind, key: string, config: object): ConfigProblem[] {

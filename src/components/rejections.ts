@@ -46,7 +46,9 @@ export class RejectionRouter {
         return false;
       case 'dead_letter':
         // The dead letter keeps the original text so the record can be fixed and fed back.
-        this.deadLetters?.write(deadLetter(r.stage, r.code, r.message, { ...(r.pointer ? { pointer: r.pointer } : {}), ...source }, original(), vendor));
+        this.deadLetters?.write(
+          deadLetter(r.stage, r.code, r.message, { ...(r.pointer ? { pointer: r.pointer } : {}), ...source }, original(), vendor),
+        );
         this.counts.deadLettered++;
         return false;
       case 'pass':

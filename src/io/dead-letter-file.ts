@@ -17,21 +17,36 @@ export class NdjsonDeadLetterFile implements DeadLetterSink {
   constructor(readonly filePath: string) {
     mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
     this.stream = createWriteStream(filePath, { flags: 'a' });
-    this.stream.on('error', () => void this.failures++);
+    this.stream.on('error', () => {
+      this.failures++;
+    });
     this.writer = new LineWriter(this.stream);
   }
 
   write(letter: DeadLetter): void {
     const line = JSON.stringify(letter);
-    this.chain = this.chain.then(() => this.writer.write(line)).catch(() => void this.failures++);
+    this.chain = this.chain
+      .then(() => this.writer.write(line))
+      .catch(() => {
+        this.failures++;
+      });
   }
 
   /** Resolves once everything queued has been written to the file (not only handed to the stream). */
   async flush(): Promise<void> {
     this.chain = this.chain
       .then(() => this.writer.flush())
-      .then(() => new Promise<void>((resolve) => this.stream.write('', () => resolve())))
-      .catch(() => void this.failures++);
+      .then(
+        () =>
+          new Promise<void>((resolve) =>
+            this.stream.write('', () => {
+              resolve();
+            }),
+          ),
+      )
+      .catch(() => {
+        this.failures++;
+      });
     await this.chain;
   }
 

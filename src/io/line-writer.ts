@@ -64,7 +64,9 @@ export async function openLineFile(file: string): Promise<{ writer: LineWriter; 
     stream.on('finish', resolve);
   });
   await new Promise<void>((resolve, reject) => {
-    stream.once('open', () => resolve());
+    stream.once('open', () => {
+      resolve();
+    });
     stream.once('error', reject);
   });
   return { writer: new LineWriter(stream), done };

@@ -15,7 +15,11 @@ const CR = 13;
 export function cutLines(text: string | Uint8Array, from: number, stripCr: boolean, onLine: (start: number, end: number) => void): number {
   const isText = typeof text === 'string';
   let at = from;
-  for (let nl = isText ? text.indexOf('\n', at) : text.indexOf(LF, at); nl >= 0; nl = isText ? text.indexOf('\n', at) : text.indexOf(LF, at)) {
+  for (
+    let nl = isText ? text.indexOf('\n', at) : text.indexOf(LF, at);
+    nl >= 0;
+    nl = isText ? text.indexOf('\n', at) : text.indexOf(LF, at)
+  ) {
     const end = stripCr && nl > at && (isText ? text.charCodeAt(nl - 1) : text[nl - 1]) === CR ? nl - 1 : nl;
     onLine(at, end);
     at = nl + 1;

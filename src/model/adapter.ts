@@ -29,8 +29,7 @@ export interface VendorAdapter {
 
 /** The outcome of one input record: an event, or why it was rejected and by which stage. */
 export type RecordOutcome =
-  | { event: AuditEvent; vendor: Vendor }
-  | { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor };
+  { event: AuditEvent; vendor: Vendor } | { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor };
 
 /** Normalizes one input record with `adapter` (the step `convert` and `pull` share). Never throws. */
 export function applyAdapter(adapter: VendorAdapter, rec: InputRecord, options: NormalizeOptions): RecordOutcome {
@@ -39,13 +38,19 @@ export function applyAdapter(adapter: VendorAdapter, rec: InputRecord, options: 
     return { event: adapter.normalize(rec.value, options), vendor: adapter.vendor };
   } catch (err) {
     // A bug in an adapter must not escape as an arbitrary exception: report it as bad input.
-    const e = err instanceof AuditInputError ? err : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
+    const e =
+      err instanceof AuditInputError
+        ? err
+        : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
     return { error: e, stage: 'normalize', vendor: adapter.vendor };
   }
 }
 
 /** The dead letter of a rejected record. */
-export function deadLetterOf(rec: InputRecord, outcome: { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor }): DeadLetter {
+export function deadLetterOf(
+  rec: InputRecord,
+  outcome: { error: AuditInputError; stage: 'receive' | 'normalize'; vendor?: Vendor },
+): DeadLetter {
   const pointer = `${rec.location.pointer ?? ''}${outcome.error.pointer ?? ''}`;
   const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
   return deadLetter(outcome.stage, outcome.error.code, outcome.error.message, source, rec.text, outcome.vendor, rec.csvHeader);

@@ -12,7 +12,10 @@ const quoteKey = (k: string): string => (SIMPLE_KEY.test(k) ? `"${k}"` : JSON.st
  * of every W&B record (its id is a hash of this), so it builds one string without arrays.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (value === null || typeof value !== 'object')
+    // JSON.stringify returns undefined for undefined, though its type says string.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    return (JSON.stringify(value) as string | undefined) ?? 'null';
   if (!Array.isArray(value)) {
     // A flat object (every vendor record in practice): JSON.stringify with the sorted keys as
     // its property list writes exactly this canonical form, natively. The list applies at

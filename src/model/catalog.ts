@@ -14,7 +14,7 @@ export interface ActionEntry {
 export type ActionCatalog = ReadonlyMap<string, ActionEntry>;
 
 /** Builds a catalog from `[name, category, operation, description]` rows. */
-export function defineCatalog(rows: ReadonlyArray<readonly [string, string, Operation, string]>): ActionCatalog {
+export function defineCatalog(rows: readonly (readonly [string, string, Operation, string])[]): ActionCatalog {
   const map = new Map<string, ActionEntry>();
   for (const [name, category, operation, description] of rows) {
     if (map.has(name)) throw new Error(`duplicate catalog entry ${name}`);
@@ -39,13 +39,34 @@ export function lowerSnake(text: string): string {
 
 /** Verbs that name an operation directly (Snorkel `event_type`, W&B action suffixes). */
 const VERB_OPERATIONS: ReadonlyMap<string, Operation> = new Map<string, Operation>([
-  ['create', 'create'], ['read', 'read'], ['get', 'read'], ['update', 'update'], ['delete', 'delete'],
-  ['restore', 'restore'], ['undelete', 'restore'], ['rename', 'rename'], ['login', 'login'], ['logout', 'logout'],
-  ['invite', 'invite'], ['uninvite', 'uninvite'], ['assign', 'assign'], ['assignment', 'assign'],
-  ['unassign', 'unassign'], ['removal', 'unassign'], ['activate', 'activate'], ['reactivate', 'activate'],
-  ['deactivate', 'deactivate'], ['stop', 'stop'], ['cancel', 'cancel'], ['upload', 'upload'],
-  ['download', 'download'], ['commit', 'commit'], ['transfer', 'transfer'], ['revoke', 'revoke'],
-  ['link', 'link'], ['install', 'install'],
+  ['create', 'create'],
+  ['read', 'read'],
+  ['get', 'read'],
+  ['update', 'update'],
+  ['delete', 'delete'],
+  ['restore', 'restore'],
+  ['undelete', 'restore'],
+  ['rename', 'rename'],
+  ['login', 'login'],
+  ['logout', 'logout'],
+  ['invite', 'invite'],
+  ['uninvite', 'uninvite'],
+  ['assign', 'assign'],
+  ['assignment', 'assign'],
+  ['unassign', 'unassign'],
+  ['removal', 'unassign'],
+  ['activate', 'activate'],
+  ['reactivate', 'activate'],
+  ['deactivate', 'deactivate'],
+  ['stop', 'stop'],
+  ['cancel', 'cancel'],
+  ['upload', 'upload'],
+  ['download', 'download'],
+  ['commit', 'commit'],
+  ['transfer', 'transfer'],
+  ['revoke', 'revoke'],
+  ['link', 'link'],
+  ['install', 'install'],
 ]);
 
 /** The operation a verb names (`create`, `Delete`, `login`), or `other`. */

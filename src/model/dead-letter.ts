@@ -27,13 +27,36 @@ export interface DeadLetter {
 }
 
 /** Builds a dead-letter line object. */
-export function deadLetter(stage: Stage, code: string, message: string, source: SourceLocation, original: string, vendor?: string, csvHeader?: string[]): DeadLetter {
-  return { dead_letter: 'auditkit/v1', time: new Date().toISOString(), stage, code, message, source, ...(vendor ? { vendor } : {}), original, ...(csvHeader ? { csv_header: csvHeader } : {}) };
+export function deadLetter(
+  stage: Stage,
+  code: string,
+  message: string,
+  source: SourceLocation,
+  original: string,
+  vendor?: string,
+  csvHeader?: string[],
+): DeadLetter {
+  return {
+    dead_letter: 'auditkit/v1',
+    time: new Date().toISOString(),
+    stage,
+    code,
+    message,
+    source,
+    ...(vendor ? { vendor } : {}),
+    original,
+    ...(csvHeader ? { csv_header: csvHeader } : {}),
+  };
 }
 
 /** True for a parsed dead-letter line (so a dead-letter file can be fed back to convert). */
 export function isDeadLetter(value: unknown): value is DeadLetter {
-  return typeof value === 'object' && value !== null && (value as DeadLetter).dead_letter === 'auditkit/v1' && typeof (value as DeadLetter).original === 'string';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as Partial<Record<keyof DeadLetter, unknown>>).dead_letter === 'auditkit/v1' &&
+    typeof (value as Partial<Record<keyof DeadLetter, unknown>>).original === 'string'
+  );
 }
 
 /** Where rejected records go with `on_invalid: dead_letter`. */

@@ -10,4 +10,3 @@ export function printableEndpoint(endpoint: string): string {
     return '<invalid URL>';
   }
 }
-

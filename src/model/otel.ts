@@ -95,7 +95,7 @@ export function eventAttributes(event: AuditEvent): LogAttributes {
   put(a, ATTR.targetUserId, event.target_user?.id);
   put(a, ATTR.targetUserEmail, event.target_user?.email);
   put(a, ATTR.targetUserName, event.target_user?.name);
-  if (event.resources) a[ATTR.resources] = event.resources.map((r) => ({ ...r }) as AnyValue);
+  if (event.resources) a[ATTR.resources] = event.resources.map((r) => ({ ...r }));
   put(a, ATTR.clientVersion, event.client?.version);
   put(a, ATTR.clientSource, event.client?.source);
   put(a, ATTR.clientChain, event.client?.chain);
@@ -112,7 +112,10 @@ export interface ToLogRecordOptions {
 }
 
 /** The log record an event is carried in (pass it to `logger.emit`). */
-export function toLogRecord(event: AuditEvent, options: ToLogRecordOptions = {}): LogRecord & { timestamp: HrTime; attributes: LogAttributes } {
+export function toLogRecord(
+  event: AuditEvent,
+  options: ToLogRecordOptions = {},
+): LogRecord & { timestamp: HrTime; attributes: LogAttributes } {
   const severity = severityOf(event);
   const now = Date.now();
   return {
@@ -164,7 +167,10 @@ export function fromLogRecord(record: LogRecordLike): AuditEvent | undefined {
     time,
     vendor: str(a[ATTR.vendor]),
     action: { name: str(a[ATTR.actionName]), category: str(a[ATTR.actionCategory]), operation: str(a[ATTR.actionOperation]) },
-    outcome: compact({ result: str(a[ATTR.outcomeResult]), status_code: typeof status === 'number' ? status : typeof status === 'string' && /^\d+$/.test(status) ? Number(status) : undefined }),
+    outcome: compact({
+      result: str(a[ATTR.outcomeResult]),
+      status_code: typeof status === 'number' ? status : typeof status === 'string' && /^\d+$/.test(status) ? Number(status) : undefined,
+    }),
   } as unknown as AuditEvent;
   const actor = compact({
     id: str(a[ATTR.actorId]),

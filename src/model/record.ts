@@ -19,4 +19,3 @@ export interface InputRecord {
   csvHeader?: string[];
   error?: AuditInputError;
 }
-

@@ -3,8 +3,7 @@ import { AuditInputError } from '../errors.js';
 
 // RFC 3339 date-time, also accepting a space for `T`, a comma for the decimal point, and a
 // missing zone (which is read as UTC: Snorkel Flow writes `2021-08-17T20:51:47.268843`).
-const DATE_TIME =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?\s*(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/;
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
@@ -20,22 +19,46 @@ export function toUtcTime(text: string, pointer: string): string {
   // Fast path: already RFC 3339 UTC with `Z` and in range (the common case); returned as is.
   const z = UTC_Z.exec(text);
   if (z) {
-    const y = Number(z[1]), mo = Number(z[2]), d = Number(z[3]);
-    if (mo >= 1 && mo <= 12 && d >= 1 && d <= DAYS[mo - 1]! && Number(z[4]) <= 23 && Number(z[5]) <= 59 && Number(z[6]) <= 59 &&
-      (mo !== 2 || d <= 28 || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)))) return text;
+    const y = Number(z[1]),
+      mo = Number(z[2]),
+      d = Number(z[3]);
+    if (
+      mo >= 1 &&
+      mo <= 12 &&
+      d >= 1 &&
+      d <= DAYS[mo - 1]! &&
+      Number(z[4]) <= 23 &&
+      Number(z[5]) <= 59 &&
+      Number(z[6]) <= 59 &&
+      (mo !== 2 || d <= 28 || (y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0)))
+    )
+      return text;
   }
   const m = DATE_TIME.exec(text);
   if (!m) throw new AuditInputError('invalid_time', `not an RFC 3339 date-time: ${JSON.stringify(text.slice(0, 64))}`, pointer);
   const [, y, mo, d, h, mi, s = '00', frac, , sign, oh = '00', om = '00'] = m;
-  const year = Number(y), month = Number(mo), day = Number(d);
-  const hour = Number(h), minute = Number(mi), second = Number(s);
-  const offHours = Number(oh), offMinutes = Number(om);
+  const year = Number(y),
+    month = Number(mo),
+    day = Number(d);
+  const hour = Number(h),
+    minute = Number(mi),
+    second = Number(s);
+  const offHours = Number(oh),
+    offMinutes = Number(om);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, 0);
   if (
-    month < 1 || month > 12 || hour > 23 || minute > 59 || second > 59 || offHours > 23 || offMinutes > 59 ||
-    date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day
+    month < 1 ||
+    month > 12 ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59 ||
+    offHours > 23 ||
+    offMinutes > 59 ||
+    date.getUTCFullYear() !== year ||
+    date.getUTCMonth() !== month - 1 ||
+    date.getUTCDate() !== day
   ) {
     throw new AuditInputError('invalid_time', `date-time out of range: ${JSON.stringify(text.slice(0, 64))}`, pointer);
   }

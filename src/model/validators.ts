@@ -1,5 +1,12 @@
 import { AuditInputError, type ConfigProblem } from '../errors.js';
-import type { AuditEvent, AuditkitConfig, CollectorRedactionConfig, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from '../generated/types.js';
+import type {
+  AuditEvent,
+  AuditkitConfig,
+  CollectorRedactionConfig,
+  SnorkelAuditRecord,
+  WandbAuditRecord,
+  WherobotsAuditRecord,
+} from '../generated/types.js';
 import * as generated from '../generated/validators.js';
 
 /** One error of a precompiled validator (the subset of ajv's ErrorObject auditkit reads). */
@@ -43,7 +50,11 @@ const dotted = (pointer: string): string =>
  * option names the option, an unknown one says `unknown option` (or what `unknownKey` says for
  * its parent path), an enum lists the allowed values. Values are never printed (secrets).
  */
-export function configProblems(errors: readonly SchemaError[] | null | undefined, base = '', unknownKey?: (parentPath: string) => string | undefined): ConfigProblem[] {
+export function configProblems(
+  errors: readonly SchemaError[] | null | undefined,
+  base = '',
+  unknownKey?: (parentPath: string) => string | undefined,
+): ConfigProblem[] {
   const join = (a: string, b: string): string => (a && b ? `${a}.${b}` : a || b);
   return (errors ?? []).map((e) => {
     let path = join(base, dotted(e.instancePath));
@@ -78,7 +89,11 @@ export function describeSchemaErrors(errors: readonly SchemaError[] | null | und
  */
 export function checkRecord<T>(validate: Validator<T>, raw: unknown, what: string): T {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw new AuditInputError('not_an_object', `${what} record must be a JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`, '');
+    throw new AuditInputError(
+      'not_an_object',
+      `${what} record must be a JSON object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : typeof raw}`,
+      '',
+    );
   }
   if (validate(raw)) return raw;
   const first = validate.errors?.[0];

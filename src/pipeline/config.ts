@@ -34,13 +34,17 @@ function substitute(value: unknown, env: NodeJS.ProcessEnv, path: string, proble
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      Object.defineProperty(out, k, { value: substitute(v, env, path ? `${path}.${k}` : k, problems), enumerable: true, writable: true, configurable: true });
+      Object.defineProperty(out, k, {
+        value: substitute(v, env, path ? `${path}.${k}` : k, problems),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
     }
     return out;
   }
   return value;
 }
-
 
 /** Parses and checks a configuration text; throws one ConfigError with every problem. */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): AuditkitConfig {
@@ -60,7 +64,7 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   const config = raw;
   // What the schema cannot check, asked of each component's factory.
   for (const kind of ['receivers', 'processors', 'exporters'] as const) {
-    for (const [name, c] of Object.entries(config[kind] ?? {})) if (c) problems.push(...checkComponent(kind, name, c));
+    for (const [name, c] of Object.entries(config[kind] ?? {})) if (c) problems.push(...checkComponent(kind, name, c as object));
   }
   const used = new Set<string>();
   for (const [pname, p] of Object.entries(config.service.pipelines)) {
@@ -68,7 +72,11 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
     const check = (kind: 'receivers' | 'processors' | 'exporters', list: string[] | undefined): void => {
       list?.forEach((ref, i) => {
         used.add(`${kind}.${ref}`);
-        if (!Object.hasOwn(config[kind] ?? {}, ref)) problems.push({ path: `service.pipelines.${pname}.${kind}[${i}]`, message: `no ${kind.slice(0, -1)} named ${JSON.stringify(ref)} is configured` });
+        if (!Object.hasOwn(config[kind] ?? {}, ref))
+          problems.push({
+            path: `service.pipelines.${pname}.${kind}[${i}]`,
+            message: `no ${kind.slice(0, -1)} named ${JSON.stringify(ref)} is configured`,
+          });
       });
     };
     check('receivers', p.receivers);

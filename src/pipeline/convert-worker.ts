@@ -13,7 +13,12 @@ import { redactChain } from './redact-chain.js';
 import { deadLetterOf } from '../model/adapter.js';
 import { ENVELOPE_KEYS, envelopeKeyOf, normalizeRecord } from '../components/adapters.js';
 
-export interface ConvertJob { seq: number; file: string; firstLine: number; text: string }
+export interface ConvertJob {
+  seq: number;
+  file: string;
+  firstLine: number;
+  text: string;
+}
 export interface ConvertJobResult {
   seq: number;
   out: string;
@@ -23,7 +28,11 @@ export interface ConvertJobResult {
   read: number;
   fatal?: string;
 }
-export interface ConvertWorkerData { from: Vendor | 'auto'; keepRaw: boolean; redaction?: PiiPolicyConfig }
+export interface ConvertWorkerData {
+  from: Vendor | 'auto';
+  keepRaw: boolean;
+  redaction?: PiiPolicyConfig;
+}
 
 const data = workerData as ConvertWorkerData;
 const chain = redactChain(data.redaction);

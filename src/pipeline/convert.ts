@@ -78,8 +78,15 @@ export async function convertSources(paths: readonly string[], options: ConvertO
       }
     } catch (err) {
       counts.failedSources++;
-      const e = err as NodeJS.ErrnoException;
-      const why = e.code === 'ENOENT' ? 'no such file' : e.code === 'EACCES' ? 'permission denied' : e.code === 'EISDIR' ? 'is a directory' : (e.message ?? String(err));
+      const e = err as Partial<NodeJS.ErrnoException>; // not necessarily an Error
+      const why =
+        e.code === 'ENOENT'
+          ? 'no such file'
+          : e.code === 'EACCES'
+            ? 'permission denied'
+            : e.code === 'EISDIR'
+              ? 'is a directory'
+              : (e.message ?? String(err));
       await sink.sourceFailed(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${why}`, { cause: err }));
     }
   }

@@ -50,8 +50,18 @@ const countNewlines = (s: string): number => {
 };
 
 export async function convertSourcesParallel(paths: readonly string[], o: ParallelConvertOptions, sink: TextSink): Promise<ConvertCounts> {
-  const counts: ConvertCounts = { read: 0, written: 0, rejected: 0, failedSources: 0, byVendor: Object.fromEntries(VENDORS.map((v) => [v, { written: 0, rejected: 0 }])) as ConvertCounts['byVendor'] };
-  const data: ConvertWorkerData = { from: o.from ?? 'auto', keepRaw: o.keepRaw ?? false, ...(o.redaction ? { redaction: o.redaction } : {}) };
+  const counts: ConvertCounts = {
+    read: 0,
+    written: 0,
+    rejected: 0,
+    failedSources: 0,
+    byVendor: Object.fromEntries(VENDORS.map((v) => [v, { written: 0, rejected: 0 }])) as ConvertCounts['byVendor'],
+  };
+  const data: ConvertWorkerData = {
+    from: o.from ?? 'auto',
+    keepRaw: o.keepRaw ?? false,
+    ...(o.redaction ? { redaction: o.redaction } : {}),
+  };
   const workers = Array.from({ length: o.jobs }, () => newWorker(data));
   const chain = redactChain(o.redaction);
   const results = new Map<number, ConvertJobResult>();
@@ -109,10 +119,19 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
       let format;
       let chunks;
       try {
-        [format, chunks] = await openText(path, { ...(o.inputFormat ? { format: o.inputFormat } : {}), ...(o.onBytes ? { onBytes: o.onBytes } : {}) });
+        [format, chunks] = await openText(path, {
+          ...(o.inputFormat ? { format: o.inputFormat } : {}),
+          ...(o.onBytes ? { onBytes: o.onBytes } : {}),
+        });
       } catch (err) {
         counts.failedSources++;
-        await sink.sourceFailed(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`, { cause: err }));
+        await sink.sourceFailed(
+          path,
+          new AuditIoError(
+            `${formatLocation({ file: path })}: cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+            { cause: err },
+          ),
+        );
         continue;
       }
       if (format !== 'ndjson') {
@@ -123,11 +142,15 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
           await drainOrdered();
         }
         await chunks.return(undefined);
-        const c = await convertSources([path], { ...o, ...(o.from ? { from: o.from } : {}) }, {
-          event: (e: AuditEvent) => sink.text(`${JSON.stringify(chain.run(e))}\n`),
-          reject: (letter) => sink.reject(letter),
-          sourceFailed: (p, err) => sink.sourceFailed(p, err),
-        });
+        const c = await convertSources(
+          [path],
+          { ...o, ...(o.from ? { from: o.from } : {}) },
+          {
+            event: (e: AuditEvent) => sink.text(`${JSON.stringify(chain.run(e))}\n`),
+            reject: (letter) => sink.reject(letter),
+            sourceFailed: (p, err) => sink.sourceFailed(p, err),
+          },
+        );
         counts.read += c.read;
         counts.written += c.written;
         counts.rejected += c.rejected;
@@ -156,7 +179,10 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
         }
       } catch (err) {
         counts.failedSources++;
-        await sink.sourceFailed(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as Error).message}`, { cause: err }));
+        await sink.sourceFailed(
+          path,
+          new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as Error).message}`, { cause: err }),
+        );
       }
       if (carry !== '') await dispatch({ file: path, firstLine: line, text: carry });
     }

@@ -14,7 +14,7 @@ import { NdjsonDeadLetterFile } from '../io/dead-letter-file.js';
 import { sleep } from '../io/sleep.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import type { AuditEvent } from '../model/event.js';
-import { DEFAULT_POLL_INTERVAL_SECS, type VendorApiConfig } from '../receivers/vendor_api/config.js';
+import { DEFAULT_POLL_INTERVAL_SECS } from '../receivers/vendor_api/config.js';
 import type { PullCounts } from '../receivers/vendor_api/pull.js';
 import { DEFAULT_STATE_DIRECTORY, type AuditkitConfig } from './config.js';
 
@@ -75,7 +75,7 @@ export class Runtime {
     for (const [pname, p] of Object.entries(this.config.service.pipelines)) {
       if (!p) continue;
       const chain = new ProcessorChain(
-        (p.processors ?? []).map((name) => createProcessor(name, (this.config.processors ?? {})[name]!, this.ctx)),
+        (p.processors ?? []).map((name) => createProcessor(name, this.config.processors?.[name] ?? {}, this.ctx)),
         { file: pname },
       );
       const exporters = p.exporters.map((n) => this.exporters.get(n)!);
@@ -97,15 +97,19 @@ export class Runtime {
   }
 
   private pullReceiver(pipeline: string, name: string, chain: ProcessorChain, exporters: EventExporter[]): Promise<PullCounts> {
-    const receiver = createReceiver(name, this.config.receivers[name] as VendorApiConfig, this.ctx);
+    const receiver = createReceiver(name, this.config.receivers[name]!, this.ctx);
     const where = `${pipeline}/${name}`;
     return receiver.pull(
       {
         source: `${pipeline}.${name}`,
         checkpointDirectory: path.join(this.stateDir, 'checkpoints'),
         transform: (e: AuditEvent) => chain.run(e),
-        onRetry: (m) => this.o.log(`${where}: retrying: ${m}`),
-        onWarning: (m) => this.o.log(`${where}: warning: ${m}`),
+        onRetry: (m) => {
+          this.o.log(`${where}: retrying: ${m}`);
+        },
+        onWarning: (m) => {
+          this.o.log(`${where}: warning: ${m}`);
+        },
       },
       {
         write: async (events) => {
@@ -114,14 +118,19 @@ export class Runtime {
         ack: async () => {
           for (const x of exporters) await x.ack();
         },
-        reject: async (letter: DeadLetter) => this.o.log(`${where}: rejected ${letter.source.pointer ?? ''}: ${letter.code}: ${letter.message}`),
+        reject: (letter: DeadLetter) => {
+          this.o.log(`${where}: rejected ${letter.source.pointer ?? ''}: ${letter.code}: ${letter.message}`);
+          return Promise.resolve();
+        },
       },
     );
   }
 
   /** Pulls every `poll_interval_secs` (the shortest of the receivers') until `stop`. */
   async runForever(): Promise<void> {
-    const intervals = Object.values(this.config.receivers).map((r) => (r as { poll_interval_secs?: number }).poll_interval_secs ?? DEFAULT_POLL_INTERVAL_SECS);
+    const intervals = Object.values(this.config.receivers).map(
+      (r) => (r as { poll_interval_secs?: number }).poll_interval_secs ?? DEFAULT_POLL_INTERVAL_SECS,
+    );
     const every = Math.min(...intervals) * 1000;
     while (!this.stopping.signal.aborted) {
       await this.runOnce();

@@ -13,7 +13,7 @@ function ipv6Groups(ip: string): number[] {
     const [a, b, c, d] = v4[1]!.split('.').map(Number) as [number, number, number, number];
     text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
   }
-  const [head, tail] = text.includes('::') ? text.split('::') as [string, string] : [text, undefined];
+  const [head, tail] = text.includes('::') ? (text.split('::') as [string, string]) : [text, undefined];
   const h = head ? head.split(':') : [];
   const t = tail !== undefined && tail !== '' ? tail.split(':') : [];
   const fill = tail !== undefined ? new Array<string>(8 - h.length - t.length).fill('0') : [];
@@ -23,7 +23,10 @@ function ipv6Groups(ip: string): number[] {
 /** IPv6 address -> its /48 network (`2001:db8:4f2a::/48`). */
 function truncateIPv6(ip: string): string {
   const g = ipv6Groups(ip.split('%')[0]!);
-  return `${g.slice(0, 3).map((x) => x.toString(16)).join(':')}::/48`;
+  return `${g
+    .slice(0, 3)
+    .map((x) => x.toString(16))
+    .join(':')}::/48`;
 }
 
 /**

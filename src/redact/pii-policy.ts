@@ -54,7 +54,10 @@ export const DEFAULT_MASK = '****';
  * removes what W&B's `anonymize=true` removes: e-mail addresses and the names of projects,
  * teams and reports (every name field).
  */
-export function presetConfig(preset: PiiPreset, hasKey: boolean): Required<Pick<PiiPolicyConfig, 'email' | 'name' | 'ip' | 'scan_free_text' | 'raw'>> {
+export function presetConfig(
+  preset: PiiPreset,
+  hasKey: boolean,
+): Required<Pick<PiiPolicyConfig, 'email' | 'name' | 'ip' | 'scan_free_text' | 'raw'>> {
   switch (preset) {
     case 'off':
       return { email: 'keep', name: 'keep', ip: 'keep', scan_free_text: false, raw: 'keep' };
@@ -66,9 +69,21 @@ export function presetConfig(preset: PiiPreset, hasKey: boolean): Required<Pick<
 }
 
 /** Fields never rewritten: structure and the dedupe key (`id` must stay unique and stable). */
-const EXEMPT = new Set(['/schema_version', '/id', '/time', '/vendor', '/action/category', '/action/operation', '/outcome/result', '/resources/*/type']);
+const EXEMPT = new Set([
+  '/schema_version',
+  '/id',
+  '/time',
+  '/vendor',
+  '/action/category',
+  '/action/operation',
+  '/outcome/result',
+  '/resources/*/type',
+]);
 
-interface PlanEntry { path: readonly string[]; cls: PiiClass }
+interface PlanEntry {
+  path: readonly string[];
+  cls: PiiClass;
+}
 
 /** A compiled PII policy. */
 export interface PiiRedactor {
@@ -106,7 +121,8 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
   for (const cls of PII_CLASSES) {
     const mode = modes[cls];
     if (!PII_MODES.includes(mode)) problems.push({ path: `${path}.${cls}`, message: `must be one of ${PII_MODES.join(', ')}` });
-    if (mode === 'hash' && !hasKey) problems.push({ path: `${path}.${cls}`, message: 'hash needs hmac_key (hashing without a key is refused)' });
+    if (mode === 'hash' && !hasKey)
+      problems.push({ path: `${path}.${cls}`, message: 'hash needs hmac_key (hashing without a key is refused)' });
     if (mode === 'truncate' && cls !== 'ip') problems.push({ path: `${path}.${cls}`, message: 'truncate applies to ip only' });
   }
   if (config.hmac_key !== undefined && !hasKey) problems.push({ path: `${path}.hmac_key`, message: 'must be a non-empty string' });
@@ -137,18 +153,23 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
   /** The replacement of one PII value, or undefined to remove it. */
   const apply = (cls: PiiClass, value: string): string | undefined => {
     switch (modes[cls]) {
-      case 'keep': return value;
-      case 'remove': return undefined;
-      case 'mask': return mask;
-      case 'hash': return hash(value);
-      case 'truncate': return cached('t', value, (v) => truncateIp(v) ?? mask);
+      case 'keep':
+        return value;
+      case 'remove':
+        return undefined;
+      case 'mask':
+        return mask;
+      case 'hash':
+        return hash(value);
+      case 'truncate':
+        return cached('t', value, (v) => truncateIp(v) ?? mask);
     }
   };
   const inText = (kind: TextFinding, match: string): string => {
     if (kind === 'secret') return mask;
     const out = apply(kind, match);
     // Removing a span from free text would silently change its meaning: mark it instead.
-    return out === undefined ? mask : out;
+    return out ?? mask;
   };
   const redactText = (text: string): string => (scan ? replaceFindings(text, inText) : text);
 
@@ -176,7 +197,10 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
     }
     const obj = node as Record<string, unknown>;
     if (!Object.hasOwn(obj, seg)) return;
-    if (i < path.length - 1) return applyAt(obj[seg], path, i + 1, cls);
+    if (i < path.length - 1) {
+      applyAt(obj[seg], path, i + 1, cls);
+      return;
+    }
     const v = obj[seg];
     if (typeof v !== 'string') return;
     const out = apply(cls, v);
@@ -196,11 +220,12 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
       let node = event as unknown as Record<string, unknown> | undefined;
       for (let i = 0; i < path.length - 1 && node; i++) node = node[path[i]!] as Record<string, unknown> | undefined;
       const k = path[path.length - 1]!;
-      if (node && typeof node[k] === 'string') node[k] = redactText(node[k] as string);
+      if (node && typeof node[k] === 'string') node[k] = redactText(node[k]);
     }
     for (const r of event.resources ?? []) {
       const res = r as Record<string, unknown>;
-      for (const k of Object.keys(res)) if (k !== 'type' && !resourceClassKeys.has(k) && typeof res[k] === 'string') res[k] = redactText(res[k] as string);
+      for (const k of Object.keys(res))
+        if (k !== 'type' && !resourceClassKeys.has(k) && typeof res[k] === 'string') res[k] = redactText(res[k]);
     }
   };
 
@@ -213,7 +238,7 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
     redactEvent(event: AuditEvent): AuditEvent {
       if (allKeep) return event;
       const { details, raw, ...rest } = event;
-      const out = copyEvent(rest as AuditEvent);
+      const out = copyEvent(rest);
       for (const entry of plan) applyAt(out, entry.path, 0, entry.cls);
       if (scan) scanFields(out);
       if (details !== undefined) out.details = (scan ? redactValue(details) : structuredClone(details)) as Record<string, unknown>;

@@ -30,10 +30,13 @@ const SECRETS: readonly RegExp[] = [
 /** Keys whose values are secrets whatever they look like (details maps, bodies). */
 export const SECRET_KEY = /pass(?:word|wd)?|secret|token|api[-_]?key|authorization|credential|private[-_]?key/i;
 
-interface Span { start: number; end: number; kind: TextFinding }
+interface Span {
+  start: number;
+  end: number;
+  kind: TextFinding;
+}
 
-const isAddressChar = (c: number): boolean =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 58 || c === 46; // 0-9 A-F a-f : .
+const isAddressChar = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 70) || (c >= 97 && c <= 102) || c === 58 || c === 46; // 0-9 A-F a-f : .
 
 /**
  * An address found inside a longer run of address characters (`4.0.0.14.0.0.1`, addresses
@@ -82,14 +85,14 @@ function collect(text: string): Span[] {
     for (const m of text.matchAll(IPV4)) spans.push(widenAddress(text, { start: m.index, end: m.index + m[0].length, kind: 'ip' }));
   }
   const firstColon = text.indexOf(':');
-  if (firstColon >= 0 && text.indexOf(':', firstColon + 1) >= 0) {
+  if (firstColon >= 0 && text.includes(':', firstColon + 1)) {
     for (const m of text.matchAll(IPV6_RUN)) {
       const run = m[0];
       if (run.split(':').length < 3) continue;
       // The longest address starting at each position, so addresses written together
       // (`2001:db8::12001:db8::2`) or glued to other hex text are each found. Bounded: at most
       // 45 lengths per position of a run of at most 256 characters.
-      for (let i = 0; i < run.length - 1; ) {
+      for (let i = 0; i < run.length - 1;) {
         let found = 0;
         for (let end = Math.min(run.length, i + IPV6_MAX); end > i + 1; end--) {
           if (isIPv6(run.slice(i, end))) {

@@ -1,5 +1,5 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
-import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { adapterFor, normalize } from '../components/adapters.js';
 import { rejection, type Problem } from '../components/event-processor.js';
 import { RejectionRouter, formatProblem, type OnInvalid } from '../components/rejections.js';
@@ -31,8 +31,12 @@ const isVendor = (v: unknown): v is Vendor => typeof v === 'string' && adapterFo
 function bodyText(body: AnyValue | undefined): string {
   if (typeof body === 'string') return body;
   try {
-    return JSON.stringify(body) ?? '';
+    // JSON.stringify returns undefined for undefined, though its type says string.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+    return (JSON.stringify(body) as string | undefined) ?? '';
   } catch {
+    // A value JSON cannot write (a cycle, a BigInt): its plain string form is all there is.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
     return String(body);
   }
 }
@@ -59,12 +63,15 @@ export class AuditLogProcessor extends ForwardingProcessor {
     const router = new RejectionRouter(options.onInvalid, options.deadLetter, 'AuditLogProcessor');
     super(options, router);
     this.router = router;
-    this.redact = options.redaction === false ? undefined : (createProcessor('redact', options.redaction ?? {}, standaloneContext()).processor as RedactProcessor);
+    this.redact =
+      options.redaction === false
+        ? undefined
+        : (createProcessor('redact', options.redaction ?? {}, standaloneContext()).processor as RedactProcessor);
     this.deadLetter = options.deadLetter;
     this.keepRaw = options.keepRaw ?? false;
   }
 
-  protected process(record: SdkLogRecord): boolean {
+  protected process(record: ReadWriteLogRecord): boolean {
     const attrs = record.attributes;
     const vendor = attrs[ATTR.vendor];
     let event: AuditEvent | undefined;
@@ -80,7 +87,8 @@ export class AuditLogProcessor extends ForwardingProcessor {
       }
       problems = validateEvent(event);
     } catch (err) {
-      const e = err instanceof AuditInputError ? err : new AuditInputError('invalid_json', err instanceof Error ? err.message : String(err), '');
+      const e =
+        err instanceof AuditInputError ? err : new AuditInputError('invalid_json', err instanceof Error ? err.message : String(err), '');
       problems = [{ code: e.code, pointer: e.pointer ?? '', message: e.message }];
     }
     if (problems.length || !event) return this.invalid(record, problems, isVendor(vendor) ? vendor : undefined);
@@ -89,7 +97,7 @@ export class AuditLogProcessor extends ForwardingProcessor {
   }
 
   /** Replaces the record's audit attributes, time, severity, event name and body with `event`'s. */
-  private rewrite(record: SdkLogRecord, event: AuditEvent): void {
+  private rewrite(record: ReadWriteLogRecord, event: AuditEvent): void {
     const attrs = record.attributes as Record<string, AnyValue>;
     const lr = toLogRecord(event);
     // Only attributes the new event does not set are deleted: deleting and re-adding a key
@@ -100,10 +108,10 @@ export class AuditLogProcessor extends ForwardingProcessor {
     record.setEventName(lr.eventName!);
     record.setSeverityNumber(lr.severityNumber!);
     record.setSeverityText(lr.severityText!);
-    record.setBody(lr.body!);
+    record.setBody(lr.body);
   }
 
-  private invalid(record: SdkLogRecord, problems: Problem[], vendor: Vendor | undefined): boolean {
+  private invalid(record: ReadWriteLogRecord, problems: Problem[], vendor: Vendor | undefined): boolean {
     const r = rejection('process', problems);
     if (!this.router.route(r, () => bodyText(record.body), {}, vendor)) return false;
     // `pass`: forwarded as it is, but never with PII: strings are scanned by the policy.

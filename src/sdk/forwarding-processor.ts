@@ -1,5 +1,5 @@
 import { diag, type Context } from '@opentelemetry/api';
-import type { LogRecordProcessor, SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { LogRecordProcessor, ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { RejectionRouter } from '../components/rejections.js';
 
 /** What a processor did with the records it saw; `received = forwarded + dropped + deadLettered + errors`. */
@@ -69,9 +69,9 @@ export abstract class ForwardingProcessor implements LogRecordProcessor {
   }
 
   /** Handles one record; returns false to stop it. May throw: onEmit catches and drops. */
-  protected abstract process(record: SdkLogRecord, context?: Context): boolean;
+  protected abstract process(record: ReadWriteLogRecord, context?: Context): boolean;
 
-  onEmit(record: SdkLogRecord, context?: Context): void {
+  onEmit(record: ReadWriteLogRecord, context?: Context): void {
     if (this.shutdownDone) return;
     this.counts.received++;
     let keep: boolean;
@@ -129,7 +129,7 @@ export abstract class ForwardingProcessor implements LogRecordProcessor {
 }
 
 /** Empties a record that cannot be withheld from later processors, so nothing it held leaks. */
-function blank(record: SdkLogRecord): void {
+function blank(record: ReadWriteLogRecord): void {
   for (const k of Object.keys(record.attributes)) delete (record.attributes as Record<string, unknown>)[k];
   record.setBody('');
   record.setAttribute('auditkit.dropped', true);

@@ -1,5 +1,4 @@
-import type { AnyValue, LogAttributes } from '@opentelemetry/api-logs';
-import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { CollectorRedactionConfig } from '../processors/redaction/config.js';
 import { compileCollectorRedaction } from '../processors/redaction/factory.js';
 import type { CollectorRedactor } from '../processors/redaction/redaction.js';
@@ -14,10 +13,10 @@ export class RedactionProcessor extends ForwardingProcessor {
     this.redactor = compileCollectorRedaction(config);
   }
 
-  protected process(record: SdkLogRecord): boolean {
-    const attributes = record.attributes as LogAttributes;
+  protected process(record: ReadWriteLogRecord): boolean {
+    const attributes = record.attributes;
     this.redactor.processAttributes(attributes);
-    if (record.body !== undefined) record.setBody(this.redactor.processBody(record.body, attributes) as AnyValue);
+    if (record.body !== undefined) record.setBody(this.redactor.processBody(record.body, attributes));
     return true;
   }
 }

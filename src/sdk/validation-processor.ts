@@ -1,12 +1,10 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
-import type { SdkLogRecord } from '@opentelemetry/sdk-logs';
+import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { isRejection, rejection, type EventProcessor } from '../components/event-processor.js';
 import { RejectionRouter, formatProblem } from '../components/rejections.js';
-import type { RoutedProcessor } from '../components/processor-chain.js';
 import { standaloneContext } from '../components/context.js';
 import { createProcessor } from '../components/registry.js';
 import type { DeadLetterSink } from '../model/dead-letter.js';
-import type { AuditEvent } from '../model/event.js';
 import { ATTR, fromLogRecord } from '../model/otel.js';
 import type { ValidateConfig } from '../processors/validate/config.js';
 import { ForwardingProcessor, type ForwardingProcessorOptions } from './forwarding-processor.js';
@@ -36,15 +34,15 @@ export class ValidationProcessor extends ForwardingProcessor {
     const router = new RejectionRouter(config.on_invalid, options.deadLetter, 'ValidationProcessor');
     super(options, router);
     this.router = router;
-    this.validate = (createProcessor('validate', {}, standaloneContext()) as RoutedProcessor).processor;
+    this.validate = createProcessor('validate', {}, standaloneContext()).processor;
   }
 
-  protected process(record: SdkLogRecord): boolean {
+  protected process(record: ReadWriteLogRecord): boolean {
     if (typeof record.attributes[ATTR.id] !== 'string') return true;
     let result;
     try {
       // A record without an event is invalid too: the validator reports what is missing.
-      result = this.validate.process(fromLogRecord(record) as AuditEvent);
+      result = this.validate.process(fromLogRecord(record)!);
     } catch (err) {
       result = rejection('validate', [{ code: 'invalid_json', pointer: '', message: err instanceof Error ? err.message : String(err) }]);
     }
@@ -64,6 +62,9 @@ export class ValidationProcessor extends ForwardingProcessor {
 }
 
 /** Creates a validation processor from `{ on_invalid }`. */
-export function createValidationProcessor(config: ValidationProcessorConfig = {}, options: ValidationProcessorOptions = {}): ValidationProcessor {
+export function createValidationProcessor(
+  config: ValidationProcessorConfig = {},
+  options: ValidationProcessorOptions = {},
+): ValidationProcessor {
   return new ValidationProcessor(config, options);
 }

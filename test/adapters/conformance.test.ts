@@ -21,14 +21,18 @@ t.test('golden pairs', async (t) => {
       t.same(actual, expected, 'output equals the expected file (npm run golden rewrites it)');
       t.equal(actual.counts.read, actual.counts.written + actual.counts.rejected, 'read = written + rejected');
       for (const e of actual.events) {
-        if (!validateAuditEvent(e)) t.fail(`${(e as { id: string }).id} is not a valid AuditEvent: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}`);
+        if (!validateAuditEvent(e))
+          t.fail(`${(e as { id: string }).id} is not a valid AuditEvent: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}`);
         t.equal(e.vendor, c.vendor);
         let seen = actionsSeen.get(c.vendor);
         if (!seen) actionsSeen.set(c.vendor, (seen = new Set()));
         seen.add(e.action.name);
       }
       for (const r of actual.rejected) {
-        t.ok(r.source.file && (r.source.line !== undefined || r.source.pointer !== undefined), `rejected record names file and line or pointer: ${JSON.stringify(r.source)}`);
+        t.ok(
+          r.source.file && (r.source.line !== undefined || r.source.pointer !== undefined),
+          `rejected record names file and line or pointer: ${JSON.stringify(r.source)}`,
+        );
         t.type(r.original, 'string');
       }
       const ext = c.input.replace(/^.*\.input\./, '');
@@ -48,7 +52,11 @@ t.test('every catalog action appears in a golden pair', async (t) => {
 });
 
 t.test('goldens cover every documented format', async (t) => {
-  t.same([...(formatsSeen.get('wandb') ?? [])].sort(), ['json', 'ndjson', 'ndjson.gz'], 'W&B: envelope JSON, NDJSON stream/pages, gzip bucket file');
+  t.same(
+    [...(formatsSeen.get('wandb') ?? [])].sort(),
+    ['json', 'ndjson', 'ndjson.gz'],
+    'W&B: envelope JSON, NDJSON stream/pages, gzip bucket file',
+  );
   t.same([...(formatsSeen.get('snorkel') ?? [])].sort(), ['json', 'ndjson'], 'Snorkel: JSON array and NDJSON');
   t.same([...(formatsSeen.get('wherobots') ?? [])].sort(), ['csv', 'json', 'ndjson'], 'Wherobots: API pages and CSV export');
 });
@@ -61,7 +69,21 @@ t.test('catalogs', async (t) => {
   t.equal(wherobots.size, 48, 'Wherobots: every distinct action name of the seed page');
   const snorkel = ADAPTERS.get('snorkel')!.actions;
   t.equal(snorkel.get('api_key:create')?.operation, 'create', 'Snorkel: the confirmed literal');
-  const families = ['annotation', 'application', 'batch', 'dataset', 'datasource', 'labeling_function', 'training_set', 'user', 'user_role', 'api_key', 'workspace', 'external_llm_config', 'custom_pip'];
+  const families = [
+    'annotation',
+    'application',
+    'batch',
+    'dataset',
+    'datasource',
+    'labeling_function',
+    'training_set',
+    'user',
+    'user_role',
+    'api_key',
+    'workspace',
+    'external_llm_config',
+    'custom_pip',
+  ];
   const categories = new Set([...snorkel.values()].map((e) => e.category));
   for (const f of families) t.ok(categories.has(f), `Snorkel: audited family ${f} has catalog entries`);
   for (const [vendor, adapter] of ADAPTERS) {

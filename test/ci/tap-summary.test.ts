@@ -9,13 +9,17 @@ const summarize = (tap: string): { line: string; code: number | null } => {
 };
 
 t.test('counts leaf assertions, not subtest summaries', async (t) => {
-  const r = summarize('TAP version 14\n# Subtest: f\n    # Subtest: g\n        ok 1 - a\n        ok 2 - b\n        1..2\n    ok 1 - g\n    ok 2 - c\n    1..2\nok 1 - f\n1..1\n');
+  const r = summarize(
+    'TAP version 14\n# Subtest: f\n    # Subtest: g\n        ok 1 - a\n        ok 2 - b\n        1..2\n    ok 1 - g\n    ok 2 - c\n    1..2\nok 1 - f\n1..1\n',
+  );
   t.equal(r.line, '3 passed, 0 failed');
   t.equal(r.code, 0);
 });
 
 t.test('a failing assertion with a YAML block, and a skip', async (t) => {
-  const r = summarize('# Subtest: f\n    not ok 1 - a\n      ---\n      found: 1\n      wanted: 2\n      ...\n    ok 2 - b # SKIP later\n    ok 3 - c\n    1..3\nnot ok 1 - f\n');
+  const r = summarize(
+    '# Subtest: f\n    not ok 1 - a\n      ---\n      found: 1\n      wanted: 2\n      ...\n    ok 2 - b # SKIP later\n    ok 3 - c\n    1..3\nnot ok 1 - f\n',
+  );
   t.equal(r.line, '1 passed, 1 failed, 1 skipped');
   t.equal(r.code, 1);
 });
@@ -27,7 +31,9 @@ t.test('a crashed file with no failing assertion still counts as a failure', asy
 });
 
 t.test('a subtest without assertions of its own (a fast-check property) is one point, as tap counts it', async (t) => {
-  const r = summarize('# Subtest: f\n    # Subtest: p\n        1..0\n    ok 1 - p\n    # Subtest: q\n        1..0\n    not ok 2 - q\n    ok 3 - a\n    1..3\nnot ok 1 - f\n1..1\n');
+  const r = summarize(
+    '# Subtest: f\n    # Subtest: p\n        1..0\n    ok 1 - p\n    # Subtest: q\n        1..0\n    not ok 2 - q\n    ok 3 - a\n    1..3\nnot ok 1 - f\n1..1\n',
+  );
   t.equal(r.line, '2 passed, 1 failed');
   t.equal(r.code, 1);
 });

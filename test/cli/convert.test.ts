@@ -26,7 +26,10 @@ t.test('convert --from auto: every bundled example, unified NDJSON on stdout, ex
   t.equal(r.code, 0, r.stderr);
   const events = lines(r.stdout).map((l) => JSON.parse(l) as AuditEvent);
   t.ok(events.length > 200, `${events.length} events`);
-  t.ok(events.every((e) => validateAuditEvent(e)), 'every line is a valid AuditEvent');
+  t.ok(
+    events.every((e) => validateAuditEvent(e)),
+    'every line is a valid AuditEvent',
+  );
   t.same(new Set(events.map((e) => e.vendor)), new Set(['wandb', 'snorkel', 'wherobots']), 'all three vendors recognized');
   t.match(r.stderr, new RegExp(`read ${events.length}, written ${events.length}, rejected 0`), 'summary with counts');
   t.equal(new Set(events.map((e) => e.id)).size, events.length, 'ids are unique');
@@ -49,7 +52,11 @@ t.test('bad lines: error on stderr with file, line and pointer; dead letters kee
   const inputLines = (await readFile(input, 'utf8')).split('\n');
   const byLine = letters.filter((l) => l.source.pointer === undefined || !/^\/\d/.test(l.source.pointer));
   for (const l of byLine) t.equal(l.original, inputLines[l.source.line! - 1], `line ${l.source.line}: original text kept`);
-  t.ok(letters.every((l) => l.dead_letter === 'auditkit/v1' && l.code && l.stage && l.source.file === input));
+  t.ok(
+    letters.every(
+      (l) => (l.dead_letter as string) === 'auditkit/v1' && l.code !== '' && (l.stage as string) !== '' && l.source.file === input,
+    ),
+  );
 });
 
 t.test('a fixed dead letter can be fed back through convert', async (t) => {
@@ -130,7 +137,12 @@ t.test('streaming: 150,000 records convert under a 40 MB heap limit', async (t) 
   const ws = createWriteStream(big);
   const base = (await readFile(ex('wandb/api-stream.ndjson'), 'utf8')).split('\n').filter(Boolean);
   for (let i = 0; i < 150_000; i++) {
-    if (!ws.write(`${base[i % base.length]!.replace(/"timestamp": "[^"]+"/, `"timestamp": "2026-08-01T10:00:00.${String(i).padStart(6, '0')}Z"`)}\n`)) await once(ws, 'drain');
+    if (
+      !ws.write(
+        `${base[i % base.length]!.replace(/"timestamp": "[^"]+"/, `"timestamp": "2026-08-01T10:00:00.${String(i).padStart(6, '0')}Z"`)}\n`,
+      )
+    )
+      await once(ws, 'drain');
   }
   ws.end();
   await once(ws, 'finish');

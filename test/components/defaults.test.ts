@@ -17,7 +17,12 @@ import { DEFAULT_STATE_DIRECTORY } from '../../src/pipeline/config.js';
 import { DEFAULT_MASK, DEFAULT_PRESET } from '../../src/processors/redact/config.js';
 import { DEFAULT_ALLOW_ALL_KEYS, DEFAULT_REDACT_ALL_TYPES } from '../../src/processors/redaction/config.js';
 import { DEFAULT_ON_INVALID } from '../../src/processors/validate/config.js';
-import { DEFAULT_OVERLAP_SECS, DEFAULT_POLL_INTERVAL_SECS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECS } from '../../src/receivers/vendor_api/config.js';
+import {
+  DEFAULT_OVERLAP_SECS,
+  DEFAULT_POLL_INTERVAL_SECS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_SECS,
+} from '../../src/receivers/vendor_api/config.js';
 import { ROOT } from '../helpers/golden.js';
 
 interface Schema {
@@ -64,7 +69,8 @@ const CASES: [string, string, unknown][] = [
 ];
 
 t.test('DEFAULT_* constants equal the schema defaults', async (t) => {
-  for (const [def, option, constant] of CASES) t.equal(constant, schemaDefault(def, option), `${def === '.' ? '' : `$defs/${def}.`}${option}`);
+  for (const [def, option, constant] of CASES)
+    t.equal(constant, schemaDefault(def, option), `${def === '.' ? '' : `$defs/${def}.`}${option}`);
 });
 
 t.test('every default the schema declares has a constant', async (t) => {
@@ -77,5 +83,9 @@ t.test('every default the schema declares has a constant', async (t) => {
   };
   for (const [def, node] of Object.entries(schema.$defs ?? {})) walk(def, node, '');
   walk('.', schema, '');
-  t.same(declared.filter((d) => !CASES.some(([def, option]) => `${def}:${option}` === d)), [], 'no default without its constant');
+  t.same(
+    declared.filter((d) => !CASES.some(([def, option]) => `${def}:${option}` === d)),
+    [],
+    'no default without its constant',
+  );
 });

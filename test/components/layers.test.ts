@@ -45,25 +45,46 @@ const edges = files.flatMap((from) => importsOf(from).map((to) => ({ from, to })
 t.test('every source file has a layer and imports nothing above it', async (t) => {
   for (const f of files.filter((f) => f.startsWith('src/'))) t.not(layerOf(f), undefined, `${f} has a layer`);
   const upward = edges.filter(({ from, to }) => from.startsWith('src/') && to.startsWith('src/') && layerOf(to)! > layerOf(from)!);
-  t.same(upward.map(({ from, to }) => `${from} -> ${to}`), [], 'no lower layer imports a higher one');
+  t.same(
+    upward.map(({ from, to }) => `${from} -> ${to}`),
+    [],
+    'no lower layer imports a higher one',
+  );
 });
 
 t.test('adapters import only src/model, src/errors, src/generated and their own folder', async (t) => {
-  const bad = edges.filter(({ from, to }) => from.startsWith('adapters/') && !/^src\/(model\/|errors\.ts|generated\/)/.test(to) && path.dirname(to) !== path.dirname(from));
-  t.same(bad.map(({ from, to }) => `${from} -> ${to}`), []);
+  const bad = edges.filter(
+    ({ from, to }) =>
+      from.startsWith('adapters/') && !/^src\/(model\/|errors\.ts|generated\/)/.test(to) && path.dirname(to) !== path.dirname(from),
+  );
+  t.same(
+    bad.map(({ from, to }) => `${from} -> ${to}`),
+    [],
+  );
 });
 
 t.test('only the registry imports concrete adapters and component factories', async (t) => {
-  const concrete = (to: string): boolean => to.startsWith('adapters/') || /^src\/(receivers|processors|exporters)\/[^/]+\/factory\.ts$/.test(to);
+  const concrete = (to: string): boolean =>
+    to.startsWith('adapters/') || /^src\/(receivers|processors|exporters)\/[^/]+\/factory\.ts$/.test(to);
   // The SDK's Collector-mode RedactionProcessor works on log records, not events: it builds the
   // redaction component itself (it has no YAML form yet).
   const allowed = (from: string, to: string): boolean =>
-    from === 'src/components/registry.ts' || from === 'src/components/adapters.ts' || from === 'src/index.ts' || path.dirname(from) === path.dirname(to) || (from === 'src/sdk/redaction-processor.ts' && to === 'src/processors/redaction/factory.ts');
+    from === 'src/components/registry.ts' ||
+    from === 'src/components/adapters.ts' ||
+    from === 'src/index.ts' ||
+    path.dirname(from) === path.dirname(to) ||
+    (from === 'src/sdk/redaction-processor.ts' && to === 'src/processors/redaction/factory.ts');
   const bad = edges.filter(({ from, to }) => from.startsWith('src/') && concrete(to) && !allowed(from, to));
-  t.same(bad.map(({ from, to }) => `${from} -> ${to}`), []);
+  t.same(
+    bad.map(({ from, to }) => `${from} -> ${to}`),
+    [],
+  );
 });
 
 t.test('nothing but cli/ imports cli/', async (t) => {
   const bad = edges.filter(({ from, to }) => to.startsWith('src/cli/') && !from.startsWith('src/cli/'));
-  t.same(bad.map(({ from, to }) => `${from} -> ${to}`), []);
+  t.same(
+    bad.map(({ from, to }) => `${from} -> ${to}`),
+    [],
+  );
 });

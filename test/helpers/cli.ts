@@ -28,16 +28,23 @@ export async function cli(args: string[], opts: { tty?: boolean } = {}): Promise
 }
 
 /** Runs `auditkit` as a child process (through tsx), feeding `input` on stdin. */
-export function spawnCli(args: string[], input?: string | Buffer, nodeArgs: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function spawnCli(
+  args: string[],
+  input?: string | Buffer,
+  nodeArgs: string[] = [],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+      cwd: ROOT,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (d: Buffer) => out.push(d));
     child.stderr.on('data', (d: Buffer) => err.push(d));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() }));
-    child.stdin.on('error', () => {});
+    child.stdin.on('error', () => undefined); // a command that exits before reading stdin
     child.stdin.end(input);
   });
 }

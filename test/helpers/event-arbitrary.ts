@@ -2,10 +2,38 @@
 import fc from 'fast-check';
 import type { AuditEvent } from '../../src/model/event.js';
 
-const OPERATIONS = ['create', 'read', 'update', 'delete', 'restore', 'rename', 'login', 'logout', 'invite', 'uninvite', 'assign', 'unassign', 'activate', 'deactivate', 'stop', 'cancel', 'upload', 'download', 'commit', 'transfer', 'revoke', 'link', 'install', 'other'] as const;
+const OPERATIONS = [
+  'create',
+  'read',
+  'update',
+  'delete',
+  'restore',
+  'rename',
+  'login',
+  'logout',
+  'invite',
+  'uninvite',
+  'assign',
+  'unassign',
+  'activate',
+  'deactivate',
+  'stop',
+  'cancel',
+  'upload',
+  'download',
+  'commit',
+  'transfer',
+  'revoke',
+  'link',
+  'install',
+  'other',
+] as const;
 const snake = fc.stringMatching(/^[a-z0-9]{1,8}(_[a-z0-9]{1,8}){0,2}$/);
 const time = fc
-  .tuple(fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2099, 0, 1) }), fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }))
+  .tuple(
+    fc.integer({ min: Date.UTC(1971, 0, 1), max: Date.UTC(2099, 0, 1) }),
+    fc.option(fc.stringMatching(/^[0-9]{1,12}$/), { nil: undefined }),
+  )
   .map(([ms, frac]) => `${new Date(ms).toISOString().slice(0, 19)}${frac ? `.${frac}` : ''}Z`);
 const opt = <T>(a: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(a, { nil: undefined });
 
@@ -33,7 +61,16 @@ function compact<T extends object>(o: T): T | undefined {
 export function auditEvents(pii: PiiArbitraries = anyStrings): fc.Arbitrary<AuditEvent> {
   const details = fc.dictionary(
     fc.oneof(fc.string({ minLength: 1, maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'note')),
-    fc.oneof(pii.text, pii.email, pii.ip, fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.oneof(pii.text, pii.email, pii.ip), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(pii.email, pii.ip, pii.text), { maxKeys: 3 })),
+    fc.oneof(
+      pii.text,
+      pii.email,
+      pii.ip,
+      fc.integer(),
+      fc.boolean(),
+      fc.constant(null),
+      fc.array(fc.oneof(pii.text, pii.email, pii.ip), { maxLength: 3 }),
+      fc.dictionary(fc.string({ maxLength: 6 }), fc.oneof(pii.email, pii.ip, pii.text), { maxKeys: 3 }),
+    ),
     { maxKeys: 4 },
   );
   return fc
@@ -44,9 +81,27 @@ export function auditEvents(pii: PiiArbitraries = anyStrings): fc.Arbitrary<Audi
       action: fc.record({ name: fc.string({ minLength: 1 }), category: snake, operation: fc.constantFrom(...OPERATIONS) }),
       result: fc.constantFrom('success', 'failure', 'unknown'),
       status: opt(fc.integer({ min: 100, max: 599 })),
-      actor: fc.record({ id: opt(fc.string()), email: opt(pii.email), name: opt(pii.name), ip: opt(pii.ip), user_agent: opt(pii.text), type: opt(fc.constantFrom('user', 'service_account')) }),
+      actor: fc.record({
+        id: opt(fc.string()),
+        email: opt(pii.email),
+        name: opt(pii.name),
+        ip: opt(pii.ip),
+        user_agent: opt(pii.text),
+        type: opt(fc.constantFrom('user', 'service_account')),
+      }),
       target: fc.record({ id: opt(fc.string()), email: opt(pii.email), name: opt(pii.name) }),
-      resources: opt(fc.array(fc.record({ type: snake, id: opt(fc.string()), name: opt(pii.name), digest: opt(fc.string()), version_index: opt(fc.integer({ min: 0, max: 1000 })) }), { minLength: 1, maxLength: 3 })),
+      resources: opt(
+        fc.array(
+          fc.record({
+            type: snake,
+            id: opt(fc.string()),
+            name: opt(pii.name),
+            digest: opt(fc.string()),
+            version_index: opt(fc.integer({ min: 0, max: 1000 })),
+          }),
+          { minLength: 1, maxLength: 3 },
+        ),
+      ),
       client: fc.record({ version: opt(fc.string()), source: opt(pii.text), chain: opt(fc.string()) }),
       region: opt(fc.string()),
       details: opt(details),

@@ -46,15 +46,21 @@ export async function runGolden(c: GoldenCase): Promise<GoldenResult> {
   const cwd = process.cwd();
   process.chdir(ROOT);
   try {
-    const counts = await convertSources([c.input], { from: c.vendor }, {
-      event: (e) => void events.push(e),
-      reject: ({ time: _time, ...letter }) => void rejected.push(letter),
-      sourceFailed: (_p, err) => {
-        throw err;
+    const counts = await convertSources(
+      [c.input],
+      { from: c.vendor },
+      {
+        event: (e) => void events.push(e),
+        reject: ({ time: _time, ...letter }) => void rejected.push(letter),
+        sourceFailed: (_p, err) => {
+          throw err;
+        },
       },
-    });
+    );
     // Round-trip through JSON so the result compares like the expected file.
-    return JSON.parse(JSON.stringify({ events, rejected, counts: { read: counts.read, written: counts.written, rejected: counts.rejected } })) as GoldenResult;
+    return JSON.parse(
+      JSON.stringify({ events, rejected, counts: { read: counts.read, written: counts.written, rejected: counts.rejected } }),
+    ) as GoldenResult;
   } finally {
     process.chdir(cwd);
   }

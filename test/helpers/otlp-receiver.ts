@@ -52,7 +52,8 @@ function anyValue(v: Record<string, unknown> | undefined): unknown {
 
 function kvs(list: Record<string, unknown>[] | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const kv of list ?? []) Object.defineProperty(out, kv.key as string, { value: anyValue(kv.value as Record<string, unknown>), enumerable: true });
+  for (const kv of list ?? [])
+    Object.defineProperty(out, kv.key as string, { value: anyValue(kv.value as Record<string, unknown>), enumerable: true });
   return out;
 }
 
@@ -68,8 +69,8 @@ function decode(contentType: string, body: Buffer): ReceivedRecord[] {
           timeUnixNano: String(lr.timeUnixNano),
           observedTimeUnixNano: String(lr.observedTimeUnixNano),
           severityNumber: Number(lr.severityNumber),
-          severityText: String(lr.severityText ?? ''),
-          eventName: String(lr.eventName ?? ''),
+          severityText: (lr.severityText as string | undefined) ?? '',
+          eventName: (lr.eventName as string | undefined) ?? '',
           body: anyValue(lr.body as Record<string, unknown>),
           attributes: kvs(lr.attributes as Record<string, unknown>[]),
         });
@@ -111,7 +112,7 @@ export class OtlpReceiver {
         const raw = Buffer.concat(chunks);
         const encoding = req.headers['content-encoding'];
         const body = encoding === 'gzip' ? gunzipSync(raw) : raw;
-        const contentType = String(req.headers['content-type'] ?? '');
+        const contentType = req.headers['content-type'] ?? '';
         let records: ReceivedRecord[];
         try {
           records = decode(contentType, body);
@@ -121,7 +122,9 @@ export class OtlpReceiver {
           return;
         }
         this.requests.push({ contentType, contentEncoding: encoding, headers: req.headers, raw, body, records });
-        const partial = this.rejectPerRequest ? { partialSuccess: { rejectedLogRecords: this.rejectPerRequest, errorMessage: 'rejected by test' } } : {};
+        const partial = this.rejectPerRequest
+          ? { partialSuccess: { rejectedLogRecords: this.rejectPerRequest, errorMessage: 'rejected by test' } }
+          : {};
         if (contentType.includes('json')) {
           res.writeHead(200, { 'content-type': 'application/json' });
           res.end(JSON.stringify(partial));

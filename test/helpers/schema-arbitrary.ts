@@ -6,14 +6,14 @@
  */
 import fc from 'fast-check';
 
-type Schema = {
+interface Schema {
   type?: string | string[];
   properties?: Record<string, Schema>;
   required?: string[];
   additionalProperties?: boolean | Schema;
   minLength?: number;
   format?: string;
-};
+}
 
 /** RFC 3339 / ISO 8601 times as vendors write them: `Z`, an offset, or no zone; 0-9 fraction digits. */
 export const dateTimeText: fc.Arbitrary<string> = fc
@@ -23,9 +23,9 @@ export const dateTimeText: fc.Arbitrary<string> = fc
     zone: fc.oneof(
       fc.constant('Z'),
       fc.constant(''),
-      fc.tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45)).map(
-        ([s, h, m]) => `${s}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`,
-      ),
+      fc
+        .tuple(fc.constantFrom('+', '-'), fc.integer({ min: 0, max: 14 }), fc.constantFrom(0, 30, 45))
+        .map(([s, h, m]) => `${s}${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}`),
     ),
   })
   .map(({ ms, frac, zone }) => new Date(ms).toISOString().slice(0, 19) + (frac ? `.${frac}` : '') + zone);
@@ -40,12 +40,13 @@ const text = (minLength = 0): fc.Arbitrary<string> =>
     fc.constantFrom('__proto__', 'constructor', 'toString', 'a,b "c"\nd').filter((s) => s.length >= minLength),
   );
 
-const extraKey = fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty'));
+const extraKey = fc.oneof(
+  fc.string({ minLength: 1, maxLength: 12 }),
+  fc.constantFrom('__proto__', 'constructor', 'prototype', 'hasOwnProperty'),
+);
 
-export interface ArbitraryOverrides {
-  /** Property name -> arbitrary to use instead of the schema's. */
-  [property: string]: fc.Arbitrary<unknown>;
-}
+/** Property name -> arbitrary to use instead of the schema's. */
+export type ArbitraryOverrides = Record<string, fc.Arbitrary<unknown>>;
 
 function forType(type: string, schema: Schema): fc.Arbitrary<unknown> {
   switch (type) {
@@ -81,7 +82,11 @@ export function recordFromSchema(schema: Schema, overrides: ArbitraryOverrides =
   for (const [k, sub] of Object.entries(props)) model[k] = overrides[k] ?? valueFromSchema(sub);
   const known = fc.record(model, { requiredKeys: schema.required ?? [] });
   if (schema.additionalProperties === false) return known;
-  const extras = fc.dictionary(extraKey.filter((k) => !Object.hasOwn(props, k)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+  const extras = fc.dictionary(
+    extraKey.filter((k) => !Object.hasOwn(props, k)),
+    fc.jsonValue({ maxDepth: 2 }),
+    { maxKeys: 3 },
+  );
   return fc.tuple(known, extras).map(([k, e]) => {
     // Built as JSON text and parsed, as a real input would be, so `__proto__` is an own key.
     return JSON.parse(JSON.stringify(Object.assign(Object.create(null), e, k))) as Record<string, unknown>;

@@ -33,19 +33,20 @@ export class VendorServer {
       const fault = this.faults.shift();
       const go = (): void => {
         if (fault?.status) {
-          res.writeHead(fault.status, { 'content-type': 'application/json', ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}) });
+          res.writeHead(fault.status, {
+            'content-type': 'application/json',
+            ...(fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {}),
+          });
           res.end(fault.body ?? '');
           return;
         }
         if (fault?.truncate) {
-          const realEnd = res.end.bind(res);
           res.end = ((chunk?: unknown) => {
             const text = typeof chunk === 'string' ? chunk : '';
             res.write(text.slice(0, Math.floor(text.length / 2)));
             res.socket?.destroy();
             return res;
           }) as typeof res.end;
-          void realEnd;
         }
         this.handler(url, req, res);
       };
@@ -89,18 +90,33 @@ export function wandbRecords(count: number, startMs: number, stepMillis: number)
  * startDate/endDate (or numDays on Multi-tenant), limit+cursor envelope pages, NDJSON without
  * limit, anonymize dropping PII, 403 for non-admins and the multi-organization message.
  */
-export function wandbServer(records: Record<string, unknown>[], opts: { user?: string; key?: string; multiOrg?: boolean; ndjsonOnly?: boolean } = {}): VendorServer {
+export function wandbServer(
+  records: Record<string, unknown>[],
+  opts: { user?: string; key?: string; multiOrg?: boolean; ndjsonOnly?: boolean } = {},
+): VendorServer {
   const expected = `Basic ${Buffer.from(`${opts.user ?? 'admin'}:${opts.key ?? 'wandb-key'}`).toString('base64')}`;
   return new VendorServer((url, req, res) => {
     const multi = url.pathname === '/audit_logs';
-    if (url.pathname !== '/admin/audit_logs' && !multi) return json(res, 404, { error: 'not found' });
-    if (req.headers.authorization !== expected) return json(res, 401, { error: 'unauthorized' });
-    if (opts.multiOrg) return json(res, 403, { error: 'user is associated with multiple organizations but no valid org ID found in user info' });
+    if (url.pathname !== '/admin/audit_logs' && !multi) {
+      json(res, 404, { error: 'not found' });
+      return;
+    }
+    if (req.headers.authorization !== expected) {
+      json(res, 401, { error: 'unauthorized' });
+      return;
+    }
+    if (opts.multiOrg) {
+      json(res, 403, { error: 'user is associated with multiple organizations but no valid org ID found in user info' });
+      return;
+    }
     const startDate = url.searchParams.get('startDate') ?? new Date().toISOString().slice(0, 10);
     let from = Date.parse(startDate.length === 10 ? `${startDate}T00:00:00Z` : `${startDate}Z`);
     let to: number;
     if (multi) {
-      if (startDate.length !== 10) return json(res, 400, { error: 'startDate must be YYYY-MM-DD' });
+      if (startDate.length !== 10) {
+        json(res, 400, { error: 'startDate must be YYYY-MM-DD' });
+        return;
+      }
       const numDays = Math.min(Number(url.searchParams.get('numDays') ?? 0), 7);
       to = from + (numDays + 1) * 86_400_000;
     } else {
@@ -124,15 +140,27 @@ export function wandbServer(records: Record<string, unknown>[], opts: { user?: s
     const page = rows.slice(offset, offset + Number(limit));
     const next = offset + page.length < rows.length ? Buffer.from(String(offset + page.length)).toString('base64url') : null;
     from = 0;
-    json(res, 200, { audit_logs: page, range_start_time: startDate, range_end_time: new Date(to).toISOString(), count: page.length, next_cursor: next });
+    json(res, 200, {
+      audit_logs: page,
+      range_start_time: startDate,
+      range_end_time: new Date(to).toISOString(),
+      count: page.length,
+      next_cursor: next,
+    });
   });
 }
 
 /** Snorkel Flow: `/audit-logs?limit=N`, a bare array of the newest N; the key in a header. */
 export function snorkelServer(records: Record<string, unknown>[], opts: { header?: string; value?: string } = {}): VendorServer {
   return new VendorServer((url, req, res) => {
-    if (url.pathname !== '/audit-logs') return json(res, 404, { detail: 'Not Found' });
-    if (req.headers[opts.header ?? 'authorization'] !== (opts.value ?? 'Bearer snorkel-key')) return json(res, 403, { detail: 'Only SuperAdmins can view audit logs' });
+    if (url.pathname !== '/audit-logs') {
+      json(res, 404, { detail: 'Not Found' });
+      return;
+    }
+    if (req.headers[opts.header ?? 'authorization'] !== (opts.value ?? 'Bearer snorkel-key')) {
+      json(res, 403, { detail: 'Only SuperAdmins can view audit logs' });
+      return;
+    }
     const limit = Number(url.searchParams.get('limit') ?? 100);
     json(res, 200, records.slice(-limit));
   });
@@ -142,7 +170,21 @@ export function snorkelServer(records: Record<string, unknown>[], opts: { header
 export function wherobotsServer(records: Record<string, string | null>[], opts: { key?: string } = {}): VendorServer {
   return new VendorServer((url, req, res) => {
     if (req.headers['x-api-key'] !== (opts.key ?? 'wherobots-key')) {
-      return json(res, 403, { errors: [{ code: 'INSUFFICIENT_PERMISSIONS_ERROR', message: 'Admin role required', details: null, path: url.pathname, suggestion: null, documentation_url: null, field: null }], requestId: 'req-1' });
+      json(res, 403, {
+        errors: [
+          {
+            code: 'INSUFFICIENT_PERMISSIONS_ERROR',
+            message: 'Admin role required',
+            details: null,
+            path: url.pathname,
+            suggestion: null,
+            documentation_url: null,
+            field: null,
+          },
+        ],
+        requestId: 'req-1',
+      });
+      return;
     }
     const start = Date.parse(url.searchParams.get('startTime') ?? '1970-01-01T00:00:00Z');
     const end = Date.parse(url.searchParams.get('endTime') ?? '2100-01-01T00:00:00Z');
@@ -151,14 +193,25 @@ export function wherobotsServer(records: Record<string, string | null>[], opts: 
       const cols = ['event_time', 'user_name', 'action_name', 'resource_name', 'source_ip', 'user_agent', 'compute_region'];
       const heads = ['Time', 'User', 'Action', 'Resource', 'IP Address', 'User Agent', 'Region'];
       const q = (v: string | null): string => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-      return json(res, 200, [heads.join(','), ...rows.map((r) => cols.map((c) => q(r[c] ?? null)).join(','))].join('\r\n') + '\r\n', 'text/csv');
+      json(res, 200, [heads.join(','), ...rows.map((r) => cols.map((c) => q(r[c] ?? null)).join(','))].join('\r\n') + '\r\n', 'text/csv');
+      return;
     }
-    if (url.pathname !== '/audit-log') return json(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no route' }], requestId: 'req-2' });
+    if (url.pathname !== '/audit-log') {
+      json(res, 404, { errors: [{ code: 'NOT_FOUND', message: 'no route' }], requestId: 'req-2' });
+      return;
+    }
     const size = Math.min(Math.max(Number(url.searchParams.get('size') ?? 50), 0), 100);
     const offset = Number(url.searchParams.get('cursor') ?? 0);
     const items = rows.slice(offset, offset + size);
     const next = offset + items.length < rows.length ? String(offset + items.length) : null;
-    json(res, 200, { items, total: rows.length, current_page: String(offset), current_page_backwards: null, previous_page: offset ? String(Math.max(0, offset - size)) : null, next_page: next });
+    json(res, 200, {
+      items,
+      total: rows.length,
+      current_page: String(offset),
+      current_page_backwards: null,
+      previous_page: offset ? String(Math.max(0, offset - size)) : null,
+      next_page: next,
+    });
   });
 }
 

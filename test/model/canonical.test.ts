@@ -10,7 +10,11 @@ function reference(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
   if (v !== null && typeof v === 'object') {
     const obj = v as Record<string, unknown>;
-    return `{${Object.keys(obj).sort().filter((k) => obj[k] !== undefined).map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`).join(',')}}`;
+    return `{${Object.keys(obj)
+      .sort()
+      .filter((k) => obj[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${reference(obj[k])}`)
+      .join(',')}}`;
   }
   return JSON.stringify(v);
 }
@@ -18,11 +22,14 @@ function reference(v: unknown): string {
 t.test('canonicalJson equals JSON.stringify of the recursively key-sorted value (flat fast path included)', async (t) => {
   let n = 0;
   fc.assert(
-    fc.property(fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)))), (v) => {
-      const parsed = JSON.parse(JSON.stringify(v)) as unknown;
-      if (canonicalJson(parsed) !== reference(parsed)) throw new Error(`differs for ${JSON.stringify(v)}`);
-      n++;
-    }),
+    fc.property(
+      fc.oneof(fc.jsonValue(), fc.dictionary(fc.string(), fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.constant(null)))),
+      (v) => {
+        const parsed = JSON.parse(JSON.stringify(v)) as unknown;
+        if (canonicalJson(parsed) !== reference(parsed)) throw new Error(`differs for ${JSON.stringify(v)}`);
+        n++;
+      },
+    ),
     { numRuns: 2000 },
   );
   t.equal(n, 2000);

@@ -11,7 +11,8 @@ import { auditEvents } from '../helpers/event-arbitrary.js';
 t.test('round trip: fromLogRecord(toLogRecord(e)) deep-equals e', async () => {
   fc.assert(
     fc.property(auditEvents(), (e) => {
-      if (!validateAuditEvent(e)) throw new Error(`generator made an invalid event: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}`);
+      if (!validateAuditEvent(e))
+        throw new Error(`generator made an invalid event: ${describeSchemaErrors(validateAuditEvent.errors).join('; ')}`);
       const back = fromLogRecord(toLogRecord(e));
       if (!isDeepStrictEqual(back, e)) throw new Error(`differs:\n${JSON.stringify(e)}\n${JSON.stringify(back)}`);
     }),
@@ -79,5 +80,9 @@ t.test('fromLogRecord: not an audit record, and the SDK ReadableLogRecord shape'
   const lr = toLogRecord(sample);
   const attrs = { ...lr.attributes };
   delete attrs[ATTR.time];
-  t.equal(fromLogRecord({ attributes: attrs, hrTime: lr.timestamp })?.time, '2026-08-01T13:02:11.123456789Z', 'time from hrTime when audit.time is absent');
+  t.equal(
+    fromLogRecord({ attributes: attrs, hrTime: lr.timestamp })?.time,
+    '2026-08-01T13:02:11.123456789Z',
+    'time from hrTime when audit.time is absent',
+  );
 });

@@ -16,7 +16,16 @@ t.test('examples from the vendor docs', async (t) => {
 });
 
 t.test('invalid times are typed errors naming the pointer', async (t) => {
-  for (const bad of ['', 'yesterday', '2026-02-30T10:00:00Z', '2026-13-01T00:00:00Z', '2026-01-01T24:00:00Z', '2026-01-01T10:00:00+25:00', '2026-01-01', '0000-01-01T00:00:00+01:00']) {
+  for (const bad of [
+    '',
+    'yesterday',
+    '2026-02-30T10:00:00Z',
+    '2026-13-01T00:00:00Z',
+    '2026-01-01T24:00:00Z',
+    '2026-01-01T10:00:00+25:00',
+    '2026-01-01',
+    '0000-01-01T00:00:00+01:00',
+  ]) {
     let caught: unknown;
     try {
       toUtcTime(bad, '/timestamp');

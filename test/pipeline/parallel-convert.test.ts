@@ -24,17 +24,36 @@ const parts = [
 ];
 let big = '';
 for (let i = 0; big.length < 1_500_000; i++) big += parts[i % parts.length]!.replace(/\n/g, i % 3 ? '\n' : '\r\n');
-big += '{"dead_letter":"auditkit/v1","time":"x","stage":"normalize","code":"invalid_time","message":"m","source":{},"original":"{\\"action\\":\\"user:login\\",\\"timestamp\\":\\"2026-08-01T00:00:00Z\\"}"}\n';
+big +=
+  '{"dead_letter":"auditkit/v1","time":"x","stage":"normalize","code":"invalid_time","message":"m","source":{},"original":"{\\"action\\":\\"user:login\\",\\"timestamp\\":\\"2026-08-01T00:00:00Z\\"}"}\n';
 big += '{"action":"user:logout","timestamp":"2026-08-01T00:00:01Z"}';
 const bigFile = path.join(tmp, 'big.ndjson');
 await writeFile(bigFile, big);
-const inputs = [bigFile, td('wherobots', 'bad-rows.input.csv'), path.join(tmp, 'missing.ndjson'), td('wandb', 'envelope-page.input.json'), bigFile];
+const inputs = [
+  bigFile,
+  td('wherobots', 'bad-rows.input.csv'),
+  path.join(tmp, 'missing.ndjson'),
+  td('wandb', 'envelope-page.input.json'),
+  bigFile,
+];
 
 async function runWith(jobs: string, extra: string[] = []): Promise<{ code: number; stdout: string; dead: string; summary: string }> {
   const dl = path.join(tmp, `dead-${jobs}-${extra.length}.ndjson`);
   const r = await cli(['convert', ...inputs, '--dead-letter', dl, '--jobs', jobs, ...extra]);
-  const dead = (await readFile(dl, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.stringify({ ...JSON.parse(l), time: undefined })).join('\n');
-  return { code: r.code, stdout: r.stdout, dead, summary: r.stderr.split('\n').filter((l) => l.includes('read ')).join('\n') };
+  const dead = (await readFile(dl, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.stringify({ ...JSON.parse(l), time: undefined }))
+    .join('\n');
+  return {
+    code: r.code,
+    stdout: r.stdout,
+    dead,
+    summary: r.stderr
+      .split('\n')
+      .filter((l) => l.includes('read '))
+      .join('\n'),
+  };
 }
 
 t.test('--jobs 2 equals --jobs 1: output bytes, order, dead letters, counts, exit code', async (t) => {

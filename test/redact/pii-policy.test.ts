@@ -18,8 +18,15 @@ const event: AuditEvent = {
   outcome: { result: 'success', status_code: 200 },
   actor: { id: '1187', email: 'maria.garcia@acme-ml.com', ip: '203.0.113.24' },
   target_user: { id: '1203', email: 'kenji.watanabe@acme-ml.com' },
-  resources: [{ type: 'entity', id: '311', name: 'vision-research' }, { type: 'project', name: 'detr-finetune' }],
-  details: { note: 'invited by maria.garcia@acme-ml.com from 2001:db8:4f2a::17 with key sk-proj-abcdefghijklmnop0123', api_key: 'plain-secret', nested: [{ ip: '198.51.100.7' }] },
+  resources: [
+    { type: 'entity', id: '311', name: 'vision-research' },
+    { type: 'project', name: 'detr-finetune' },
+  ],
+  details: {
+    note: 'invited by maria.garcia@acme-ml.com from 2001:db8:4f2a::17 with key sk-proj-abcdefghijklmnop0123',
+    api_key: 'plain-secret',
+    nested: [{ ip: '198.51.100.7' }],
+  },
   raw: { actor_email: 'maria.garcia@acme-ml.com' },
 };
 
@@ -28,8 +35,15 @@ t.test('default preset without a key: masks e-mails and names, truncates IPs, sc
   t.ok(validateAuditEvent(out), 'still a valid event');
   t.same(out.actor, { id: '1187', email: '****', ip: '203.0.113.0/24' });
   t.same(out.target_user, { id: '1203', email: '****' });
-  t.same(out.resources, [{ type: 'entity', id: '311', name: '****' }, { type: 'project', name: '****' }]);
-  t.same(out.details, { note: 'invited by **** from 2001:db8:4f2a::/48 with key ****', api_key: '****', nested: [{ ip: '198.51.100.0/24' }] });
+  t.same(out.resources, [
+    { type: 'entity', id: '311', name: '****' },
+    { type: 'project', name: '****' },
+  ]);
+  t.same(out.details, {
+    note: 'invited by **** from 2001:db8:4f2a::/48 with key ****',
+    api_key: '****',
+    nested: [{ ip: '198.51.100.0/24' }],
+  });
   t.equal(out.raw, undefined, 'raw (the unredacted vendor record) is removed');
   t.equal(out.id, event.id, 'the dedupe key is never rewritten');
   t.equal(event.actor?.email, 'maria.garcia@acme-ml.com', 'the input event is not modified');
@@ -43,7 +57,11 @@ t.test('hash mode: HMAC-SHA256 naming the key id, stable per key, different acro
   t.equal(a.actor?.email, b.actor?.email, 'same key, same value: correlatable');
   t.not(a.actor?.email, c.actor?.email, 'another key gives another value');
   t.match(c.actor?.email, /^hmac-sha256:2026-12:/, 'rotation is visible in the key id');
-  t.match(compilePiiPolicy({ preset: 'default', hmac_key: 'k-one' }).redactEvent(event).actor?.email, /^hmac-sha256:k[0-9a-f]{8}:/, 'default key id is a fingerprint');
+  t.match(
+    compilePiiPolicy({ preset: 'default', hmac_key: 'k-one' }).redactEvent(event).actor?.email,
+    /^hmac-sha256:k[0-9a-f]{8}:/,
+    'default key id is a fingerprint',
+  );
   t.notMatch(JSON.stringify(a), /k-one/, 'the key itself never appears');
 });
 
@@ -54,7 +72,10 @@ t.test('hash mode without a key refuses to start; every problem is listed with i
     t.fail('should throw');
   } catch (err) {
     t.ok(err instanceof ConfigError);
-    t.same((err as ConfigError).problems.map((p) => p.path), ['processors.redact.email', 'processors.redact.name', 'processors.redact.ip']);
+    t.same(
+      (err as ConfigError).problems.map((p) => p.path),
+      ['processors.redact.email', 'processors.redact.name', 'processors.redact.ip'],
+    );
   }
 });
 
@@ -85,7 +106,10 @@ t.test('IP truncation: /24 and /48, also for compressed and IPv4-mapped forms', 
 
 /** Pools of PII values; events are built from them, then none may appear in the exported bytes. */
 const pools = fc.record({
-  emails: fc.uniqueArray(fc.emailAddress().filter((e) => e.length >= 8), { minLength: 1, maxLength: 4 }),
+  emails: fc.uniqueArray(
+    fc.emailAddress().filter((e) => e.length >= 8),
+    { minLength: 1, maxLength: 4 },
+  ),
   names: fc.uniqueArray(fc.stringMatching(/^[A-Z][a-z]{3,9} [A-Z][a-z]{3,11}$/), { minLength: 1, maxLength: 4 }),
   // Host addresses: an address equal to its own network prefix reveals nothing more when truncated.
   ips: fc.uniqueArray(
@@ -100,7 +124,14 @@ const pools = fc.record({
 function eventsFrom(p: { emails: string[]; names: string[]; ips: string[] }): fc.Arbitrary<AuditEvent> {
   const email = fc.constantFrom(...p.emails);
   const ip = fc.constantFrom(...p.ips);
-  const text = fc.tuple(fc.constantFrom('seen ', 'login from ', '', 'x='), fc.oneof(email, ip), fc.constantFrom('', ' ok', ', then ', ';'), fc.oneof(email, ip)).map((parts) => parts.join(''));
+  const text = fc
+    .tuple(
+      fc.constantFrom('seen ', 'login from ', '', 'x='),
+      fc.oneof(email, ip),
+      fc.constantFrom('', ' ok', ', then ', ';'),
+      fc.oneof(email, ip),
+    )
+    .map((parts) => parts.join(''));
   return auditEvents({ email, name: fc.constantFrom(...p.names), ip, text });
 }
 
@@ -109,18 +140,21 @@ t.test('leak property: with the default policy no e-mail, IP or name reaches the
   const hashing = compilePiiPolicy({ preset: 'default', hmac_key: 'leak-test-key' });
   let checked = 0;
   fc.assert(
-    fc.property(pools.chain((p) => fc.tuple(fc.constant(p), fc.array(eventsFrom(p), { minLength: 1, maxLength: 5 }))), ([p, events]) => {
-      for (const policy of [redactor, hashing]) {
-        const records = events.map((e) => readableLogRecord(policy.redactEvent(e), [0, 0]));
-        const json = Buffer.from(JsonLogsSerializer.serializeRequest(records)!).toString('utf8');
-        const proto = Buffer.from(ProtobufLogsSerializer.serializeRequest(records)!);
-        for (const value of [...p.emails, ...p.names, ...p.ips]) {
-          if (json.includes(value)) throw new Error(`${value} leaked into OTLP/JSON: ${json}`);
-          if (proto.includes(Buffer.from(value, 'utf8'))) throw new Error(`${value} leaked into OTLP/protobuf`);
+    fc.property(
+      pools.chain((p) => fc.tuple(fc.constant(p), fc.array(eventsFrom(p), { minLength: 1, maxLength: 5 }))),
+      ([p, events]) => {
+        for (const policy of [redactor, hashing]) {
+          const records = events.map((e) => readableLogRecord(policy.redactEvent(e), [0, 0]));
+          const json = Buffer.from(JsonLogsSerializer.serializeRequest(records)!).toString('utf8');
+          const proto = Buffer.from(ProtobufLogsSerializer.serializeRequest(records)!);
+          for (const value of [...p.emails, ...p.names, ...p.ips]) {
+            if (json.includes(value)) throw new Error(`${value} leaked into OTLP/JSON: ${json}`);
+            if (proto.includes(Buffer.from(value, 'utf8'))) throw new Error(`${value} leaked into OTLP/protobuf`);
+          }
+          checked++;
         }
-        checked++;
-      }
-    }),
+      },
+    ),
     { numRuns: 300 },
   );
   t.ok(checked >= 600, `${checked} batches checked in both encodings`);

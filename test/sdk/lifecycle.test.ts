@@ -8,7 +8,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { diag, DiagLogLevel, type DiagLogger } from '@opentelemetry/api';
-import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor, type LogRecordProcessor, type SdkLogRecord } from '@opentelemetry/sdk-logs';
+import {
+  InMemoryLogRecordExporter,
+  LoggerProvider,
+  SimpleLogRecordProcessor,
+  type LogRecordProcessor,
+  type ReadWriteLogRecord,
+} from '@opentelemetry/sdk-logs';
 import { NdjsonDeadLetterFile } from '../../src/io/dead-letter-file.js';
 import { AuditLogProcessor } from '../../src/sdk/audit-log-processor.js';
 import { createRedactionProcessor } from '../../src/sdk/redaction-processor.js';
@@ -23,9 +29,24 @@ const within = <T>(p: Promise<T>, ms: number): Promise<T> =>
   Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms).unref())]);
 
 const makers: [string, (o: { next: LogRecordProcessor; forceFlushTimeoutMillis?: number }) => ForwardingProcessor][] = [
-  ['AuditLogProcessor', (o) => new AuditLogProcessor({ ...o, onInvalid: 'dead_letter', deadLetter: new NdjsonDeadLetterFile(path.join(dir, `${Math.random()}.ndjson`)) })],
+  [
+    'AuditLogProcessor',
+    (o) =>
+      new AuditLogProcessor({
+        ...o,
+        onInvalid: 'dead_letter',
+        deadLetter: new NdjsonDeadLetterFile(path.join(dir, `${Math.random()}.ndjson`)),
+      }),
+  ],
   ['RedactionProcessor', (o) => createRedactionProcessor({ allow_all_keys: true }, o)],
-  ['ValidationProcessor', (o) => createValidationProcessor({ on_invalid: 'dead_letter' }, { ...o, deadLetter: new NdjsonDeadLetterFile(path.join(dir, `${Math.random()}.ndjson`)) })],
+  [
+    'ValidationProcessor',
+    (o) =>
+      createValidationProcessor(
+        { on_invalid: 'dead_letter' },
+        { ...o, deadLetter: new NdjsonDeadLetterFile(path.join(dir, `${Math.random()}.ndjson`)) },
+      ),
+  ],
 ];
 
 for (const [name, make] of makers) {
@@ -37,15 +58,19 @@ for (const [name, make] of makers) {
     await within(processor.shutdown(), 2000);
     await within(processor.shutdown(), 200).then(
       () => t.pass('a second shutdown resolves at once'),
-      (err: Error) => t.fail(err.message),
+      (err: unknown) => t.fail(String(err)),
     );
     const received = processor.stats.received;
-    processor.onEmit({ attributes: {}, body: 'late', setBody: () => undefined } as unknown as SdkLogRecord);
+    processor.onEmit({ attributes: {}, body: 'late', setBody: () => undefined } as unknown as ReadWriteLogRecord);
     t.equal(processor.stats.received, received, 'a record after shutdown is not even counted');
   });
 
   t.test(`${name}: forceFlush rejects after its timeout when the next processor hangs`, async (t) => {
-    const hanging: LogRecordProcessor = { onEmit: () => undefined, forceFlush: () => new Promise(() => undefined), shutdown: () => Promise.resolve() };
+    const hanging: LogRecordProcessor = {
+      onEmit: () => undefined,
+      forceFlush: () => new Promise(() => undefined),
+      shutdown: () => Promise.resolve(),
+    };
     const processor = make({ next: hanging, forceFlushTimeoutMillis: 50 });
     const started = Date.now();
     await t.rejects(processor.forceFlush(), /forceFlush timed out after 50 ms/);
@@ -55,7 +80,13 @@ for (const [name, make] of makers) {
 
   t.test(`${name}: a failure of the next processor goes to the diag logger and is counted`, async (t) => {
     const errors: string[] = [];
-    const logger: DiagLogger = { error: (m) => void errors.push(m), warn: () => undefined, info: () => undefined, debug: () => undefined, verbose: () => undefined };
+    const logger: DiagLogger = {
+      error: (m) => void errors.push(m),
+      warn: () => undefined,
+      info: () => undefined,
+      debug: () => undefined,
+      verbose: () => undefined,
+    };
     diag.setLogger(logger, DiagLogLevel.ERROR);
     t.teardown(() => diag.disable());
     const throwing: LogRecordProcessor = {
@@ -67,7 +98,9 @@ for (const [name, make] of makers) {
     };
     const processor = make({ next: throwing });
     const provider = new LoggerProvider({ processors: [processor] });
-    t.doesNotThrow(() => provider.getLogger('x').emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb', 'audit.id': undefined as never } }));
+    t.doesNotThrow(() =>
+      provider.getLogger('x').emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb', 'audit.id': undefined as never } }),
+    );
     t.equal(processor.stats.errors, 1);
     t.match(errors.join('\n'), new RegExp(`${name}: the next processor threw: exporter broke`));
     await processor.shutdown();
@@ -77,7 +110,10 @@ for (const [name, make] of makers) {
 t.test('ValidationProcessor: forceFlush writes its dead letters, shutdown closes the file', async (t) => {
   const file = path.join(dir, 'validation-dead.ndjson');
   const exporter = new InMemoryLogRecordExporter();
-  const processor = createValidationProcessor({ on_invalid: 'dead_letter' }, { next: new SimpleLogRecordProcessor({ exporter }), deadLetter: new NdjsonDeadLetterFile(file) });
+  const processor = createValidationProcessor(
+    { on_invalid: 'dead_letter' },
+    { next: new SimpleLogRecordProcessor({ exporter }), deadLetter: new NdjsonDeadLetterFile(file) },
+  );
   const provider = new LoggerProvider({ processors: [processor] });
   provider.getLogger('x').emit({ body: 'x', attributes: { 'audit.id': 'wandb:1', 'audit.vendor': 'wandb' } });
   await provider.forceFlush();

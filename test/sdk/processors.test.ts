@@ -16,20 +16,39 @@ import type { ForwardingProcessor } from '../../src/sdk/forwarding-processor.js'
 
 const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-proc-'));
 
-function pipeline(make: (next: LogRecordProcessor) => ForwardingProcessor) {
+function pipeline<P extends ForwardingProcessor>(make: (next: LogRecordProcessor) => P) {
   const exporter = new InMemoryLogRecordExporter();
   const processor = make(new SimpleLogRecordProcessor({ exporter }));
   const provider = new LoggerProvider({ processors: [processor] });
   return { exporter, processor, provider, logger: provider.getLogger('test') };
 }
 
-const WANDB = { action: 'user:login', timestamp: '2026-08-01T13:02:11.123456Z', actor_email: 'maria.garcia@acme-ml.com', actor_ip: '203.0.113.24', actor_user_id: 1187, response_code: 200 };
+const WANDB = {
+  action: 'user:login',
+  timestamp: '2026-08-01T13:02:11.123456Z',
+  actor_email: 'maria.garcia@acme-ml.com',
+  actor_ip: '203.0.113.24',
+  actor_user_id: 1187,
+  response_code: 200,
+};
 
 t.test('AuditLogProcessor: raw vendor bodies become redacted audit event records', async (t) => {
   const { exporter, processor, provider, logger } = pipeline((next) => new AuditLogProcessor({ next }));
   logger.emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb', 'service.name.custom': 'kept' } });
-  logger.emit({ body: JSON.stringify({ event_id: 1, event_time: '2021-08-17T20:51:47.268843', event_name: 'api_key', event_type: 'create', user_uid: 2 }), attributes: { 'audit.vendor': 'snorkel' } });
-  logger.emit({ body: { event_time: '2025-02-20T18:09:00-08:00', action_name: 'CreateJobRun', user_name: 'dana@geo.io', source_ip: '198.51.100.7' }, attributes: { 'audit.vendor': 'wherobots' } });
+  logger.emit({
+    body: JSON.stringify({
+      event_id: 1,
+      event_time: '2021-08-17T20:51:47.268843',
+      event_name: 'api_key',
+      event_type: 'create',
+      user_uid: 2,
+    }),
+    attributes: { 'audit.vendor': 'snorkel' },
+  });
+  logger.emit({
+    body: { event_time: '2025-02-20T18:09:00-08:00', action_name: 'CreateJobRun', user_name: 'dana@geo.io', source_ip: '198.51.100.7' },
+    attributes: { 'audit.vendor': 'wherobots' },
+  });
   await provider.forceFlush();
   const records = exporter.getFinishedLogRecords();
   t.equal(records.length, 3);
@@ -54,12 +73,20 @@ t.test('AuditLogProcessor: other telemetry passes through untouched', async (t) 
   await provider.forceFlush();
   const [rec] = exporter.getFinishedLogRecords();
   t.equal(rec!.body, 'GET /health 200 from maria@acme.io', 'not an audit record: not ours to change');
-  t.equal((processor as AuditLogProcessor).passedThrough, 1);
+  t.equal(processor.passedThrough, 1);
 });
 
 t.test('AuditLogProcessor: already-normalized records are validated and redacted again', async (t) => {
   const { exporter, provider, logger } = pipeline((next) => new AuditLogProcessor({ next, redaction: { preset: 'wandb-anonymize' } }));
-  const event = { schema_version: '1.0' as const, id: 'wandb:x', time: '2026-08-01T00:00:00Z', vendor: 'wandb' as const, action: { name: 'project:read', category: 'project', operation: 'read' as const }, outcome: { result: 'unknown' as const }, actor: { email: 'a@b.io' } };
+  const event = {
+    schema_version: '1.0' as const,
+    id: 'wandb:x',
+    time: '2026-08-01T00:00:00Z',
+    vendor: 'wandb' as const,
+    action: { name: 'project:read', category: 'project', operation: 'read' as const },
+    outcome: { result: 'unknown' as const },
+    actor: { email: 'a@b.io' },
+  };
   logger.emit(toLogRecord(event));
   await provider.forceFlush();
   const [rec] = exporter.getFinishedLogRecords();
@@ -88,9 +115,15 @@ t.test('on_invalid: drop counts, pass annotates without PII, dead_letter keeps t
   dl.logger.emit({ body: bad, attributes: { 'audit.vendor': 'wandb' } });
   dl.logger.emit({ body: 'not json', attributes: { 'audit.vendor': 'wandb' } });
   await dl.provider.shutdown();
-  const letters = (await readFile(file, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as DeadLetter);
+  const letters = (await readFile(file, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as DeadLetter);
   t.equal(letters.length, 2);
-  t.same([letters[0]!.code, letters[0]!.source.pointer, letters[0]!.stage, letters[0]!.vendor], ['invalid_time', '/timestamp', 'process', 'wandb']);
+  t.same(
+    [letters[0]!.code, letters[0]!.source.pointer, letters[0]!.stage, letters[0]!.vendor],
+    ['invalid_time', '/timestamp', 'process', 'wandb'],
+  );
   t.same(JSON.parse(letters[0]!.original), bad, 'original record kept for re-feeding');
   t.equal(letters[1]!.code, 'invalid_json');
   t.same(dl.processor.stats, { received: 2, forwarded: 0, dropped: 0, deadLettered: 2, errors: 0 });
@@ -104,17 +137,41 @@ t.test('hash mode without a key refuses to start', async (t) => {
 t.test('createRedactionProcessor in a LoggerProvider, before the exporting processor', async (t) => {
   const exporter = new InMemoryLogRecordExporter();
   const provider = new LoggerProvider({
-    processors: [createRedactionProcessor({ allowed_keys: ['user.id', 'note'], blocked_values: ['[0-9]{16}'], summary: 'debug' }), new SimpleLogRecordProcessor({ exporter })],
+    processors: [
+      createRedactionProcessor({ allowed_keys: ['user.id', 'note'], blocked_values: ['[0-9]{16}'], summary: 'debug' }),
+      new SimpleLogRecordProcessor({ exporter }),
+    ],
   });
-  provider.getLogger('x').emit({ body: { note: 'card 4111111111111111', secret: 's' }, attributes: { 'user.id': 'u1', note: 'card 4111111111111111', password: 'p' } });
+  provider.getLogger('x').emit({
+    body: { note: 'card 4111111111111111', secret: 's' },
+    attributes: { 'user.id': 'u1', note: 'card 4111111111111111', password: 'p' },
+  });
   await provider.forceFlush();
   const [rec] = exporter.getFinishedLogRecords();
-  t.same(rec!.attributes, { 'user.id': 'u1', note: 'card ****', 'redaction.redacted.keys': 'password', 'redaction.redacted.count': 1, 'redaction.masked.keys': 'note', 'redaction.masked.count': 1, 'redaction.body.redacted.keys': 'secret', 'redaction.body.redacted.count': 1, 'redaction.body.masked.keys': 'note', 'redaction.body.masked.count': 1 });
+  t.same(rec!.attributes, {
+    'user.id': 'u1',
+    note: 'card ****',
+    'redaction.redacted.keys': 'password',
+    'redaction.redacted.count': 1,
+    'redaction.masked.keys': 'note',
+    'redaction.masked.count': 1,
+    'redaction.body.redacted.keys': 'secret',
+    'redaction.body.redacted.count': 1,
+    'redaction.body.masked.keys': 'note',
+    'redaction.body.masked.count': 1,
+  });
   t.same(rec!.body, { note: 'card ****' });
 });
 
 t.test('validation processor: on_invalid policies on event records', async (t) => {
-  const good = toLogRecord({ schema_version: '1.0', id: 'wandb:x', time: '2026-08-01T00:00:00Z', vendor: 'wandb', action: { name: 'a', category: 'a', operation: 'read' }, outcome: { result: 'unknown' } });
+  const good = toLogRecord({
+    schema_version: '1.0',
+    id: 'wandb:x',
+    time: '2026-08-01T00:00:00Z',
+    vendor: 'wandb',
+    action: { name: 'a', category: 'a', operation: 'read' },
+    outcome: { result: 'unknown' },
+  });
   const bad = { ...good, attributes: { ...good.attributes, 'audit.action.operation': 'explode' } };
   const v = pipeline((next) => createValidationProcessor({ on_invalid: 'pass' }, { next }));
   v.logger.emit(good);
@@ -131,20 +188,43 @@ t.test('validation processor: on_invalid policies on event records', async (t) =
 });
 
 t.test('property: no processor ever throws from onEmit, and every record is accounted for', async (t) => {
-  const key = fc.oneof(fc.constantFrom('audit.vendor', 'audit.id', 'audit.time', 'audit.resources', 'audit.details', 'user.email', '__proto__', 'constructor', 'note'), fc.string({ maxLength: 12 }));
+  const key = fc.oneof(
+    fc.constantFrom(
+      'audit.vendor',
+      'audit.id',
+      'audit.time',
+      'audit.resources',
+      'audit.details',
+      'user.email',
+      '__proto__',
+      'constructor',
+      'note',
+    ),
+    fc.string({ maxLength: 12 }),
+  );
   const value = fc.oneof(fc.constantFrom('wandb', 'snorkel', 'wherobots', '{"a":', '[]'), fc.jsonValue({ maxDepth: 3 }));
   const body = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string(), fc.constant(undefined), fc.constant(JSON.stringify(WANDB)));
   const makers: [string, (next: LogRecordProcessor) => ForwardingProcessor][] = [
     ['AuditLogProcessor drop', (next) => new AuditLogProcessor({ next })],
-    ['AuditLogProcessor pass', (next) => new AuditLogProcessor({ next, onInvalid: 'pass', redaction: { preset: 'default', hmac_key: 'k' } })],
-    ['RedactionProcessor', (next) => createRedactionProcessor({ allowed_keys: ['note', 'audit.vendor'], blocked_values: ['a+', '[0-9]'], redact_all_types: true, summary: 'debug' }, { next })],
+    [
+      'AuditLogProcessor pass',
+      (next) => new AuditLogProcessor({ next, onInvalid: 'pass', redaction: { preset: 'default', hmac_key: 'k' } }),
+    ],
+    [
+      'RedactionProcessor',
+      (next) =>
+        createRedactionProcessor(
+          { allowed_keys: ['note', 'audit.vendor'], blocked_values: ['a+', '[0-9]'], redact_all_types: true, summary: 'debug' },
+          { next },
+        ),
+    ],
     ['ValidationProcessor', (next) => createValidationProcessor({ on_invalid: 'pass' }, { next })],
   ];
   for (const [name, make] of makers) {
     const p = pipeline(make);
     fc.assert(
       fc.property(fc.dictionary(key, value, { maxKeys: 6 }), body, (attrs, b) => {
-        p.logger.emit({ attributes: JSON.parse(JSON.stringify(attrs)) as never, body: b as never });
+        p.logger.emit({ attributes: JSON.parse(JSON.stringify(attrs)) as never, body: b });
       }),
       { numRuns: 300 },
     );

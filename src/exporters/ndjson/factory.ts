@@ -4,7 +4,11 @@ import { LineWriter, openLineFile } from '../../io/line-writer.js';
 import type { NdjsonConfig } from './config.js';
 
 /** The `ndjson` exporter: one unified event per line; `ack` hands what is buffered to the file or stream. */
-export async function createNdjsonExporter(config: NdjsonConfig, ctx: Pick<ComponentContext, 'stdout'>, name = 'ndjson'): Promise<EventExporter> {
+export async function createNdjsonExporter(
+  config: NdjsonConfig,
+  ctx: Pick<ComponentContext, 'stdout'>,
+  name = 'ndjson',
+): Promise<EventExporter> {
   let writer: LineWriter;
   let close: () => Promise<void>;
   if (config.path && config.path !== '-') {

@@ -18,6 +18,9 @@ export function checkNdjsonFileConfig(config: NdjsonFileConfig, name: string): C
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const option = config.sign_key_file ? 'sign_key_file' : 'sign_hmac_key';
-    return err.problems.map((p) => ({ path: `exporters.${name}.${option}`, message: p.message.replace(/environment variable sign_hmac_key is not set or empty/, 'must not be empty') }));
+    return err.problems.map((p) => ({
+      path: `exporters.${name}.${option}`,
+      message: p.message.replace(/environment variable sign_hmac_key is not set or empty/, 'must not be empty'),
+    }));
   }
 }

@@ -14,7 +14,11 @@ export interface NdjsonFileExporter extends EventExporter {
  * digest. With `ctx.archiveDedupeSince` set, events whose id the archive already holds are
  * skipped (counted in `stats.duplicates`).
  */
-export async function createNdjsonFileExporter(config: NdjsonFileConfig, ctx: Pick<ComponentContext, 'archiveDedupeSince'>, name = 'ndjson_file'): Promise<NdjsonFileExporter> {
+export async function createNdjsonFileExporter(
+  config: NdjsonFileConfig,
+  ctx: Pick<ComponentContext, 'archiveDedupeSince'>,
+  name = 'ndjson_file',
+): Promise<NdjsonFileExporter> {
   const signingKey = signingKeyOf(config);
   const writer = new NdjsonArchiveWriter({
     dir: config.directory,

@@ -53,8 +53,7 @@ export interface Digest {
 
 /** How digests are signed (writer) or checked (verify). */
 export type SigningKey =
-  | { algorithm: 'ed25519'; keyId: string; key: KeyObject }
-  | { algorithm: 'hmac-sha256'; keyId: string; key: string | Buffer };
+  { algorithm: 'ed25519'; keyId: string; key: KeyObject } | { algorithm: 'hmac-sha256'; keyId: string; key: string | Buffer };
 
 export const segmentName = (seq: number): string => `seg-${String(seq).padStart(6, '0')}.ndjson`;
 export const closedSegmentName = (seq: number): string => `${segmentName(seq)}.gz`;
@@ -85,14 +84,17 @@ function signedBytes(digest: Digest): Buffer {
 
 export function signDigest(digest: Digest, key: SigningKey): Digest {
   const data = signedBytes(digest);
-  const value = key.algorithm === 'ed25519' ? edSign(null, data, key.key).toString('base64') : createHmac('sha256', key.key).update(data).digest('base64');
+  const value =
+    key.algorithm === 'ed25519'
+      ? edSign(null, data, key.key).toString('base64')
+      : createHmac('sha256', key.key).update(data).digest('base64');
   return { ...digest, signature: { algorithm: key.algorithm, key_id: key.keyId, value } };
 }
 
 /** True when the signature is valid for `key` (the public key for Ed25519). */
 export function checkSignature(digest: Digest, key: SigningKey): boolean {
   const sig = digest.signature;
-  if (!sig || sig.algorithm !== key.algorithm) return false;
+  if (sig?.algorithm !== key.algorithm) return false;
   const data = signedBytes(digest);
   try {
     if (key.algorithm === 'ed25519') return edVerify(null, data, key.key, Buffer.from(sig.value, 'base64'));

@@ -8,16 +8,28 @@ import type { NdjsonFileConfig } from './config.js';
 const fingerprint = (bytes: Buffer | string): string => `k${createHash('sha256').update(bytes).digest('hex').slice(0, 8)}`;
 
 /** The digest signing key for writing: an Ed25519 private key file, or an HMAC key in an env var. */
-export function loadSigningKey(opts: { signKeyFile?: string; signHmacKeyEnv?: string; signKeyId?: string }, env: NodeJS.ProcessEnv, forVerify = false): SigningKey | undefined {
+export function loadSigningKey(
+  opts: { signKeyFile?: string; signHmacKeyEnv?: string; signKeyId?: string },
+  env: NodeJS.ProcessEnv,
+  forVerify = false,
+): SigningKey | undefined {
   const file = opts.signKeyFile;
   const envName = opts.signHmacKeyEnv;
-  if (file && envName) throw new ConfigError([{ path: forVerify ? '--public-key' : '--sign-key-file', message: 'use either an Ed25519 key file or an HMAC key, not both' }]);
+  if (file && envName)
+    throw new ConfigError([
+      { path: forVerify ? '--public-key' : '--sign-key-file', message: 'use either an Ed25519 key file or an HMAC key, not both' },
+    ]);
   if (file) {
     let pem: string;
     try {
       pem = readFileSync(file, 'utf8');
     } catch (e) {
-      throw new ConfigError([{ path: forVerify ? '--public-key' : '--sign-key-file', message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}` }]);
+      throw new ConfigError([
+        {
+          path: forVerify ? '--public-key' : '--sign-key-file',
+          message: `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`,
+        },
+      ]);
     }
     try {
       const key = forVerify ? createPublicKey(pem) : createPrivateKey(pem);
@@ -26,12 +38,20 @@ export function loadSigningKey(opts: { signKeyFile?: string; signHmacKeyEnv?: st
       return { algorithm: 'ed25519', keyId: opts.signKeyId ?? fingerprint(pub.export({ type: 'spki', format: 'der' })), key };
     } catch (e) {
       // The message names the file, never its content.
-      throw new ConfigError([{ path: forVerify ? '--public-key' : '--sign-key-file', message: `${file} is not an Ed25519 ${forVerify ? 'public or private' : 'private'} key in PEM (${(e as Error).message.split('\n')[0]})` }]);
+      throw new ConfigError([
+        {
+          path: forVerify ? '--public-key' : '--sign-key-file',
+          message: `${file} is not an Ed25519 ${forVerify ? 'public or private' : 'private'} key in PEM (${(e as Error).message.split('\n')[0]})`,
+        },
+      ]);
     }
   }
   if (envName) {
     const key = env[envName];
-    if (!key) throw new ConfigError([{ path: forVerify ? '--hmac-key-env' : '--sign-hmac-key-env', message: `environment variable ${envName} is not set or empty` }]);
+    if (!key)
+      throw new ConfigError([
+        { path: forVerify ? '--hmac-key-env' : '--sign-hmac-key-env', message: `environment variable ${envName} is not set or empty` },
+      ]);
     return { algorithm: 'hmac-sha256', keyId: opts.signKeyId ?? fingerprint(key), key };
   }
   return undefined;
@@ -48,4 +68,3 @@ export function signingKeyOf(c: Pick<NdjsonFileConfig, 'sign_key_file' | 'sign_h
     { sign_hmac_key: c.sign_hmac_key },
   );
 }
-

@@ -23,7 +23,7 @@ export interface QueryFilter {
   search?: string;
 }
 
-const has = (value: string | undefined, needle: string): boolean => value !== undefined && value.toLowerCase().includes(needle);
+const has = (value: string | undefined, needle: string): boolean => value?.toLowerCase().includes(needle) === true;
 
 /** Every field value of an event, as text (for `search`: values, not keys or JSON syntax). */
 function* strings(value: unknown): Generator<string> {
@@ -42,7 +42,8 @@ export function eventFilter(filter: QueryFilter): (event: AuditEvent) => boolean
     if (filter.until !== undefined && compareTimes(e.time, filter.until) >= 0) return false;
     if (filter.vendor !== undefined && e.vendor !== filter.vendor) return false;
     if (actor !== undefined && !(has(e.actor?.id, actor) || has(e.actor?.email, actor) || has(e.actor?.name, actor))) return false;
-    if (action !== undefined && !(has(e.action.name, action) || e.action.category === action || e.action.operation === action)) return false;
+    if (action !== undefined && !(has(e.action.name, action) || e.action.category === action || e.action.operation === action))
+      return false;
     if (search !== undefined) {
       for (const s of strings(e)) if (s.toLowerCase().includes(search)) return true;
       return false;
@@ -71,7 +72,11 @@ export async function segmentFiles(dir: string): Promise<string[]> {
 }
 
 /** Streams matching events; `onSkipped` is told about lines that are not JSON events. */
-export async function* queryArchive(dir: string, filter: QueryFilter = {}, onSkipped?: (file: string, line: number) => void): AsyncGenerator<AuditEvent> {
+export async function* queryArchive(
+  dir: string,
+  filter: QueryFilter = {},
+  onSkipped?: (file: string, line: number) => void,
+): AsyncGenerator<AuditEvent> {
   const matches = eventFilter(filter);
   for (const file of await segmentFiles(dir)) {
     let n = 0;
@@ -79,8 +84,9 @@ export async function* queryArchive(dir: string, filter: QueryFilter = {}, onSki
       n++;
       let event: AuditEvent;
       try {
-        event = JSON.parse(line.toString('utf8')) as AuditEvent;
-        if (typeof event?.time !== 'string') throw new Error('not an event');
+        const parsed = JSON.parse(line.toString('utf8')) as Partial<AuditEvent> | null;
+        if (typeof parsed?.time !== 'string') throw new Error('not an event');
+        event = parsed as AuditEvent;
         timeToHrTime(event.time);
       } catch {
         onSkipped?.(file, n);
@@ -92,7 +98,23 @@ export async function* queryArchive(dir: string, filter: QueryFilter = {}, onSki
 }
 
 /** Columns of `--format csv` and `table`, one per row, flat and spreadsheet-friendly. */
-export const QUERY_COLUMNS = ['time', 'vendor', 'action', 'category', 'operation', 'result', 'status_code', 'actor_id', 'actor_email', 'actor_name', 'actor_ip', 'target_user', 'resources', 'region', 'id'] as const;
+export const QUERY_COLUMNS = [
+  'time',
+  'vendor',
+  'action',
+  'category',
+  'operation',
+  'result',
+  'status_code',
+  'actor_id',
+  'actor_email',
+  'actor_name',
+  'actor_ip',
+  'target_user',
+  'resources',
+  'region',
+  'id',
+] as const;
 
 /** One flat row of an event for CSV and table output. */
 export function eventRow(e: AuditEvent): Record<(typeof QUERY_COLUMNS)[number], string> {

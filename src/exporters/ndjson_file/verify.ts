@@ -8,8 +8,17 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import {
-  LINE_HASH_BYTES, groupBySequence, checkSignature, closedSegmentName, digestName, lineHash, segmentLines, segmentName, sha256Hex,
-  type Digest, type SigningKey,
+  LINE_HASH_BYTES,
+  groupBySequence,
+  checkSignature,
+  closedSegmentName,
+  digestName,
+  lineHash,
+  segmentLines,
+  segmentName,
+  sha256Hex,
+  type Digest,
+  type SigningKey,
 } from './format.js';
 
 export interface VerifyProblem {
@@ -74,8 +83,10 @@ const splitHashes = (b64: string): string[] => {
 /** Verifies the archive in `dir`. Never throws for a damaged archive: everything is a problem. */
 export async function verifyArchive(dir: string, options: VerifyOptions = {}): Promise<VerifyResult> {
   const problems: VerifyProblem[] = [];
-  const err = (file: string, message: string, line?: number): void => void problems.push({ file, severity: 'error', message, ...(line !== undefined ? { line } : {}) });
-  const warn = (file: string, message: string): void => void problems.push({ file, severity: options.strict ? 'error' : 'warning', message });
+  const err = (file: string, message: string, line?: number): void =>
+    void problems.push({ file, severity: 'error', message, ...(line !== undefined ? { line } : {}) });
+  const warn = (file: string, message: string): void =>
+    void problems.push({ file, severity: options.strict ? 'error' : 'warning', message });
 
   let names: string[];
   try {
@@ -115,7 +126,8 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     const entry = digests.get(seq);
     if (!entry) {
       if (!kinds.has('digest.json')) {
-        if (isLast && kinds.has('ndjson') && !kinds.has('ndjson.gz')) warn(segmentName(seq), 'the open segment has no digest yet (nothing flushed); its lines are not covered');
+        if (isLast && kinds.has('ndjson') && !kinds.has('ndjson.gz'))
+          warn(segmentName(seq), 'the open segment has no digest yet (nothing flushed); its lines are not covered');
         else err(kinds.has('ndjson.gz') ? closedSegmentName(seq) : segmentName(seq), 'segment has no digest');
       }
       continue;
@@ -126,7 +138,8 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     if (digest.sequence !== seq) err(dfile, `digest names sequence ${digest.sequence}, expected ${seq}`);
     if (options.key) {
       if (!digest.signature) err(dfile, 'digest is not signed');
-      else if (!checkSignature(digest, options.key)) err(dfile, 'signature does not verify: the digest was edited or forged without the signing key');
+      else if (!checkSignature(digest, options.key))
+        err(dfile, 'signature does not verify: the digest was edited or forged without the signing key');
     } else if (digest.signature) {
       err(dfile, `digest is signed (${digest.signature.algorithm}, key ${digest.signature.key_id}); pass the key to check it`);
     }
@@ -175,18 +188,22 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     const compared = open ? actual.slice(0, digest.records) : actual;
     if (sha !== digest.sha256 || compared.length !== digest.records) {
       const other = bySha.get(sha);
-      if (other !== undefined && other !== seq) err(segFile, `segment holds the content recorded for ${segmentName(other)} (segments swapped or replaced)`);
-      else if (open && actual.length < digest.records) err(segFile, `segment has ${actual.length} lines, the digest covers ${digest.records} (truncated)`);
+      if (other !== undefined && other !== seq)
+        err(segFile, `segment holds the content recorded for ${segmentName(other)} (segments swapped or replaced)`);
+      else if (open && actual.length < digest.records)
+        err(segFile, `segment has ${actual.length} lines, the digest covers ${digest.records} (truncated)`);
       else {
         const diag = diagnoseLines(expected, open ? actual.slice(0, digest.records) : actual);
         if (diag.length === 0) err(segFile, 'segment content does not match its digest');
         for (const d of diag) err(segFile, d.message, d.line);
-        if (!open && actual.length !== digest.records) err(segFile, `segment has ${actual.length} lines, the digest records ${digest.records}`);
+        if (!open && actual.length !== digest.records)
+          err(segFile, `segment has ${actual.length} lines, the digest records ${digest.records}`);
       }
     } else if (firstTime !== digest.first_time || lastTime !== digest.last_time) {
       err(dfile, 'time range does not match the segment');
     }
-    if (open && actual.length > digest.records) warn(segFile, `${actual.length - digest.records} lines written after the last flush are not covered by a digest yet`);
+    if (open && actual.length > digest.records)
+      warn(segFile, `${actual.length - digest.records} lines written after the last flush are not covered by a digest yet`);
     records += Math.min(actual.length, digest.records);
     if (!open) previous = sha256Hex(text);
   }

@@ -17,8 +17,19 @@ import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-lo
 import type { AuditEvent } from '../../model/event.js';
 import { fromLogRecord } from '../../model/otel.js';
 import {
-  DIGEST_FORMAT, FILE_PATTERN, closedSegmentName, groupBySequence, digestName, digestText, lineHash, segmentName, sha256Hex, signDigest,
-  segmentLines, type Digest, type SigningKey,
+  DIGEST_FORMAT,
+  FILE_PATTERN,
+  closedSegmentName,
+  groupBySequence,
+  digestName,
+  digestText,
+  lineHash,
+  segmentName,
+  sha256Hex,
+  signDigest,
+  segmentLines,
+  type Digest,
+  type SigningKey,
 } from './format.js';
 import { commitFile, fsyncDir, writeFileAtomic } from '../../io/durable.js';
 
@@ -162,7 +173,18 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     const seq = this.nextSeq++;
     const fh = await open(path.join(this.dir, segmentName(seq)), 'a');
     await fsyncDir(this.dir);
-    this.seg = { seq, fh, hash: createHash('sha256'), bytes: 0, records: 0, lineHashes: [], firstTime: null, lastTime: null, openedAt: this.now(), dirty: true };
+    this.seg = {
+      seq,
+      fh,
+      hash: createHash('sha256'),
+      bytes: 0,
+      records: 0,
+      lineHashes: [],
+      firstTime: null,
+      lastTime: null,
+      openedAt: this.now(),
+      dirty: true,
+    };
     return this.seg;
   }
 
@@ -197,7 +219,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         if (!m || m[2] === 'digest.json') continue;
         const seq = Number(m[1]);
         if (m[2] === 'ndjson.gz' || seq !== this.seg?.seq) {
-          const digest = await readFile(path.join(this.dir, digestName(seq)), 'utf8').then((t) => JSON.parse(t) as Digest, () => undefined);
+          const digest = await readFile(path.join(this.dir, digestName(seq)), 'utf8').then(
+            (t) => JSON.parse(t) as Digest,
+            () => undefined,
+          );
           if (since && digest?.last_time && digest.last_time < since.slice(0, 19)) continue;
         }
         for await (const line of segmentLines(path.join(this.dir, f))) {
@@ -344,8 +369,12 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       .then(() => this.write(events))
       .then(() => this.flush())
       .then(
-        () => resultCallback({ code: ExportResultCode.SUCCESS }),
-        (error: Error) => resultCallback({ code: ExportResultCode.FAILED, error }),
+        () => {
+          resultCallback({ code: ExportResultCode.SUCCESS });
+        },
+        (error: unknown) => {
+          resultCallback({ code: ExportResultCode.FAILED, error: error instanceof Error ? error : new Error(String(error)) });
+        },
       )
       .finally(() => this.inflight.delete(done));
     this.inflight.add(done);

@@ -42,7 +42,9 @@ export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentConte
     send: sendBatch,
     ...(config.sending_queue?.max_batches ? { maxBatches: config.sending_queue.max_batches } : {}),
     ...(ctx.queueBackoffMillis ? { minBackoffMillis: ctx.queueBackoffMillis.min, maxBackoffMillis: ctx.queueBackoffMillis.max } : {}),
-    onError: (m) => ctx.log(`exporters.${name}: ${m}`),
+    onError: (m) => {
+      ctx.log(`exporters.${name}: ${m}`);
+    },
   });
   await queue.open();
   queue.start();

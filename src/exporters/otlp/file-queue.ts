@@ -60,7 +60,8 @@ export class FileQueue {
   /** Writes a batch durably; resolves once it is on disk (waits while the queue is full). */
   async enqueue(events: AuditEvent[]): Promise<void> {
     if (events.length === 0) return;
-    while (this.files.length >= (this.o.maxBatches ?? DEFAULT_SENDING_QUEUE_MAX_BATCHES)) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.files.length >= (this.o.maxBatches ?? DEFAULT_SENDING_QUEUE_MAX_BATCHES))
+      await new Promise<void>((r) => this.waiters.push(r));
     const name = `batch-${String(++this.seq).padStart(12, '0')}.ndjson`;
     const file = path.join(this.o.directory, name);
     await writeFileAtomic(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
@@ -99,7 +100,9 @@ export class FileQueue {
         this.o.onError?.(`sending ${name} failed (kept on disk, will retry): ${(err as Error).message}`);
         const wait = Math.min(backoff * (0.5 + Math.random()), this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);
         const interrupt = new AbortController();
-        this.wake = () => interrupt.abort();
+        this.wake = () => {
+          interrupt.abort();
+        };
         await sleep(wait, interrupt.signal);
         this.wake = undefined;
         backoff = Math.min(backoff * 2, this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);

@@ -17,7 +17,13 @@ import { DEFAULT_OTLP_BATCH_SIZE } from './config.js';
 
 export { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS, logsUrl } from './options.js';
 export type { OtlpExporterOptions, OtlpProtocol } from './options.js';
-import { DEFAULT_OTLP_COMPRESSION, DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, logsUrl, type OtlpExporterOptions } from './options.js';
+import {
+  DEFAULT_OTLP_COMPRESSION,
+  DEFAULT_OTLP_PROTOCOL,
+  DEFAULT_OTLP_TIMEOUT_MILLIS,
+  logsUrl,
+  type OtlpExporterOptions,
+} from './options.js';
 
 /** Creates the official OTLP log exporter for the protocol. */
 export function createOtlpLogExporter(options: OtlpExporterOptions): LogRecordExporter {
@@ -34,7 +40,9 @@ export function createOtlpLogExporter(options: OtlpExporterOptions): LogRecordEx
 export function exportBatch(exporter: LogRecordExporter, records: ReadableLogRecord[]): Promise<{ ok: boolean; error?: Error }> {
   return new Promise((resolve) => {
     try {
-      exporter.export(records, (result) => resolve(result.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: result.error ?? new Error('export failed') }));
+      exporter.export(records, (result) => {
+        resolve(result.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: result.error ?? new Error('export failed') });
+      });
     } catch (err) {
       resolve({ ok: false, error: err as Error });
     }

@@ -13,7 +13,19 @@ export const DEFAULT_REDACT_ALL_TYPES = false;
 export const REDACTION_MASK = '****';
 
 /** The options in the order the schema documents them: problems are reported in this order. */
-const OPTION_ORDER = ['allow_all_keys', 'allowed_keys', 'ignored_keys', 'ignored_key_patterns', 'blocked_key_patterns', 'blocked_values', 'allowed_values', 'hash_function', 'hmac_key', 'redact_all_types', 'summary'];
+const OPTION_ORDER = [
+  'allow_all_keys',
+  'allowed_keys',
+  'ignored_keys',
+  'ignored_key_patterns',
+  'blocked_key_patterns',
+  'blocked_values',
+  'allowed_values',
+  'hash_function',
+  'hmac_key',
+  'redact_all_types',
+  'summary',
+];
 
 /** Orders problems as the options are documented, unknown options first. */
 export function byOption(path: string): (a: ConfigProblem, b: ConfigProblem) => number {
@@ -29,6 +41,7 @@ export function byOption(path: string): (a: ConfigProblem, b: ConfigProblem) => 
 export function checkRedactionConfig(config: CollectorRedactionConfig, path: string, extra: readonly ConfigProblem[] = []): void {
   const problems = validateRedactionConfig(config) ? [] : configProblems(validateRedactionConfig.errors, path);
   problems.push(...extra);
-  if (config.hash_function?.startsWith('hmac-') && !config.hmac_key) problems.push({ path: `${path}.hmac_key`, message: `required with hash_function ${config.hash_function}` });
+  if (config.hash_function?.startsWith('hmac-') && !config.hmac_key)
+    problems.push({ path: `${path}.hmac_key`, message: `required with hash_function ${config.hash_function}` });
   if (problems.length) throw new ConfigError(problems.sort(byOption(path)));
 }

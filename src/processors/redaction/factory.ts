@@ -20,7 +20,7 @@ export function compileCollectorRedaction(config: CollectorRedactionConfig, path
     const out: Pattern[] = [];
     list.forEach((p, i) => {
       try {
-        out.push(RE2JS.compile(String(p)));
+        out.push(RE2JS.compile(p));
       } catch (err) {
         problems.push({ path: `${path}.${key}[${i}]`, message: `invalid regular expression (RE2 syntax): ${(err as Error).message}` });
       }
@@ -33,5 +33,9 @@ export function compileCollectorRedaction(config: CollectorRedactionConfig, path
   const allowedValues = compileList('allowed_values');
   checkRedactionConfig(config, path, problems);
 
-  return collectorRedactor(config, keyRules(config, ignoredPatterns, blockedKeyPatterns), valueRules(config, blockedValues, allowedValues, MASK_ALL));
+  return collectorRedactor(
+    config,
+    keyRules(config, ignoredPatterns, blockedKeyPatterns),
+    valueRules(config, blockedValues, allowedValues, MASK_ALL),
+  );
 }

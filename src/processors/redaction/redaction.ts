@@ -33,7 +33,7 @@ export function collectorRedactor(config: CollectorRedactionConfig, keys: KeyRul
   /** A map or array inside a body, recursively (the Collector's redactLogBodyRecursive). */
   const bodyValue = (key: string, value: AnyValue, t: Tally): AnyValue => {
     if (Array.isArray(value)) return value.map((v, i) => bodyValue(`${key}.[${i}]`, v, t));
-    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return bodyMap(value as Record<string, AnyValue>, `${key}.`, t);
+    if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) return bodyMap(value, `${key}.`, t);
     const s = asString(value);
     if (values.shouldAllowValue(s)) {
       t.allowed.push(key);
@@ -105,7 +105,7 @@ export function collectorRedactor(config: CollectorRedactionConfig, keys: KeyRul
       const t = newTally();
       let out: AnyValue = body;
       if (Array.isArray(body)) out = body.map((v, i) => bodyValue(`[${i}]`, v, t));
-      else if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) out = bodyMap(body as Record<string, AnyValue>, '', t);
+      else if (body !== null && typeof body === 'object' && !(body instanceof Uint8Array)) out = bodyMap(body, '', t);
       else if (body !== undefined && body !== null) {
         const s = asString(body);
         // As in the Collector: an allowed string body is left alone and not summarized.

@@ -69,7 +69,11 @@ export interface KeyRules {
  * computed once (a bounded memo): key patterns cost nothing per record. User-supplied keys live
  * in Sets, never in plain objects (`__proto__` is only data).
  */
-export function keyRules(config: CollectorRedactionConfig, ignoredPatterns: readonly Pattern[], blockedKeyPatterns: readonly Pattern[]): KeyRules {
+export function keyRules(
+  config: CollectorRedactionConfig,
+  ignoredPatterns: readonly Pattern[],
+  blockedKeyPatterns: readonly Pattern[],
+): KeyRules {
   const allowed = new Set([...(config.allowed_keys ?? []), ...SUMMARY_NAMES]);
   const ignored = new Set(config.ignored_keys ?? []);
   const allowAll = config.allow_all_keys === true;
@@ -105,7 +109,12 @@ export interface ValueRules {
 }
 
 /** Compiles the value steps: allowed_values, blocked_values and the hash function. */
-export function valueRules(config: CollectorRedactionConfig, blockedValues: readonly Pattern[], allowedValues: readonly Pattern[], maskAll: Pattern): ValueRules {
+export function valueRules(
+  config: CollectorRedactionConfig,
+  blockedValues: readonly Pattern[],
+  allowedValues: readonly Pattern[],
+  maskAll: Pattern,
+): ValueRules {
   const hmacKey = config.hmac_key ?? '';
   const hashMatch = ((): ((s: string) => string) => {
     switch (config.hash_function) {

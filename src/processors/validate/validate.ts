@@ -14,7 +14,11 @@ export function validateEvent(event: unknown): ValidationProblem[] {
   if (validateAuditEvent(event)) return [];
   return (validateAuditEvent.errors ?? []).slice(0, 10).map((e, i) => {
     const missing = e.keyword === 'required' && typeof e.params?.missingProperty === 'string' ? `/${e.params.missingProperty}` : '';
-    return { code: 'schema_violation', pointer: `${e.instancePath}${missing}` || '/', message: describeSchemaErrors(validateAuditEvent.errors)[i] ?? e.keyword };
+    return {
+      code: 'schema_violation',
+      pointer: `${e.instancePath}${missing}` || '/',
+      message: describeSchemaErrors(validateAuditEvent.errors)[i] ?? e.keyword,
+    };
   });
 }
 

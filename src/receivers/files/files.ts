@@ -77,7 +77,10 @@ async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, Asyn
   let format: InputFormat | undefined;
   for (;;) {
     const next = await chunks.next();
-    if (!next.done) { seen.push(next.value); text += next.value; }
+    if (!next.done) {
+      seen.push(next.value);
+      text += next.value;
+    }
     const start = text.search(/\S/);
     if (start >= 0) {
       const c = text[start];
@@ -87,7 +90,12 @@ async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, Asyn
         const nl = text.indexOf('\n', start);
         if (nl >= 0 || next.done) {
           const firstLine = text.slice(start, nl >= 0 ? nl : undefined);
-          try { JSON.parse(firstLine); format = 'ndjson'; } catch { format = 'json'; }
+          try {
+            JSON.parse(firstLine);
+            format = 'ndjson';
+          } catch {
+            format = 'json';
+          }
         }
       }
     }
@@ -158,17 +166,34 @@ function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Gen
   const text = letter.original;
   if (letter.csv_header) {
     try {
-      const fields = (parseCsvSync(text, { relax_column_count: true }) as string[][])[0] ?? [];
-      if (fields.length !== letter.csv_header.length) throw new Error(`row has ${fields.length} fields, the header has ${letter.csv_header.length}`);
+      const rows: string[][] = parseCsvSync(text, { relax_column_count: true });
+      const fields = rows[0] ?? [];
+      if (fields.length !== letter.csv_header.length)
+        throw new Error(`row has ${fields.length} fields, the header has ${letter.csv_header.length}`);
       return [{ value: csvRow(letter.csv_header, fields), text, location: loc, format: 'csv', csvHeader: letter.csv_header }];
     } catch (err) {
-      return [{ text, location: loc, format: 'csv', csvHeader: letter.csv_header, error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '/original') }];
+      return [
+        {
+          text,
+          location: loc,
+          format: 'csv',
+          csvHeader: letter.csv_header,
+          error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '/original'),
+        },
+      ];
     }
   }
   try {
     return expand(JSON.parse(text), text, loc, 'ndjson', opts);
   } catch (err) {
-    return [{ text, location: loc, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '/original') }];
+    return [
+      {
+        text,
+        location: loc,
+        format: 'ndjson',
+        error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '/original'),
+      },
+    ];
   }
 }
 
@@ -185,11 +210,21 @@ export function ndjsonLineRecords(lines: readonly [string, number][], file: stri
     try {
       value = JSON.parse(text);
     } catch (err) {
-      out.push({ text, location: { file, line }, format: 'ndjson', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+      out.push({
+        text,
+        location: { file, line },
+        format: 'ndjson',
+        error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, ''),
+      });
       continue;
     }
     if (isDeadLetter(value)) for (const r of refeed(value, { file, line }, opts)) out.push(r);
-    else if (value !== null && typeof value === 'object' && !Array.isArray(value) && opts.envelopeKeyOf(value as Record<string, unknown>) === undefined) {
+    else if (
+      value !== null &&
+      typeof value === 'object' &&
+      !Array.isArray(value) &&
+      opts.envelopeKeyOf(value as Record<string, unknown>) === undefined
+    ) {
       out.push({ value, text, location: { file, line }, format: 'ndjson' }); // the common case, without expand()
     } else for (const r of expand(value, text, { file, line }, 'ndjson', opts)) out.push(r);
   }
@@ -213,13 +248,24 @@ async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: R
         try {
           value = JSON.parse(el.text);
         } catch (err) {
-          out.push({ text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, '') });
+          out.push({
+            text: el.text,
+            location,
+            format: 'json',
+            error: new AuditInputError('invalid_json', `invalid JSON: ${parseError(err)}`, ''),
+          });
           continue;
         }
         if (el.pointer === '') for (const r of expand(value, el.text, location, 'json', opts)) out.push(r);
         else {
           const envelopeKey = el.pointer.split('/')[1];
-          out.push({ value, text: el.text, location, format: 'json', ...(envelopeKey && !/^\d+$/.test(envelopeKey) ? { envelopeKey } : {}) });
+          out.push({
+            value,
+            text: el.text,
+            location,
+            format: 'json',
+            ...(envelopeKey && !/^\d+$/.test(envelopeKey) ? { envelopeKey } : {}),
+          });
         }
       }
       if (out.length) yield out;
@@ -270,25 +316,31 @@ async function* csvBatches(chunks: AsyncIterable<string>, file: string): AsyncGe
   for await (const texts of csvRecordTexts(chunks)) {
     const out: InputRecord[] = [];
     for (const [text, line] of texts) {
-    if (text.trim() === '') continue;
-    const location = { file, line };
-    let fields: string[];
-    try {
-      const rows = parseCsvSync(text, { bom: true, relax_column_count: true }) as string[][];
-      fields = rows[0] ?? [];
-    } catch (err) {
-      out.push({ text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') });
-      continue;
-    }
-    if (!header) {
-      header = fields.map((h) => h.trim());
-      continue;
-    }
-    if (fields.length !== header.length) {
-      out.push({ text, location, format: 'csv', csvHeader: header, error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, '') });
-      continue;
-    }
-    out.push({ value: csvRow(header, fields), text, location, format: 'csv', csvHeader: header });
+      if (text.trim() === '') continue;
+      const location = { file, line };
+      let fields: string[];
+      try {
+        const rows: string[][] = parseCsvSync(text, { bom: true, relax_column_count: true });
+        fields = rows[0] ?? [];
+      } catch (err) {
+        out.push({ text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') });
+        continue;
+      }
+      if (!header) {
+        header = fields.map((h) => h.trim());
+        continue;
+      }
+      if (fields.length !== header.length) {
+        out.push({
+          text,
+          location,
+          format: 'csv',
+          csvHeader: header,
+          error: new AuditInputError('invalid_csv', `row has ${fields.length} fields, the header has ${header.length}`, ''),
+        });
+        continue;
+      }
+      out.push({ value: csvRow(header, fields), text, location, format: 'csv', csvHeader: header });
     }
     if (out.length) yield out;
   }
@@ -312,17 +364,17 @@ export async function* readRecordBatches(path: string, opts: ReadOptions): Async
 
 /** Reads the records of text already in memory (an HTTP response body), named `source`. */
 export async function* readTextRecords(text: string, source: string, opts: ReadOptions): AsyncGenerator<InputRecord> {
-  async function* one(): AsyncGenerator<string> {
-    yield text;
-  }
-  for await (const batch of batchesFrom(one(), source, opts)) yield* batch;
+  for await (const batch of batchesFrom(Readable.from([text]).iterator() as AsyncGenerator<string>, source, opts)) yield* batch;
 }
 
 /**
  * The decoded text of an input (`-` is stdin), gunzipped when compressed, with its format
  * (forced, or sniffed from the start). For readers that split the text themselves.
  */
-export async function openText(path: string, opts: Pick<ReadOptions, 'format' | 'onBytes'>): Promise<[InputFormat, AsyncGenerator<string>]> {
+export async function openText(
+  path: string,
+  opts: Pick<ReadOptions, 'format' | 'onBytes'>,
+): Promise<[InputFormat, AsyncGenerator<string>]> {
   const chunks = decode(gunzipIfNeeded(rawChunks(path, opts.onBytes)));
   return opts.format ? [opts.format, chunks] : sniff(chunks);
 }

@@ -7,12 +7,20 @@ export interface JsonElement {
   pointer: string;
 }
 
-const enum C {
-  Quote = 34, Backslash = 92, Comma = 44, Colon = 58, Newline = 10,
-  OpenBrace = 123, CloseBrace = 125, OpenBracket = 91, CloseBracket = 93,
-  Space = 32, Tab = 9, Return = 13,
-}
-const isWs = (c: number): boolean => c === C.Space || c === C.Newline || c === C.Return || c === C.Tab;
+// Character codes the scanner compares against (plain constants: the hot loop reads them inline).
+const QUOTE = 34;
+const BACKSLASH = 92;
+const COMMA = 44;
+const COLON = 58;
+const NEWLINE = 10;
+const OPEN_BRACE = 123;
+const CLOSE_BRACE = 125;
+const OPEN_BRACKET = 91;
+const CLOSE_BRACKET = 93;
+const SPACE = 32;
+const TAB = 9;
+const RETURN = 13;
+const isWs = (c: number): boolean => c === SPACE || c === NEWLINE || c === RETURN || c === TAB;
 
 /**
  * Streams the record elements out of a JSON document without holding the document in memory
@@ -70,19 +78,23 @@ export async function* jsonDocumentElements(
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
       const c = chunk.charCodeAt(i);
-      if (c === C.Newline) line++;
+      if (c === NEWLINE) line++;
       if (inString) {
         if (escape) escape = false;
-        else if (c === C.Backslash) escape = true;
-        else if (c === C.Quote) {
+        else if (c === BACKSLASH) escape = true;
+        else if (c === QUOTE) {
           inString = false;
           if (keyStart >= 0) {
             keyText += chunk.slice(keyStart, i + 1);
             keyStart = -1;
-            try { lastKey = JSON.parse(keyText) as string; } catch { lastKey = undefined; }
+            try {
+              lastKey = JSON.parse(keyText) as string;
+            } catch {
+              lastKey = undefined;
+            }
             keyText = '';
           }
-          if (elem && depth === recordDepth && elemKind === C.Quote) found.push(finishElement(chunk, i + 1));
+          if (elem && depth === recordDepth && elemKind === QUOTE) found.push(finishElement(chunk, i + 1));
         }
         continue;
       }
@@ -94,39 +106,62 @@ export async function* jsonDocumentElements(
         continue;
       }
       // Start of a record element?
-      if (!elem && depth === recordDepth && !isWs(c) && c !== C.Comma && c !== C.CloseBracket) {
+      if (!elem && depth === recordDepth && !isWs(c) && c !== COMMA && c !== CLOSE_BRACKET) {
         elem = [];
         elemFrom = i;
         elemStartLine = line;
         elemKind = c;
-      } else if (elem && depth === recordDepth && elemKind !== C.OpenBrace && elemKind !== C.OpenBracket && elemKind !== C.Quote &&
-        (isWs(c) || c === C.Comma || c === C.CloseBracket)) {
+      } else if (
+        elem &&
+        depth === recordDepth &&
+        elemKind !== OPEN_BRACE &&
+        elemKind !== OPEN_BRACKET &&
+        elemKind !== QUOTE &&
+        (isWs(c) || c === COMMA || c === CLOSE_BRACKET)
+      ) {
         found.push(finishElement(chunk, i)); // end of a bare literal (number, true, null)
       }
       if (top === undefined) {
         if (isWs(c)) continue;
-        if (c === C.OpenBracket) { top = 'array'; recordDepth = 1; }
-        else if (c === C.OpenBrace) { top = 'object'; expectKey = true; rest = []; restFrom = i; }
-        else throw new AuditInputError('invalid_json', `a JSON document must start with [ or { (line ${line})`, '');
+        if (c === OPEN_BRACKET) {
+          top = 'array';
+          recordDepth = 1;
+        } else if (c === OPEN_BRACE) {
+          top = 'object';
+          expectKey = true;
+          rest = [];
+          restFrom = i;
+        } else throw new AuditInputError('invalid_json', `a JSON document must start with [ or { (line ${line})`, '');
         depth = 1;
         continue;
       }
       switch (c) {
-        case C.Quote:
+        case QUOTE:
           inString = true;
           afterColon = false;
-          if (top === 'object' && depth === 1 && expectKey) { keyStart = i; expectKey = false; }
+          if (top === 'object' && depth === 1 && expectKey) {
+            keyStart = i;
+            expectKey = false;
+          }
           break;
-        case C.Colon:
+        case COLON:
           afterColon = top === 'object' && depth === 1;
           break;
-        case C.Comma:
+        case COMMA:
           afterColon = false;
           if (top === 'object' && depth === 1) expectKey = true;
           break;
-        case C.OpenBrace:
-        case C.OpenBracket:
-          if (top === 'object' && depth === 1 && afterColon && c === C.OpenBracket && !sawEnvelope && lastKey !== undefined && envelopeKeys.has(lastKey)) {
+        case OPEN_BRACE:
+        case OPEN_BRACKET:
+          if (
+            top === 'object' &&
+            depth === 1 &&
+            afterColon &&
+            c === OPEN_BRACKET &&
+            !sawEnvelope &&
+            lastKey !== undefined &&
+            envelopeKeys.has(lastKey)
+          ) {
             sawEnvelope = true;
             recordDepth = 2;
             recordPrefix = `/${pointerToken(lastKey)}`;
@@ -136,11 +171,12 @@ export async function* jsonDocumentElements(
           afterColon = false;
           depth++;
           break;
-        case C.CloseBrace:
-        case C.CloseBracket:
+        case CLOSE_BRACE:
+        case CLOSE_BRACKET:
           depth--;
-          if (elem && depth === recordDepth && (elemKind === C.OpenBrace || elemKind === C.OpenBracket)) found.push(finishElement(chunk, i + 1));
-          if (depth === 1 && recordDepth === 2 && c === C.CloseBracket) recordDepth = -1;
+          if (elem && depth === recordDepth && (elemKind === OPEN_BRACE || elemKind === OPEN_BRACKET))
+            found.push(finishElement(chunk, i + 1));
+          if (depth === 1 && recordDepth === 2 && c === CLOSE_BRACKET) recordDepth = -1;
           if (depth === 0) {
             done = true;
             if (rest) {
@@ -162,10 +198,16 @@ export async function* jsonDocumentElements(
       found = [];
     }
   }
-  if (elem && depth === recordDepth && elemKind !== C.OpenBrace && elemKind !== C.OpenBracket && elemKind !== C.Quote) {
+  if (elem && depth === recordDepth && elemKind !== OPEN_BRACE && elemKind !== OPEN_BRACKET && elemKind !== QUOTE) {
     elem = undefined; // a bare literal at end of input: the document is unterminated anyway
   }
   if (!done) {
-    throw new AuditInputError('invalid_json', top === undefined ? 'empty JSON document' : `JSON document ends early (unterminated at line ${line}); ${where.file ?? 'input'} is truncated or not JSON`, '');
+    throw new AuditInputError(
+      'invalid_json',
+      top === undefined
+        ? 'empty JSON document'
+        : `JSON document ends early (unterminated at line ${line}); ${where.file ?? 'input'} is truncated or not JSON`,
+      '',
+    );
   }
 }

@@ -24,11 +24,12 @@ const fileOf = (dir: string, source: string): string => path.join(dir, `${source
 
 export async function loadCheckpoint(dir: string, source: string): Promise<Checkpoint> {
   try {
-    const cp = JSON.parse(await readFile(fileOf(dir, source), 'utf8')) as Checkpoint;
-    if (cp.format !== 'auditkit-checkpoint/v1') throw new Error(`unknown checkpoint format in ${fileOf(dir, source)}`);
-    return cp;
+    const cp = JSON.parse(await readFile(fileOf(dir, source), 'utf8')) as Partial<Checkpoint> | null;
+    if (cp?.format !== 'auditkit-checkpoint/v1') throw new Error(`unknown checkpoint format in ${fileOf(dir, source)}`);
+    return cp as Checkpoint;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { format: 'auditkit-checkpoint/v1', source, recent: [], updated_at: new Date().toISOString() };
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { format: 'auditkit-checkpoint/v1', source, recent: [], updated_at: new Date().toISOString() };
     throw err;
   }
 }

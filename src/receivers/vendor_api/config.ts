@@ -4,7 +4,11 @@ import { toUtcTime } from '../../model/time.js';
 
 /** Options of the `wandb`, `snorkel` and `wherobots` receivers: schemas/config.v1.schema.json `$defs`. */
 export type VendorApiConfig = Wandb | Snorkel | Wherobots;
-export type { Snorkel as SnorkelReceiverConfig, Wandb as WandbReceiverConfig, Wherobots as WherobotsReceiverConfig } from '../../generated/types.js';
+export type {
+  Snorkel as SnorkelReceiverConfig,
+  Wandb as WandbReceiverConfig,
+  Wherobots as WherobotsReceiverConfig,
+} from '../../generated/types.js';
 
 /** Defaults shared by the three receivers, equal to the schema's (test/components/defaults.test.ts checks them). */
 export const DEFAULT_POLL_INTERVAL_SECS = 300;

@@ -26,10 +26,33 @@ export interface VendorApiReceiver {
 }
 
 /** Receiver options that are the puller's; every other option is the vendor API's own. */
-export function splitReceiverConfig(config: VendorApiConfig): { common: Pick<VendorApiConfig, 'url' | 'api_key' | 'since' | 'overlap_secs' | 'timeout_secs' | 'retries'> & { username?: string }; vendorOptions: Record<string, unknown> } {
-  const { url, api_key, since, poll_interval_secs: _poll, overlap_secs, timeout_secs, retries, ...rest } = config as VendorApiConfig & { username?: string };
+export function splitReceiverConfig(config: VendorApiConfig): {
+  common: Pick<VendorApiConfig, 'url' | 'api_key' | 'since' | 'overlap_secs' | 'timeout_secs' | 'retries'> & { username?: string };
+  vendorOptions: Record<string, unknown>;
+} {
+  const {
+    url,
+    api_key,
+    since,
+    poll_interval_secs: _poll,
+    overlap_secs,
+    timeout_secs,
+    retries,
+    ...rest
+  } = config as VendorApiConfig & { username?: string };
   const { username, ...vendorOptions } = rest as Record<string, unknown> & { username?: string };
-  return { common: { url, api_key, since, ...(overlap_secs !== undefined ? { overlap_secs } : {}), ...(timeout_secs !== undefined ? { timeout_secs } : {}), ...(retries !== undefined ? { retries } : {}), ...(typeof username === 'string' ? { username } : {}) }, vendorOptions };
+  return {
+    common: {
+      url,
+      api_key,
+      since,
+      ...(overlap_secs !== undefined ? { overlap_secs } : {}),
+      ...(timeout_secs !== undefined ? { timeout_secs } : {}),
+      ...(retries !== undefined ? { retries } : {}),
+      ...(typeof username === 'string' ? { username } : {}),
+    },
+    vendorOptions,
+  };
 }
 
 /**

@@ -39,7 +39,10 @@ export interface PulledPage {
 }
 
 class RetryableError extends Error {
-  constructor(message: string, readonly retryAfterMillis?: number) {
+  constructor(
+    message: string,
+    readonly retryAfterMillis?: number,
+  ) {
     super(message);
   }
 }
@@ -53,7 +56,13 @@ function retryAfter(value: string | null, now = Date.now()): number | undefined 
 }
 
 /** Fetches one page, with retries; resolves to the parsed page. */
-async function fetchPage(api: VendorApi, params: PullParams, window: PullWindow, cursor: string | undefined, opts: HttpPullOptions): Promise<ApiPage> {
+async function fetchPage(
+  api: VendorApi,
+  params: PullParams,
+  window: PullWindow,
+  cursor: string | undefined,
+  opts: HttpPullOptions,
+): Promise<ApiPage> {
   const req = api.request(params, window, cursor);
   const where = printableEndpoint(req.url);
   const maxBackoff = opts.maxBackoffMillis ?? DEFAULT_MAX_BACKOFF_MILLIS;
@@ -68,11 +77,14 @@ async function fetchPage(api: VendorApi, params: PullParams, window: PullWindow,
       } catch (err) {
         if (opts.signal?.aborted) throw new AbortError('stopped');
         const e = err as Error & { cause?: { code?: string } };
-        const why = e.name === 'TimeoutError' ? 'timed out' : e.cause?.code ?? e.message;
+        const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
         throw new RetryableError(`${where}: ${why}`);
       }
       if (res.status === 429 || res.status >= 500) {
-        throw new RetryableError(`${where}: ${res.status}${res.status === 429 ? ' (rate limited)' : ''}`, retryAfter(res.headers.get('retry-after')));
+        throw new RetryableError(
+          `${where}: ${res.status}${res.status === 429 ? ' (rate limited)' : ''}`,
+          retryAfter(res.headers.get('retry-after')),
+        );
       }
       if (!res.ok) throw new AbortError(new AuditIoError(`${api.explain(res.status, body)} [${where}]`));
       try {
@@ -93,14 +105,17 @@ async function fetchPage(api: VendorApi, params: PullParams, window: PullWindow,
         if (error instanceof RetryableError) {
           opts.onRetry?.(`${error.message}; attempt ${attemptNumber}, ${retriesLeft} retries left`);
           // Honour Retry-After on top of the backoff p-retry adds.
-          if (error.retryAfterMillis && retriesLeft > 0 && !(await sleep(Math.min(error.retryAfterMillis, maxBackoff), opts.signal))) throw opts.signal?.reason;
+          if (error.retryAfterMillis && retriesLeft > 0 && !(await sleep(Math.min(error.retryAfterMillis, maxBackoff), opts.signal)))
+            throw opts.signal?.reason;
         }
       },
     },
   ).catch((err: unknown) => {
     if (err instanceof AuditIoError) throw err;
     if (err instanceof RetryableError) throw new AuditIoError(`giving up after retries: ${err.message}`);
-    throw err instanceof Error && err.name === 'AbortError' && err.message === 'stopped' ? err : new AuditIoError(String((err as Error).message ?? err));
+    throw err instanceof Error && err.name === 'AbortError' && err.message === 'stopped'
+      ? err
+      : new AuditIoError(err instanceof Error ? err.message : String(err));
   });
 }
 
@@ -126,7 +141,13 @@ export async function* pullPages(
       if (page.kind === 'records') {
         page.records.forEach((value, i) => {
           const pointer = page.envelopeKey ? `/${page.envelopeKey}/${i}` : `/${i}`;
-          records.push({ value, text: JSON.stringify(value), location: { file: source, pointer }, format: 'json', ...(page.envelopeKey ? { envelopeKey: page.envelopeKey } : {}) });
+          records.push({
+            value,
+            text: JSON.stringify(value),
+            location: { file: source, pointer },
+            format: 'json',
+            ...(page.envelopeKey ? { envelopeKey: page.envelopeKey } : {}),
+          });
         });
       } else {
         for await (const r of readTextRecords(page.text, source, { ...readOptions, format: page.format })) records.push(r);

@@ -57,7 +57,6 @@ export interface PullCounts {
   dropped: number;
 }
 
-
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export async function pullSource(o: PullSourceOptions, sink: PullSink): Promise<PullCounts> {
@@ -82,7 +81,10 @@ export async function pullSource(o: PullSourceOptions, sink: PullSink): Promise<
     const params = { url: o.url, since: range.since, until: range.until, credentials: o.credentials, options: o.vendorOptions };
     for (const w of o.adapter.api.warnings?.(params, now()) ?? []) o.onWarning?.(w);
     cp.current = { ...range };
-    for await (const page of pullPages(o.adapter.api, params, o.readOptions, o.http ?? {}, { windowIndex: range.window, cursor: range.cursor })) {
+    for await (const page of pullPages(o.adapter.api, params, o.readOptions, o.http ?? {}, {
+      windowIndex: range.window,
+      cursor: range.cursor,
+    })) {
       counts.pages++;
       const events: AuditEvent[] = [];
       for (const rec of page.records) {

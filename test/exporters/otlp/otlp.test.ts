@@ -13,8 +13,13 @@ import { ROOT } from '../../helpers/golden.js';
 import { OtlpReceiver } from '../../helpers/otlp-receiver.js';
 import { run as runSdkExample } from '../../../examples/sdk/audit-log-processor.js';
 
-const inputs = ['wandb/api-stream.ndjson', 'snorkel/audit-logs.json', 'wherobots/audit-log-export.csv'].map((f) => path.join(ROOT, 'examples', f));
-const expected = (await cli(['convert', ...inputs])).stdout.trim().split('\n').map((l) => JSON.parse(l) as AuditEvent);
+const inputs = ['wandb/api-stream.ndjson', 'snorkel/audit-logs.json', 'wherobots/audit-log-export.csv'].map((f) =>
+  path.join(ROOT, 'examples', f),
+);
+const expected = (await cli(['convert', ...inputs])).stdout
+  .trim()
+  .split('\n')
+  .map((l) => JSON.parse(l) as AuditEvent);
 const nanos = (time: string): string => {
   const [s, ns] = timeToHrTime(time);
   return (BigInt(s) * 1_000_000_000n + BigInt(ns)).toString();
@@ -24,15 +29,35 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
   t.test(`convert --to otlp --otlp-protocol ${protocol}: counts, exact timestamps, attributes, gzip, headers`, async (t) => {
     const receiver = await new OtlpReceiver().start();
     t.teardown(() => receiver.stop());
-    const r = await cli(['convert', ...inputs, '--to', 'otlp', '--endpoint', receiver.url, '--otlp-protocol', protocol, '--header', 'x-api-key=SECRET-123']);
+    const r = await cli([
+      'convert',
+      ...inputs,
+      '--to',
+      'otlp',
+      '--endpoint',
+      receiver.url,
+      '--otlp-protocol',
+      protocol,
+      '--header',
+      'x-api-key=SECRET-123',
+    ]);
     t.equal(r.code, 0, r.stderr);
     t.match(r.stderr, new RegExp(`delivered ${expected.length} over OTLP`));
     t.notMatch(r.stderr, /SECRET-123/, 'the header value is never printed');
     const got = receiver.records;
     t.equal(got.length, expected.length, 'every event arrived');
-    t.ok(receiver.requests.every((q) => q.contentEncoding === 'gzip'), 'gzip by default');
-    t.ok(receiver.requests.every((q) => q.headers['x-api-key'] === 'SECRET-123'), 'headers sent');
-    t.ok(receiver.requests.every((q) => q.contentType.includes(protocol === 'http/json' ? 'json' : 'protobuf')), 'content type of the protocol');
+    t.ok(
+      receiver.requests.every((q) => q.contentEncoding === 'gzip'),
+      'gzip by default',
+    );
+    t.ok(
+      receiver.requests.every((q) => q.headers['x-api-key'] === 'SECRET-123'),
+      'headers sent',
+    );
+    t.ok(
+      receiver.requests.every((q) => q.contentType.includes(protocol === 'http/json' ? 'json' : 'protobuf')),
+      'content type of the protocol',
+    );
     const byId = new Map(got.map((g) => [g.attributes['audit.id'], g]));
     t.equal(byId.size, expected.length, 'no duplicates');
     let exact = 0;
@@ -43,8 +68,14 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
         continue;
       }
       if (g.timeUnixNano === nanos(e.time) && g.attributes['audit.time'] === e.time) exact++;
-      if (g.eventName !== 'audit.event' || g.severityNumber !== (e.outcome.result === 'failure' ? 13 : 9)) t.fail(`event name/severity of ${e.id}`);
-      if (g.attributes['audit.action.name'] !== e.action.name || g.attributes['user.email'] !== e.actor?.email || g.attributes['client.address'] !== e.actor?.ip) t.fail(`attributes of ${e.id}`);
+      if (g.eventName !== 'audit.event' || g.severityNumber !== (e.outcome.result === 'failure' ? 13 : 9))
+        t.fail(`event name/severity of ${e.id}`);
+      if (
+        g.attributes['audit.action.name'] !== e.action.name ||
+        g.attributes['user.email'] !== e.actor?.email ||
+        g.attributes['client.address'] !== e.actor?.ip
+      )
+        t.fail(`attributes of ${e.id}`);
     }
     t.equal(exact, expected.length, 'every timestamp exact to the nanosecond');
     const w = byId.get(expected[0]!.id)!;
@@ -69,7 +100,16 @@ t.test('an unreachable backend: exit 3, a clear message, no credentials printed'
       s.close(() => resolve(p));
     });
   });
-  const r = await cli(['convert', inputs[1]!, '--to', 'otlp', '--endpoint', `http://svc:hunter2@127.0.0.1:${port}/v1/logs?token=abc`, '--timeout-ms', '2000']);
+  const r = await cli([
+    'convert',
+    inputs[1]!,
+    '--to',
+    'otlp',
+    '--endpoint',
+    `http://svc:hunter2@127.0.0.1:${port}/v1/logs?token=abc`,
+    '--timeout-ms',
+    '2000',
+  ]);
   t.equal(r.code, 3);
   t.match(r.stderr, /32 events could not be delivered to http:\/\/127\.0\.0\.1:\d+\/v1\/logs/);
   t.notMatch(r.stderr, /hunter2|token=abc/);
@@ -78,12 +118,24 @@ t.test('an unreachable backend: exit 3, a clear message, no credentials printed'
 t.test('leak check end to end: --redact default sends no e-mail, IP or name of the examples', async (t) => {
   const receiver = await new OtlpReceiver().start();
   t.teardown(() => receiver.stop());
-  const r = await cli(['convert', ...inputs, '--to', 'otlp', '--endpoint', receiver.url, '--redact', 'default', '--otlp-protocol', 'http/json']);
+  const r = await cli([
+    'convert',
+    ...inputs,
+    '--to',
+    'otlp',
+    '--endpoint',
+    receiver.url,
+    '--redact',
+    'default',
+    '--otlp-protocol',
+    'http/json',
+  ]);
   t.equal(r.code, 0, r.stderr);
   const bytes = Buffer.concat(receiver.requests.map((q) => q.body)).toString('utf8');
   const pii = new Set<string>();
   for (const e of expected) {
-    for (const v of [e.actor?.email, e.actor?.ip, e.actor?.name, e.target_user?.email, ...(e.resources ?? []).map((x) => x.name)]) if (v) pii.add(v);
+    for (const v of [e.actor?.email, e.actor?.ip, e.actor?.name, e.target_user?.email, ...(e.resources ?? []).map((x) => x.name)])
+      if (v) pii.add(v);
   }
   t.ok(pii.size > 20, `${pii.size} distinct PII values in the input`);
   const leaked = [...pii].filter((v) => bytes.includes(v));
@@ -107,5 +159,8 @@ t.test('examples/sdk: an existing LoggerProvider with AuditLogProcessor in front
   const got = receiver.records;
   t.equal(got.length, 41, '40 audit records and 1 ordinary record received over OTLP/protobuf');
   t.equal(got.filter((g) => g.eventName === 'audit.event').length, 40);
-  t.ok(got.filter((g) => g.eventName === 'audit.event').every((g) => g.attributes['user.email'] === '****'), 'PII redacted');
+  t.ok(
+    got.filter((g) => g.eventName === 'audit.event').every((g) => g.attributes['user.email'] === '****'),
+    'PII redacted',
+  );
 });

@@ -29,12 +29,24 @@ t.test('only allowed keys are kept', async (t) => {
 });
 
 t.test('allow_all_keys with blocked_values masks the matching part with ****', async (t) => {
-  const out = run({ allow_all_keys: true, blocked_values: ['4[0-9]{12}(?:[0-9]{3})?'], summary: 'debug' }, { notes: `card ${VISA} on file`, other: 'fine' });
+  const out = run(
+    { allow_all_keys: true, blocked_values: ['4[0-9]{12}(?:[0-9]{3})?'], summary: 'debug' },
+    { notes: `card ${VISA} on file`, other: 'fine' },
+  );
   t.same(out, { notes: 'card **** on file', other: 'fine', 'redaction.masked.keys': 'notes', 'redaction.masked.count': 1 });
 });
 
 t.test('ignored_keys (and ignored_key_patterns) pass untouched even when not allowed', async (t) => {
-  const out = run({ allowed_keys: ['id'], ignored_keys: ['safe_attribute'], ignored_key_patterns: ['^trace\\.'], blocked_values: ['.+'], summary: 'debug' }, { safe_attribute: VISA, 'trace.id': 'abc', id: 'x', drop: 'y' });
+  const out = run(
+    {
+      allowed_keys: ['id'],
+      ignored_keys: ['safe_attribute'],
+      ignored_key_patterns: ['^trace\\.'],
+      blocked_values: ['.+'],
+      summary: 'debug',
+    },
+    { safe_attribute: VISA, 'trace.id': 'abc', id: 'x', drop: 'y' },
+  );
   t.equal(out.safe_attribute, VISA, 'ignored key not masked');
   t.equal(out['trace.id'], 'abc', 'ignored pattern not masked');
   t.equal(out.drop, undefined, 'not allowed: removed');
@@ -43,12 +55,24 @@ t.test('ignored_keys (and ignored_key_patterns) pass untouched even when not all
 });
 
 t.test('blocked_key_patterns mask the whole value', async (t) => {
-  const out = run({ allow_all_keys: true, blocked_key_patterns: ['.*token.*', '.*api_key.*'], summary: 'debug' }, { access_token: 'abc', my_api_key_2: 'k', ok: 'v' });
-  t.same(out, { access_token: '****', my_api_key_2: '****', ok: 'v', 'redaction.masked.keys': 'access_token,my_api_key_2', 'redaction.masked.count': 2 });
+  const out = run(
+    { allow_all_keys: true, blocked_key_patterns: ['.*token.*', '.*api_key.*'], summary: 'debug' },
+    { access_token: 'abc', my_api_key_2: 'k', ok: 'v' },
+  );
+  t.same(out, {
+    access_token: '****',
+    my_api_key_2: '****',
+    ok: 'v',
+    'redaction.masked.keys': 'access_token,my_api_key_2',
+    'redaction.masked.count': 2,
+  });
 });
 
 t.test('allowed_values take precedence over blocked_values', async (t) => {
-  const out = run({ allow_all_keys: true, blocked_values: ['mycompany.com'], allowed_values: ['support.mycompany.com'], summary: 'debug' }, { a: 'support.mycompany.com', b: 'sales.mycompany.com' });
+  const out = run(
+    { allow_all_keys: true, blocked_values: ['mycompany.com'], allowed_values: ['support.mycompany.com'], summary: 'debug' },
+    { a: 'support.mycompany.com', b: 'sales.mycompany.com' },
+  );
   t.equal(out.a, 'support.mycompany.com', 'allowed value kept');
   t.equal(out.b, 'sales.****', 'blocked match masked');
   t.equal(out['redaction.allowed.keys'], 'a');
@@ -58,16 +82,41 @@ t.test('allowed_values take precedence over blocked_values', async (t) => {
 t.test('hash_function hashes each match (hex digest) instead of ****', async (t) => {
   const md5 = createHash('md5').update(VISA).digest('hex');
   t.equal(run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'md5' }, { n: `x ${VISA}` }).n, `x ${md5}`);
-  t.equal(run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'sha1' }, { n: VISA }).n, createHash('sha1').update(VISA).digest('hex'));
-  t.equal(run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'sha3' }, { n: VISA }).n, createHash('sha3-256').update(VISA).digest('hex'), 'sha3 is SHA3-256');
-  t.equal(run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha256', hmac_key: 'k' }, { n: VISA }).n, createHmac('sha256', 'k').update(VISA).digest('hex'));
-  t.equal(run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha512', hmac_key: 'k' }, { n: VISA }).n, createHmac('sha512', 'k').update(VISA).digest('hex'));
-  t.equal(run({ allow_all_keys: true, blocked_key_patterns: ['^n$'], hash_function: 'md5' }, { n: 'whole' }).n, createHash('md5').update('whole').digest('hex'), 'blocked keys are hashed whole');
+  t.equal(
+    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'sha1' }, { n: VISA }).n,
+    createHash('sha1').update(VISA).digest('hex'),
+  );
+  t.equal(
+    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'sha3' }, { n: VISA }).n,
+    createHash('sha3-256').update(VISA).digest('hex'),
+    'sha3 is SHA3-256',
+  );
+  t.equal(
+    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha256', hmac_key: 'k' }, { n: VISA }).n,
+    createHmac('sha256', 'k').update(VISA).digest('hex'),
+  );
+  t.equal(
+    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha512', hmac_key: 'k' }, { n: VISA }).n,
+    createHmac('sha512', 'k').update(VISA).digest('hex'),
+  );
+  t.equal(
+    run({ allow_all_keys: true, blocked_key_patterns: ['^n$'], hash_function: 'md5' }, { n: 'whole' }).n,
+    createHash('md5').update('whole').digest('hex'),
+    'blocked keys are hashed whole',
+  );
 });
 
 t.test('only strings are examined unless redact_all_types', async (t) => {
-  t.equal(run({ allow_all_keys: true, blocked_values: ['4[0-9]{15}'] }, { card: 4111111111111111 }).card, 4111111111111111, 'an int is left alone');
-  t.equal(run({ allow_all_keys: true, blocked_values: ['4[0-9]{15}'], redact_all_types: true }, { card: 4111111111111111 }).card, '****', 'redact_all_types masks its string form');
+  t.equal(
+    run({ allow_all_keys: true, blocked_values: ['4[0-9]{15}'] }, { card: 4111111111111111 }).card,
+    4111111111111111,
+    'an int is left alone',
+  );
+  t.equal(
+    run({ allow_all_keys: true, blocked_values: ['4[0-9]{15}'], redact_all_types: true }, { card: 4111111111111111 }).card,
+    '****',
+    'redact_all_types masks its string form',
+  );
 });
 
 t.test('summary: silent and unset add nothing', async (t) => {
@@ -86,7 +135,12 @@ t.test('summary attributes survive a second pass and accumulate', async (t) => {
 });
 
 t.test('log bodies: strings, maps (with key paths) and arrays', async (t) => {
-  const r = compileCollectorRedaction({ allowed_keys: ['user', 'email', 'items', 'id', 'password'], blocked_values: ['[a-z]+@example\\.com'], blocked_key_patterns: ['^password$'], summary: 'debug' });
+  const r = compileCollectorRedaction({
+    allowed_keys: ['user', 'email', 'items', 'id', 'password'],
+    blocked_values: ['[a-z]+@example\\.com'],
+    blocked_key_patterns: ['^password$'],
+    summary: 'debug',
+  });
   const a1: LogAttributes = {};
   t.equal(r.processBody('mail bob@example.com now', a1), 'mail **** now', 'string body masked');
   t.same(a1, { 'redaction.body.masked.keys': 'body', 'redaction.body.masked.count': 1 });
@@ -112,17 +166,29 @@ t.test('a string body matching allowed_values is left alone and not summarized (
 
 t.test('configuration errors list every problem with its path', async (t) => {
   try {
-    compileCollectorRedaction({ blocked_values: ['ok', '(unclosed'], allowed_values: ['(?<=lookbehind)x'], hash_function: 'hmac-sha256', summary: 'loud' as never, blockd_values: [] } as never, 'processors.redaction');
+    compileCollectorRedaction(
+      {
+        blocked_values: ['ok', '(unclosed'],
+        allowed_values: ['(?<=lookbehind)x'],
+        hash_function: 'hmac-sha256',
+        summary: 'loud' as never,
+        blockd_values: [],
+      } as never,
+      'processors.redaction',
+    );
     t.fail('should throw');
   } catch (err) {
     t.ok(err instanceof ConfigError);
-    t.same((err as ConfigError).problems.map((p) => p.path), [
-      'processors.redaction.blockd_values',
-      'processors.redaction.blocked_values[1]',
-      'processors.redaction.allowed_values[0]',
-      'processors.redaction.hmac_key',
-      'processors.redaction.summary',
-    ]);
+    t.same(
+      (err as ConfigError).problems.map((p) => p.path),
+      [
+        'processors.redaction.blockd_values',
+        'processors.redaction.blocked_values[1]',
+        'processors.redaction.allowed_values[0]',
+        'processors.redaction.hmac_key',
+        'processors.redaction.summary',
+      ],
+    );
     t.notMatch((err as Error).message, /hmac_key.*:.*k/, 'no key material in the message');
   }
 });

@@ -42,16 +42,26 @@ t.test('JSON document scanner: elements equal JSON.parse of the whole, however t
       fc.array(fc.nat(), { maxLength: 8 }),
       async (records, shape, pretty, cuts) => {
         const doc =
-          shape === 'array' ? records
-          : shape === 'envelope' ? { audit_logs: records, next_cursor: 'c"]}[{', count: records.length }
-          : { range_start_time: '2026-08-01T13:00:00Z', meta: { items: 'x', nested: [[], {}] }, items: records };
+          shape === 'array'
+            ? records
+            : shape === 'envelope'
+              ? { audit_logs: records, next_cursor: 'c"]}[{', count: records.length }
+              : { range_start_time: '2026-08-01T13:00:00Z', meta: { items: 'x', nested: [[], {}] }, items: records };
         const text = JSON.stringify(doc, null, pretty ? 2 : undefined);
         const els: unknown[] = [];
-        for await (const batch of jsonDocumentElements(chunked(text, cuts.map((c) => c % (text.length + 1))), ENVELOPE_KEYS, {})) for (const el of batch) {
-          els.push(JSON.parse(el.text));
-          if (!/^\/((audit_logs|items)\/)?\d+$/.test(el.pointer)) throw new Error(`bad pointer ${el.pointer}`);
-          if (el.line < 1) throw new Error('bad line');
-        }
+        for await (const batch of jsonDocumentElements(
+          chunked(
+            text,
+            cuts.map((c) => c % (text.length + 1)),
+          ),
+          ENVELOPE_KEYS,
+          {},
+        ))
+          for (const el of batch) {
+            els.push(JSON.parse(el.text));
+            if (!/^\/((audit_logs|items)\/)?\d+$/.test(el.pointer)) throw new Error(`bad pointer ${el.pointer}`);
+            if (el.line < 1) throw new Error('bad line');
+          }
         if (JSON.stringify(els) !== JSON.stringify(records)) throw new Error(`elements differ for ${text}`);
       },
     ),
@@ -61,13 +71,22 @@ t.test('JSON document scanner: elements equal JSON.parse of the whole, however t
 
 t.test('JSON document scanner: a single record object, a bad element, a truncated document', async (t) => {
   const single: unknown[] = [];
-  for await (const batch of jsonDocumentElements(chunked('{\n "action": "user:login",\n "x": [1, {"y": "]"}]\n}\n', [3, 9]), ENVELOPE_KEYS, {})) for (const el of batch) single.push(JSON.parse(el.text));
+  for await (const batch of jsonDocumentElements(
+    chunked('{\n "action": "user:login",\n "x": [1, {"y": "]"}]\n}\n', [3, 9]),
+    ENVELOPE_KEYS,
+    {},
+  ))
+    for (const el of batch) single.push(JSON.parse(el.text));
   t.same(single, [{ action: 'user:login', x: [1, { y: ']' }] }], 'an object without an envelope key is one record');
 
   const p = await fileWith('[\n {"a": 1},\n {"a": },\n {"a": 3}\n]\n', 'json');
   const recs = await readAll(p);
   t.equal(recs.length, 3, 'three elements');
-  t.same(recs.map((r) => r.error?.code ?? 'ok'), ['ok', 'invalid_json', 'ok'], 'the bad element is rejected, the next still flows');
+  t.same(
+    recs.map((r) => r.error?.code ?? 'ok'),
+    ['ok', 'invalid_json', 'ok'],
+    'the bad element is rejected, the next still flows',
+  );
   t.same(recs[1]!.location, { file: p, line: 3, pointer: '/1' }, 'error names line and pointer');
   t.equal(recs[1]!.text, '{"a": }', 'original text kept');
 
@@ -78,11 +97,19 @@ t.test('JSON document scanner: a single record object, a bad element, a truncate
 });
 
 t.test('NDJSON: BOM, CRLF, blank lines, line numbers, envelopes per line, arrays per line', async (t) => {
-  const text = '\ufeff{"a":1}\r\n\r\n  \r\n{"audit_logs":[{"action":"x","timestamp":"t"},{"action":"y","timestamp":"t"}],"next_cursor":null}\r\nnope\r\n[{"b":1}]\r\n{"c":3}';
+  const text =
+    '\ufeff{"a":1}\r\n\r\n  \r\n{"audit_logs":[{"action":"x","timestamp":"t"},{"action":"y","timestamp":"t"}],"next_cursor":null}\r\nnope\r\n[{"b":1}]\r\n{"c":3}';
   const recs = await readAll(await fileWith(text));
   t.same(
     recs.map((r) => [r.location.line, r.location.pointer, r.error?.code, r.envelopeKey]),
-    [[1, undefined, undefined, undefined], [4, '/audit_logs/0', undefined, 'audit_logs'], [4, '/audit_logs/1', undefined, 'audit_logs'], [5, undefined, 'invalid_json', undefined], [6, '/0', undefined, undefined], [7, undefined, undefined, undefined]],
+    [
+      [1, undefined, undefined, undefined],
+      [4, '/audit_logs/0', undefined, 'audit_logs'],
+      [4, '/audit_logs/1', undefined, 'audit_logs'],
+      [5, undefined, 'invalid_json', undefined],
+      [6, '/0', undefined, undefined],
+      [7, undefined, undefined, undefined],
+    ],
   );
   t.same(recs[0]!.value, { a: 1 }, 'BOM removed');
   t.equal(recs[3]!.text, 'nope', 'CR removed from the original text');
@@ -96,13 +123,20 @@ t.test('a record that has an envelope key but looks like a record is not expande
 
 t.test('gzip is detected by content, whatever the file is called', async (t) => {
   const recs = await readAll(await fileWith(gzipSync('{"a":1}\n{"a":2}\n'), 'ndjson'));
-  t.same(recs.map((r) => r.value), [{ a: 1 }, { a: 2 }]);
+  t.same(
+    recs.map((r) => r.value),
+    [{ a: 1 }, { a: 2 }],
+  );
   const csv = await readAll(await fileWith(gzipSync('Time,Action\n2025-01-27T00:07:29Z,CreateJobRun\n'), 'csv.gz'));
-  t.same(csv.map((r) => r.value), [{ Time: '2025-01-27T00:07:29Z', Action: 'CreateJobRun' }]);
+  t.same(
+    csv.map((r) => r.value),
+    [{ Time: '2025-01-27T00:07:29Z', Action: 'CreateJobRun' }],
+  );
 });
 
 t.test('CSV: quoted commas, quotes and newlines; line numbers; wrong field counts', async (t) => {
-  const text = '\ufeffTime,User,Action,Resource\r\n2025-01-27T00:07:29Z,a@b.io,UploadFile,"x, ""y""\r\nz"\r\n\r\nshort,row\r\n2025-02-20T18:09:00-08:00,c@d.io,DeleteFile,plain\r\n';
+  const text =
+    '\ufeffTime,User,Action,Resource\r\n2025-01-27T00:07:29Z,a@b.io,UploadFile,"x, ""y""\r\nz"\r\n\r\nshort,row\r\n2025-02-20T18:09:00-08:00,c@d.io,DeleteFile,plain\r\n';
   const recs = await readAll(await fileWith(text, 'csv'));
   t.equal(recs.length, 3);
   t.same(recs[0]!.value, { Time: '2025-01-27T00:07:29Z', User: 'a@b.io', Action: 'UploadFile', Resource: 'x, "y"\r\nz' });
@@ -123,9 +157,17 @@ t.test('CSV: an unterminated quote ends the file with one clear error; rows befo
 
 t.test('--input-format forces the format', async (t) => {
   const recs = await readAll(await fileWith('{"a":1}\n'), { format: 'csv' });
-  t.same(recs.map((r) => r.error?.code), ['invalid_csv'], 'a JSON line read as CSV is reported, not parsed as JSON');
+  t.same(
+    recs.map((r) => r.error?.code),
+    ['invalid_csv'],
+    'a JSON line read as CSV is reported, not parsed as JSON',
+  );
   const ndjson = await readAll(await fileWith('a,b\n1,2\n', 'csv'), { format: 'ndjson' });
-  t.same(ndjson.map((r) => r.error?.code), ['invalid_json', 'invalid_json'], 'CSV read as NDJSON is reported line by line');
+  t.same(
+    ndjson.map((r) => r.error?.code),
+    ['invalid_json', 'invalid_json'],
+    'CSV read as NDJSON is reported line by line',
+  );
 });
 
 t.test('a missing file is an I/O error, not a record', async (t) => {

@@ -11,7 +11,14 @@ import { queryArchive } from '../../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
 import { cli } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
-import { snorkelServer, wandbRecords, wandbServer, wherobotsRecords, wherobotsServer, type VendorServer } from '../../helpers/vendor-servers.js';
+import {
+  snorkelServer,
+  wandbRecords,
+  wandbServer,
+  wherobotsRecords,
+  wherobotsServer,
+  type VendorServer,
+} from '../../helpers/vendor-servers.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-pull-'));
 let n = 0;
@@ -25,7 +32,9 @@ function memorySink(): PullSink & { events: AuditEvent[]; letters: DeadLetter[];
     letters: [] as DeadLetter[],
     acks: 0,
     write: async (evs: AuditEvent[]) => void s.events.push(...evs),
-    ack: async () => void s.acks++,
+    ack: async () => {
+      s.acks++;
+    },
     reject: async (l: DeadLetter) => void s.letters.push(l),
   };
   return s;
@@ -45,7 +54,8 @@ function pull(vendor: Vendor, url: string, state: string, extra: Partial<Paramet
     readOptions: { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS },
     source: vendor,
     url,
-    credentials: vendor === 'wandb' ? { apiKey: 'wandb-key', username: 'admin' } : { apiKey: vendor === 'snorkel' ? 'snorkel-key' : 'wherobots-key' },
+    credentials:
+      vendor === 'wandb' ? { apiKey: 'wandb-key', username: 'admin' } : { apiKey: vendor === 'snorkel' ? 'snorkel-key' : 'wherobots-key' },
     vendorOptions: {},
     since: new Date(T0).toISOString(),
     until: new Date(T0 + 3 * DAY).toISOString(),
@@ -66,8 +76,14 @@ t.test('W&B Self-Managed: envelope pages by cursor, Basic auth, startDate/endDat
   t.equal(sink.acks, 5, 'each page acknowledged before the checkpoint moved');
   const first = server.requests[0]!.url;
   t.equal(first.pathname, '/admin/audit_logs');
-  t.same([first.searchParams.get('startDate'), first.searchParams.get('endDate'), first.searchParams.get('limit')], ['2026-08-01T00:00:00', '2026-08-04T00:00:00', '500']);
-  t.ok(server.requests.slice(1).every((r) => r.url.searchParams.get('cursor')), 'later pages carry the cursor');
+  t.same(
+    [first.searchParams.get('startDate'), first.searchParams.get('endDate'), first.searchParams.get('limit')],
+    ['2026-08-01T00:00:00', '2026-08-04T00:00:00', '500'],
+  );
+  t.ok(
+    server.requests.slice(1).every((r) => r.url.searchParams.get('cursor')),
+    'later pages carry the cursor',
+  );
 });
 
 t.test('W&B: NDJSON answers (older servers) and anonymize', async (t) => {
@@ -76,35 +92,84 @@ t.test('W&B: NDJSON answers (older servers) and anonymize', async (t) => {
   await pullSource(pull('wandb', server.url, fresh(), { vendorOptions: { anonymize: true } }), sink);
   t.equal(sink.events.length, 30);
   t.equal(server.requests[0]!.url.searchParams.get('anonymize'), 'true');
-  t.ok(sink.events.every((e) => e.actor?.email === undefined && !e.resources?.some((r) => r.name)), 'no e-mails or names when anonymized');
+  t.ok(
+    sink.events.every((e) => e.actor?.email === undefined && !e.resources?.some((r) => r.name)),
+    'no e-mails or names when anonymized',
+  );
 });
 
 t.test('W&B Multi-tenant: /audit_logs one day at a time (numDays=0), with the 7-day warning', async (t) => {
   const server = await started(t, wandbServer(wandbRecords(300, T0, 600_000)));
   const sink = memorySink();
   const warnings: string[] = [];
-  await pullSource(pull('wandb', server.url, fresh(), { vendorOptions: { deployment: 'multi-tenant' }, onWarning: (w) => warnings.push(w), now: () => T0 + 30 * DAY }), sink);
+  await pullSource(
+    pull('wandb', server.url, fresh(), {
+      vendorOptions: { deployment: 'multi-tenant' },
+      onWarning: (w) => warnings.push(w),
+      now: () => T0 + 30 * DAY,
+    }),
+    sink,
+  );
   t.equal(sink.events.length, 300);
   const days = server.requests.map((r) => [r.url.pathname, r.url.searchParams.get('startDate'), r.url.searchParams.get('numDays')]);
-  t.same(days.slice(0, 3), [['/audit_logs', '2026-08-01', '0'], ['/audit_logs', '2026-08-02', '0'], ['/audit_logs', '2026-08-03', '0']]);
+  t.same(days.slice(0, 3), [
+    ['/audit_logs', '2026-08-01', '0'],
+    ['/audit_logs', '2026-08-02', '0'],
+    ['/audit_logs', '2026-08-03', '0'],
+  ]);
   t.match(warnings[0], /Multi-tenant keeps audit logs for 7 days/);
 });
 
 t.test('401, 403 and the multi-organization 403 are explained; nothing secret is printed', async (t) => {
   const server = await started(t, wandbServer(wandbRecords(5, T0, 1000)));
-  await t.rejects(pullSource(pull('wandb', server.url, fresh(), { credentials: { apiKey: 'wrong-key-123', username: 'admin' } }), memorySink()), /W&B rejected the credentials \(401\)/);
+  await t.rejects(
+    pullSource(pull('wandb', server.url, fresh(), { credentials: { apiKey: 'wrong-key-123', username: 'admin' } }), memorySink()),
+    /W&B rejected the credentials \(401\)/,
+  );
   const multi = await started(t, wandbServer([], { multiOrg: true }));
-  await t.rejects(pullSource(pull('wandb', multi.url, fresh()), memorySink()), /several Multi-tenant organizations and has no Default API organization/);
+  await t.rejects(
+    pullSource(pull('wandb', multi.url, fresh()), memorySink()),
+    /several Multi-tenant organizations and has no Default API organization/,
+  );
   const wb = await started(t, wherobotsServer([]));
-  await t.rejects(pullSource(pull('wherobots', wb.url, fresh(), { credentials: { apiKey: 'bad' } }), memorySink()), /Organization Admin.*INSUFFICIENT_PERMISSIONS_ERROR/);
+  await t.rejects(
+    pullSource(pull('wherobots', wb.url, fresh(), { credentials: { apiKey: 'bad' } }), memorySink()),
+    /Organization Admin.*INSUFFICIENT_PERMISSIONS_ERROR/,
+  );
   const sn = await started(t, snorkelServer([]));
   await t.rejects(pullSource(pull('snorkel', sn.url, fresh(), { credentials: { apiKey: 'bad' } }), memorySink()), /SuperAdmins only/);
   process.env.AUDITKIT_TEST_WANDB_KEY = 'wrong-key-123';
-  const r = await cli(['pull', 'wandb', '--url', server.url, '--since', '2026-08-01T00:00:00Z', '--until', '2026-08-02T00:00:00Z', '--state', fresh(), '--api-key-env', 'AUDITKIT_TEST_WANDB_KEY', '--username', 'admin']);
+  const r = await cli([
+    'pull',
+    'wandb',
+    '--url',
+    server.url,
+    '--since',
+    '2026-08-01T00:00:00Z',
+    '--until',
+    '2026-08-02T00:00:00Z',
+    '--state',
+    fresh(),
+    '--api-key-env',
+    'AUDITKIT_TEST_WANDB_KEY',
+    '--username',
+    'admin',
+  ]);
   t.equal(r.code, 3, 'auditkit pull exits 3');
   t.match(r.stderr, /401/);
   t.notMatch(r.stderr + r.stdout, /wrong-key-123/, 'the key is never printed');
-  const usage = await cli(['pull', 'wandb', '--url', server.url, '--since', '2026-08-01', '--state', fresh(), '--api-key-env', 'AUDITKIT_TEST_UNSET_VAR']);
+  const usage = await cli([
+    'pull',
+    'wandb',
+    '--url',
+    server.url,
+    '--since',
+    '2026-08-01',
+    '--state',
+    fresh(),
+    '--api-key-env',
+    'AUDITKIT_TEST_UNSET_VAR',
+  ]);
   t.equal(usage.code, 2);
   t.match(usage.stderr, /--api-key-env: environment variable AUDITKIT_TEST_UNSET_VAR is not set/);
   t.match(usage.stderr, /--username: required/);
@@ -112,7 +177,15 @@ t.test('401, 403 and the multi-organization 403 are explained; nothing secret is
 
 t.test('429 with Retry-After, 500s, a truncated answer and a slow answer are retried', async (t) => {
   const server = await started(t, wherobotsServer(wherobotsRecords(250, T0, 60_000)));
-  server.faults = [{ status: 429, retryAfter: 1, body: JSON.stringify({ errors: [{ code: 'RATE_LIMIT_ERROR', message: 'slow down' }] }) }, { status: 500 }, { status: 503 }, {}, { truncate: true }, {}, { delayMillis: 1500 }];
+  server.faults = [
+    { status: 429, retryAfter: 1, body: JSON.stringify({ errors: [{ code: 'RATE_LIMIT_ERROR', message: 'slow down' }] }) },
+    { status: 500 },
+    { status: 503 },
+    {},
+    { truncate: true },
+    {},
+    { delayMillis: 1500 },
+  ];
   const retries: string[] = [];
   const began = Date.now();
   const sink = memorySink();
@@ -129,7 +202,10 @@ t.test('429 with Retry-After, 500s, a truncated answer and a slow answer are ret
 t.test('retries are bounded: a server that keeps failing ends the pull with a clear error', async (t) => {
   const server = await started(t, wherobotsServer([]));
   server.faults = Array.from({ length: 10 }, () => ({ status: 502 }));
-  await t.rejects(pullSource(pull('wherobots', server.url, fresh(), { http: { ...fast, retries: 2 } }), memorySink()), /giving up after retries: .*502/);
+  await t.rejects(
+    pullSource(pull('wherobots', server.url, fresh(), { http: { ...fast, retries: 2 } }), memorySink()),
+    /giving up after retries: .*502/,
+  );
 });
 
 t.test('Wherobots: paged API (size 100) and the CSV export mode', async (t) => {
@@ -138,7 +214,10 @@ t.test('Wherobots: paged API (size 100) and the CSV export mode', async (t) => {
   const api = memorySink();
   await pullSource(pull('wherobots', server.url, fresh()), api);
   t.equal(api.events.length, 350);
-  t.same(server.requests.map((r) => r.url.searchParams.get('cursor')), [null, '100', '200', '300']);
+  t.same(
+    server.requests.map((r) => r.url.searchParams.get('cursor')),
+    [null, '100', '200', '300'],
+  );
   t.equal(server.requests[0]!.url.searchParams.get('size'), '100');
   const csv = memorySink();
   await pullSource(pull('wherobots', server.url, fresh(), { vendorOptions: { mode: 'csv' } }), csv);
@@ -148,10 +227,23 @@ t.test('Wherobots: paged API (size 100) and the CSV export mode', async (t) => {
 });
 
 t.test('Snorkel Flow: /audit-logs?limit=N with a configurable key header; the range is applied after', async (t) => {
-  const records = Array.from({ length: 40 }, (_, i) => ({ event_id: i + 1, event_time: new Date(T0 + i * 3_600_000).toISOString().slice(0, 26), event_name: 'dataset', event_type: 'create', event_details: { dataset_uid: i }, user_uid: 2 }));
+  const records = Array.from({ length: 40 }, (_, i) => ({
+    event_id: i + 1,
+    event_time: new Date(T0 + i * 3_600_000).toISOString().slice(0, 26),
+    event_name: 'dataset',
+    event_type: 'create',
+    event_details: { dataset_uid: i },
+    user_uid: 2,
+  }));
   const server = await started(t, snorkelServer(records, { header: 'x-snorkel-key', value: 'snorkel-key' }));
   const sink = memorySink();
-  const counts = await pullSource(pull('snorkel', server.url, fresh(), { vendorOptions: { api_key_header: 'X-Snorkel-Key', limit: 30 }, until: new Date(T0 + 20 * 3_600_000).toISOString() }), sink);
+  const counts = await pullSource(
+    pull('snorkel', server.url, fresh(), {
+      vendorOptions: { api_key_header: 'X-Snorkel-Key', limit: 30 },
+      until: new Date(T0 + 20 * 3_600_000).toISOString(),
+    }),
+    sink,
+  );
   t.equal(server.requests[0]!.url.searchParams.get('limit'), '30');
   t.equal(sink.events.length, 10, 'the newest 30, of which 10 in the range');
   t.equal(counts.outsideRange, 20);
@@ -182,12 +274,41 @@ t.test('fault test: pull SIGKILLed at random moments and restarted; the archive 
   };
   const archive = fresh();
   const state = fresh();
-  const args = ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'pull', 'wandb', '--url', server.url, '--since', '2026-08-01T00:00:00Z', '--until', '2026-08-03T00:00:00Z', '--state', state, '--api-key-env', 'AUDITKIT_TEST_WANDB', '--username', 'admin', '--page-size', '40', '--to', 'archive', '-o', archive, '-q'];
+  const args = [
+    '--import',
+    'tsx',
+    path.join(ROOT, 'src/cli/main.ts'),
+    'pull',
+    'wandb',
+    '--url',
+    server.url,
+    '--since',
+    '2026-08-01T00:00:00Z',
+    '--until',
+    '2026-08-03T00:00:00Z',
+    '--state',
+    state,
+    '--api-key-env',
+    'AUDITKIT_TEST_WANDB',
+    '--username',
+    'admin',
+    '--page-size',
+    '40',
+    '--to',
+    'archive',
+    '-o',
+    archive,
+    '-q',
+  ];
   let exit: number | null = null;
   let kills = 0;
   for (let attempt = 0; attempt < 30 && exit !== 0; attempt++) {
     slow();
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, AUDITKIT_TEST_WANDB: 'wandb-key' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: ROOT,
+      env: { ...process.env, AUDITKIT_TEST_WANDB: 'wandb-key' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const kill = attempt < 6 ? setTimeout(() => child.kill('SIGKILL'), 900 + Math.floor(Math.random() * 1000)) : undefined;
