@@ -120,6 +120,8 @@ function collectAnnotations(schema: JsonSchema, key: 'x-pii' | 'x-otel', at = ''
 function renderAnnotations(eventSchema: JsonSchema): string {
   const pii = collectAnnotations(eventSchema, 'x-pii');
   const otel = collectAnnotations(eventSchema, 'x-otel');
+  const action = (eventSchema.properties as Record<string, JsonSchema>).action!;
+  const operations = (action.properties as Record<string, JsonSchema>).operation!.enum as string[];
   return `${BANNER}
 /** A field of the audit event schema, as a path with \`*\` for any array index. */
 export interface FieldAnnotation { readonly pointer: string; readonly value: string }
@@ -129,6 +131,9 @@ export const PII_FIELDS: readonly FieldAnnotation[] = ${JSON.stringify(pii, null
 
 /** Every \`x-otel\` annotation of schemas/audit-event.v1.schema.json: field path and OTel attribute. */
 export const OTEL_FIELDS: readonly FieldAnnotation[] = ${JSON.stringify(otel, null, 2)};
+
+/** The closed \`action.operation\` enum of schemas/audit-event.v1.schema.json. */
+export const OPERATIONS = ${JSON.stringify(operations)} as const;
 `;
 }
 

@@ -6,14 +6,8 @@
 export { AuditkitError, AuditInputError, AuditIoError, ConfigError } from './errors.js';
 export type { ConfigProblem, InputErrorCode, SourceLocation } from './errors.js';
 // The event model and its schemas
-export type {
-  AuditEvent,
-  AuditkitConfig,
-  CollectorRedactionConfig,
-  SnorkelAuditRecord,
-  WandbAuditRecord,
-  WherobotsAuditRecord,
-} from './generated/types.js';
+export type { AuditEvent, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from './generated/types.js';
+export type { AuditkitConfig, CollectorRedactionConfig } from './generated/types.js';
 export { PII_FIELDS, OTEL_FIELDS } from './generated/annotations.js';
 export type { FieldAnnotation } from './generated/annotations.js';
 export { SCHEMA_VERSION, VENDORS } from './model/event.js';

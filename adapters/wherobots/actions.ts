@@ -1,57 +1,11 @@
 import { defineCatalog, type ActionCatalog } from '../../src/model/catalog.js';
+import catalog from './actions.json' with { type: 'json' };
 
 /**
- * The auditable actions of Wherobots' "List of Auditable Events", with their normalized
- * category and operation. The description is Wherobots' own "Type" column. The seed page
- * lists 48 distinct names (reference/vendor-formats.md says 49; no 49th name is public).
+ * The auditable actions of Wherobots' "List of Auditable Events", with their normalized category and operation. The description is Wherobots' own "Type" column. The seed page lists 48 distinct names (reference/vendor-formats.md says 49; no 49th name is public).
+ *
+ * The catalog is data: adapters/wherobots/actions.json, one `[action, category, operation,
+ * description]` row per action, checked when loaded (a duplicate action or an operation the
+ * event schema does not have is an error).
  */
-export const WHEROBOTS_ACTIONS: ActionCatalog = defineCatalog([
-  ['LinkOrganizationToAwsMarketplace', 'aws_marketplace_subscription', 'link', 'AWS Marketplace'],
-  ['CancelAwsMarketplaceSubscription', 'aws_marketplace_subscription', 'cancel', 'AWS Marketplace'],
-  ['CreateApiKeyCredential', 'api_key', 'create', 'Credential'],
-  ['GenerateIngestCredentials', 'ingest_credential', 'create', 'Credential'],
-  ['RevokeApiKeyCredential', 'api_key', 'revoke', 'Credential'],
-  ['UpdateApiKeyCredential', 'api_key', 'update', 'Credential'],
-  ['CreateDirectory', 'directory', 'create', 'File modifications'],
-  ['DeleteFile', 'file', 'delete', 'File modifications'],
-  ['DeleteDirectory', 'directory', 'delete', 'File modifications'],
-  ['DownloadFile', 'file', 'download', 'File modifications'],
-  ['RenameFile', 'file', 'rename', 'File modifications'],
-  ['UploadFile', 'file', 'upload', 'File modifications'],
-  ['GenerateUploadUrl', 'upload_url', 'create', 'File modifications'],
-  ['CreateStorageIntegration', 'storage_integration', 'create', 'Storage Integration'],
-  ['DeleteStorageIntegration', 'storage_integration', 'delete', 'Storage Integration'],
-  ['CancelJobRun', 'job_run', 'cancel', 'Job Run'],
-  ['CreateJobRun', 'job_run', 'create', 'Job Run'],
-  ['GetJobRunLogs', 'job_run_log', 'read', 'Job Run'],
-  ['CreateNotebook', 'notebook', 'create', 'Notebook'],
-  ['DestroyNotebook', 'notebook', 'delete', 'Notebook'],
-  ['RegisterOrganization', 'organization', 'create', 'Organizational Modification'],
-  ['RegisterSamlUser', 'saml_user', 'create', 'Organizational Modification'],
-  ['RegisterUser', 'user', 'create', 'Organizational Modification'],
-  ['InviteUser', 'user', 'invite', 'Organization Settings'],
-  ['DeleteInvite', 'invite', 'delete', 'Organization Settings'],
-  ['DeleteUser', 'user', 'delete', 'Organization Settings'],
-  ['UpdateOrganizationDefaultDomain', 'organization', 'update', 'Organization Settings'],
-  ['UpdateOrganizationDefaultEnvironmentOverridePreset', 'organization', 'update', 'Organization Settings'],
-  ['UpdateOrganizationDefaultEnvironmentPreset', 'organization', 'update', 'Organization Settings'],
-  ['UpdateOrganizationDefaultRuntime', 'organization', 'update', 'Organization Settings'],
-  ['UpdateOrganizationDefaultRegion', 'organization', 'update', 'Organization Settings'],
-  ['UpdateSamlConfiguration', 'saml_configuration', 'update', 'Organization Settings'],
-  ['DeleteSamlConfiguration', 'saml_configuration', 'delete', 'Organization Settings'],
-  ['UpdateUserRole', 'user_role', 'update', 'Organization Settings'],
-  ['CreateManagedCatalogTable', 'managed_catalog_table', 'create', 'Managed Catalog'],
-  ['DeleteManagedCatalogTable', 'managed_catalog_table', 'delete', 'Managed Catalog'],
-  ['RenameManagedCatalogTable', 'managed_catalog_table', 'rename', 'Managed Catalog'],
-  ['UpdateManagedCatalogTable', 'managed_catalog_table', 'update', 'Managed Catalog'],
-  ['CreateManagedCatalog', 'managed_catalog', 'create', 'Managed Catalog'],
-  ['CreateForeignCatalog', 'foreign_catalog', 'create', 'Foreign Catalog'],
-  ['UpdateForeignCatalog', 'foreign_catalog', 'update', 'Foreign Catalog'],
-  ['DeleteForeignCatalog', 'foreign_catalog', 'delete', 'Foreign Catalog'],
-  ['CreateSqlSession', 'sql_session', 'create', 'SQL Session'],
-  ['DestroySqlSession', 'sql_session', 'delete', 'SQL Session'],
-  ['DeleteEnvironmentOverridePresetRuntime', 'environment_override_preset_runtime', 'delete', 'Runtime'],
-  ['DeleteEnvironmentPresetRuntime', 'environment_preset_runtime', 'delete', 'Runtime'],
-  ['SaveEnvironmentOverridePresetRuntime', 'environment_override_preset_runtime', 'update', 'Runtime'],
-  ['SaveEnvironmentPresetRuntime', 'environment_preset_runtime', 'update', 'Runtime'],
-]);
+export const WHEROBOTS_ACTIONS: ActionCatalog = defineCatalog(catalog.actions, 'adapters/wherobots/actions.json');

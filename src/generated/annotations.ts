@@ -134,3 +134,6 @@ export const OTEL_FIELDS: readonly FieldAnnotation[] = [
     "value": "audit.raw"
   }
 ];
+
+/** The closed `action.operation` enum of schemas/audit-event.v1.schema.json. */
+export const OPERATIONS = ["create","read","update","delete","restore","rename","login","logout","invite","uninvite","assign","unassign","activate","deactivate","stop","cancel","upload","download","commit","transfer","revoke","link","install","other"] as const;

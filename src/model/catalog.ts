@@ -1,3 +1,4 @@
+import { OPERATIONS } from '../generated/annotations.js';
 import type { Operation } from './event.js';
 
 /** What the catalog knows about one vendor action. */
@@ -14,14 +15,22 @@ export interface ActionEntry {
 export type ActionCatalog = ReadonlyMap<string, ActionEntry>;
 
 /** Builds a catalog from `[name, category, operation, description]` rows. */
-export function defineCatalog(rows: readonly (readonly [string, string, Operation, string])[]): ActionCatalog {
+export function defineCatalog(rows: readonly (readonly string[])[], source: string): ActionCatalog {
   const map = new Map<string, ActionEntry>();
-  for (const [name, category, operation, description] of rows) {
-    if (map.has(name)) throw new Error(`duplicate catalog entry ${name}`);
+  rows.forEach((row, i) => {
+    const [name, category, operation, description] = row;
+    const where = `${source}: actions[${i}]`;
+    if (row.length !== 4 || name === undefined || category === undefined || operation === undefined || description === undefined) {
+      throw new Error(`${where}: expected [action, category, operation, description]`);
+    }
+    if (!isOperation(operation)) throw new Error(`${where}: ${JSON.stringify(operation)} is not an operation of the event schema`);
+    if (map.has(name)) throw new Error(`${where}: duplicate catalog entry ${name}`);
     map.set(name, Object.freeze({ category, operation, description }));
-  }
+  });
   return map;
 }
+
+const isOperation = (value: string): value is Operation => (OPERATIONS as readonly string[]).includes(value);
 
 /**
  * lower_snake form of a vendor word: `Training Set` -> `training_set`, `JobRun` -> `job_run`,

@@ -8,18 +8,8 @@ export interface JsonElement {
 }
 
 // Character codes the scanner compares against (plain constants: the hot loop reads them inline).
-const QUOTE = 34;
-const BACKSLASH = 92;
-const COMMA = 44;
-const COLON = 58;
-const NEWLINE = 10;
-const OPEN_BRACE = 123;
-const CLOSE_BRACE = 125;
-const OPEN_BRACKET = 91;
-const CLOSE_BRACKET = 93;
-const SPACE = 32;
-const TAB = 9;
-const RETURN = 13;
+const [QUOTE, BACKSLASH, COMMA, COLON, NEWLINE, RETURN] = [34, 92, 44, 58, 10, 13] as const;
+const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, SPACE, TAB] = [123, 125, 91, 93, 32, 9] as const;
 const isWs = (c: number): boolean => c === SPACE || c === NEWLINE || c === RETURN || c === TAB;
 
 /**
