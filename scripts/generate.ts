@@ -137,6 +137,60 @@ export const OPERATIONS = ${JSON.stringify(operations)} as const;
 `;
 }
 
+/** Component READMEs whose options tables are generated from `$defs` of the config schema. */
+const COMPONENT_READMES = [
+  { readme: 'src/receivers/vendor_api/README.md', defs: ['wandb', 'snorkel', 'wherobots'] },
+  { readme: 'src/processors/redact/README.md', defs: ['redact'] },
+  { readme: 'src/processors/validate/README.md', defs: ['validate'] },
+  { readme: 'src/processors/redaction/README.md', defs: ['redaction'] },
+  { readme: 'src/exporters/otlp/README.md', defs: ['otlp'] },
+  { readme: 'src/exporters/ndjson_file/README.md', defs: ['ndjson_file'] },
+] as const;
+
+const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+/** The options of one `$defs` entry as a markdown table: option, type, default, description. */
+function optionsTable(def: JsonSchema): string {
+  const rows: string[] = ['| option | type | default | description |', '|---|---|---|---|'];
+  const required = new Set((def.required as string[] | undefined) ?? []);
+  const walk = (node: JsonSchema, prefix: string): void => {
+    for (const [name, prop] of Object.entries((node.properties as Record<string, JsonSchema> | undefined) ?? {})) {
+      const type = Array.isArray(prop.enum)
+        ? (prop.enum as unknown[]).map((v) => `\`${String(v)}\``).join(' | ')
+        : prop.type === 'array'
+          ? `list of ${((prop.items as JsonSchema | undefined)?.type as string | undefined) ?? 'values'}`
+          : ((prop.type as string | undefined) ?? 'any');
+      const dflt = prop.default !== undefined ? `\`${JSON.stringify(prop.default)}\`` : required.has(name) && !prefix ? '**required**' : '';
+      rows.push(
+        `| \`${prefix}${name}\` | ${cell(type)} | ${dflt} | ${cell(typeof prop.description === 'string' ? prop.description : '')} |`,
+      );
+      if (prop.type === 'object' && prop.properties) walk(prop, `${prefix}${name}.`);
+    }
+  };
+  walk(def, '');
+  return rows.join('\n');
+}
+
+/** Every component README with its options tables as the schema has them now. */
+export async function renderReadmes(): Promise<Map<string, string>> {
+  const config = JSON.parse(await readFile(path.join(ROOT, 'schemas/config.v1.schema.json'), 'utf8')) as JsonSchema;
+  const defs = config.$defs as Record<string, JsonSchema>;
+  const out = new Map<string, string>();
+  for (const { readme, defs: names } of COMPONENT_READMES) {
+    let text = await readFile(path.join(ROOT, readme), 'utf8');
+    for (const name of names) {
+      const begin = `<!-- options:begin $defs/${name} -->`;
+      const end = '<!-- options:end -->';
+      const at = text.indexOf(begin);
+      const stop = text.indexOf(end, at);
+      if (at < 0 || stop < 0) throw new Error(`${readme}: no ${begin} ... ${end} markers`);
+      text = `${text.slice(0, at + begin.length)}\n${optionsTable(defs[name]!)}\n${text.slice(stop)}`;
+    }
+    out.set(readme, text);
+  }
+  return out;
+}
+
 /** Renders every generated file: path relative to the repository root -> content. */
 export async function renderGenerated(): Promise<Map<string, string>> {
   const schemas = await loadSchemas();
@@ -149,7 +203,7 @@ export async function renderGenerated(): Promise<Map<string, string>> {
 
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
-  const files = await renderGenerated();
+  const files = new Map([...(await renderGenerated()), ...(await renderReadmes())]);
   let stale = 0;
   for (const [rel, content] of files) {
     const abs = path.join(ROOT, rel);

@@ -558,9 +558,21 @@ export interface Wherobots {
  * via the `patternProperty` "^redact(/[A-Za-z0-9_.-]+)?$".
  */
 export interface Redact {
+  /**
+   * Start from a preset; the options below override it.
+   */
   preset?: 'default' | 'wandb-anonymize' | 'off';
+  /**
+   * Mode for e-mail addresses (x-pii email). Default: the preset's.
+   */
   email?: 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
+  /**
+   * Mode for person and resource names (x-pii name). Default: the preset's.
+   */
   name?: 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
+  /**
+   * Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's.
+   */
   ip?: 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
   /**
    * Mask string.
@@ -574,7 +586,13 @@ export interface Redact {
    * Key id written into hashed values.
    */
   hmac_key_id?: string;
+  /**
+   * Scan details and other strings for e-mails, IPs and secrets. Default: the preset's.
+   */
   scan_free_text?: boolean;
+  /**
+   * Keep or remove the event's raw vendor record. Default: the preset's.
+   */
   raw?: 'keep' | 'remove';
 }
 /**
@@ -582,6 +600,9 @@ export interface Redact {
  * via the `patternProperty` "^validate(/[A-Za-z0-9_.-]+)?$".
  */
 export interface Validate {
+  /**
+   * What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path.
+   */
   on_invalid?: 'drop' | 'pass' | 'dead_letter';
   /**
    * NDJSON file for on_invalid: dead_letter.
@@ -597,6 +618,9 @@ export interface Otlp {
    * Collector base URL or logs URL.
    */
   endpoint: string;
+  /**
+   * OTLP encoding.
+   */
   protocol?: 'http/protobuf' | 'http/json';
   /**
    * Request headers (API keys via ${env:NAME}).
@@ -604,11 +628,17 @@ export interface Otlp {
   headers?: {
     [k: string]: string | undefined;
   };
+  /**
+   * Request body compression.
+   */
   compression?: 'gzip' | 'none';
   /**
    * Request timeout.
    */
   timeout_secs?: number;
+  /**
+   * File-backed queue under service.state_directory/queues.
+   */
   sending_queue?: {
     /**
      * Keep batches on disk until the backend accepts them.
