@@ -71,12 +71,20 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function normalizeWherobots(raw: unknown, options: NormalizeOptions = {}): AuditEvent {
   let input = raw;
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const renamed: Record<string, unknown> = {};
+    const keysOf = new Map<string, string[]>(); // field -> the record's keys that name it
     for (const [k, v] of Object.entries(raw)) {
       if (v === '') continue;
       const field = wherobotsColumn(k);
-      // Two columns naming the same field (`Time` and `event_time`): the second keeps its own name, in details.
-      setOwn(renamed, Object.hasOwn(renamed, field) ? k : field, v);
+      const keys = keysOf.get(field);
+      if (keys) keys.push(k);
+      else keysOf.set(field, [k]);
+    }
+    // Several keys naming one field (`ip` and `source_ip`): the API's own name wins, else the
+    // smallest key, whatever the key order; the others keep their names, in details.
+    const renamed: Record<string, unknown> = {};
+    for (const [field, keys] of keysOf) {
+      const winner = keys.includes(field) ? field : keys.reduce((a, b) => (b < a ? b : a));
+      for (const k of keys) setOwn(renamed, k === winner ? field : k, (raw as Record<string, unknown>)[k]);
     }
     input = renamed;
   }
