@@ -1,4 +1,5 @@
 /** Shared pieces of the benchmarks: generated inputs, timing, child processes. */
+import { WHEROBOTS_FIELDS } from '../adapters/wherobots/normalize.js';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
@@ -80,20 +81,7 @@ export async function generate(file: string, count: number, line: (i: number) =>
   return file;
 }
 
-const CSV_COLS = [
-  'event_id',
-  'event_time',
-  'action_name',
-  'user_id',
-  'user_name',
-  'user_agent',
-  'source_ip',
-  'resource_name',
-  'resource_id',
-  'compute_region',
-  'client_chain',
-  'source_client',
-];
+const CSV_COLS = WHEROBOTS_FIELDS;
 export const wherobotsCsvHeader = CSV_COLS.join(',');
 export const wherobotsCsvLine = (i: number): string => {
   const r = wherobotsRecord(i);

@@ -25,22 +25,14 @@ const nanos = (time: string): string => {
   return (BigInt(s) * 1_000_000_000n + BigInt(ns)).toString();
 };
 
+/** `auditkit convert` of every example to OTLP at `endpoint`, with more flags. */
+const toOtlp = (endpoint: string, ...flags: string[]): string[] => ['convert', ...inputs, '--to', 'otlp', '--endpoint', endpoint, ...flags];
+
 for (const protocol of ['http/protobuf', 'http/json'] as const) {
   t.test(`convert --to otlp --otlp-protocol ${protocol}: counts, exact timestamps, attributes, gzip, headers`, async (t) => {
     const receiver = await new OtlpReceiver().start();
     t.teardown(() => receiver.stop());
-    const r = await cli([
-      'convert',
-      ...inputs,
-      '--to',
-      'otlp',
-      '--endpoint',
-      receiver.url,
-      '--otlp-protocol',
-      protocol,
-      '--header',
-      'x-api-key=SECRET-123',
-    ]);
+    const r = await cli(toOtlp(receiver.url, '--otlp-protocol', protocol, '--header', 'x-api-key=SECRET-123'));
     t.equal(r.code, 0, r.stderr);
     t.match(r.stderr, new RegExp(`delivered ${expected.length} over OTLP`));
     t.notMatch(r.stderr, /SECRET-123/, 'the header value is never printed');
@@ -118,18 +110,7 @@ t.test('an unreachable backend: exit 3, a clear message, no credentials printed'
 t.test('leak check end to end: --redact default sends no e-mail, IP or name of the examples', async (t) => {
   const receiver = await new OtlpReceiver().start();
   t.teardown(() => receiver.stop());
-  const r = await cli([
-    'convert',
-    ...inputs,
-    '--to',
-    'otlp',
-    '--endpoint',
-    receiver.url,
-    '--redact',
-    'default',
-    '--otlp-protocol',
-    'http/json',
-  ]);
+  const r = await cli(toOtlp(receiver.url, '--redact', 'default', '--otlp-protocol', 'http/json'));
   t.equal(r.code, 0, r.stderr);
   const bytes = Buffer.concat(receiver.requests.map((q) => q.body)).toString('utf8');
   const pii = new Set<string>();

@@ -46,6 +46,18 @@ async function started<T extends VendorServer>(t: { teardown: (fn: () => Promise
   return server;
 }
 
+/** `auditkit pull wandb` over a range from 2026-08-01. */
+const wandbPull = (url: string, until: string): string[] => [
+  'pull',
+  'wandb',
+  '--url',
+  url,
+  '--since',
+  '2026-08-01T00:00:00Z',
+  '--until',
+  until,
+];
+
 const fast = { minBackoffMillis: 20, maxBackoffMillis: 2000, timeoutMillis: 1000 };
 
 function pull(vendor: Vendor, url: string, state: string, extra: Partial<Parameters<typeof pullSource>[0]> = {}) {
@@ -140,14 +152,7 @@ t.test('401, 403 and the multi-organization 403 are explained; nothing secret is
   await t.rejects(pullSource(pull('snorkel', sn.url, fresh(), { credentials: { apiKey: 'bad' } }), memorySink()), /SuperAdmins only/);
   process.env.AUDITKIT_TEST_WANDB_KEY = 'wrong-key-123';
   const r = await cli([
-    'pull',
-    'wandb',
-    '--url',
-    server.url,
-    '--since',
-    '2026-08-01T00:00:00Z',
-    '--until',
-    '2026-08-02T00:00:00Z',
+    ...wandbPull(server.url, '2026-08-02T00:00:00Z'),
     '--state',
     fresh(),
     '--api-key-env',
@@ -278,14 +283,7 @@ t.test('fault test: pull SIGKILLed at random moments and restarted; the archive 
     '--import',
     'tsx',
     path.join(ROOT, 'src/cli/main.ts'),
-    'pull',
-    'wandb',
-    '--url',
-    server.url,
-    '--since',
-    '2026-08-01T00:00:00Z',
-    '--until',
-    '2026-08-03T00:00:00Z',
+    ...wandbPull(server.url, '2026-08-03T00:00:00Z'),
     '--state',
     state,
     '--api-key-env',
