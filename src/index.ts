@@ -20,7 +20,8 @@ export type { SchemaError, Validator } from './model/validators.js';
 // Normalizing vendor records
 export { normalize, ADAPTERS } from './components/adapters.js';
 export { convertSources } from './pipeline/convert.js';
-export type { ConvertCounts, ConvertOptions, ConvertSink } from './pipeline/convert.js';
+export type { ConvertCounts, ConvertOptions } from './pipeline/convert.js';
+export type { ReceiverSink } from './components/receiver-sink.js';
 export { readRecords, INPUT_FORMATS } from './receivers/files/files.js';
 export type { InputFormat, InputRecord, ReadOptions } from './receivers/files/files.js';
 // The OpenTelemetry log mapping

@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
-import { AuditIoError, ConfigError, formatLocation } from '../errors.js';
+import { exporterSink } from '../components/receiver-sink.js';
+import { ConfigError, formatLocation } from '../errors.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import { openLineFile, type LineWriter } from '../io/line-writer.js';
 import type { Vendor } from '../model/event.js';
@@ -96,35 +97,33 @@ export async function runConvert(
       );
     if (dead) await dead.writer.write(JSON.stringify(letter));
   };
-  const sourceFailed = (_path: string, err: AuditIoError): void => {
-    say(`auditkit convert: ${err.message}`);
-  };
   const options = {
     from: opts.from,
     ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
     keepRaw: opts.keepRaw ?? false,
     ...(progress ? { onBytes: progress } : {}),
   };
+  const sink = exporterSink([exporter], {
+    chain,
+    reject,
+    sourceFailed: (_path, err) => {
+      say(`auditkit convert: ${err.message}`);
+      return undefined;
+    },
+  });
   const jobs = parallelJobs(opts);
-  const writeText = exporter.writeText?.bind(exporter);
+  const writeText = sink.writeText?.bind(sink);
+  const sourceFailed = sink.sourceFailed?.bind(sink);
   const counts =
-    jobs > 1 && writeText
+    jobs > 1 && writeText && sourceFailed
       ? await (
           await import('../pipeline/parallel-convert.js')
         ).convertSourcesParallel(
           inputs,
           { ...options, jobs, ...(edge.redactionConfig ? { redaction: edge.redactionConfig } : {}) },
-          { text: writeText, reject, sourceFailed },
+          { ...sink, writeText, sourceFailed },
         )
-      : await convertSources(inputs, options, {
-          event: (e) => {
-            // The CLI's processors (redact) never reject.
-            const out = chain.run(e);
-            return out ? exporter.write([out]) : undefined;
-          },
-          reject,
-          sourceFailed,
-        });
+      : await convertSources(inputs, options, sink);
   bar?.stop();
   try {
     await exporter.close();

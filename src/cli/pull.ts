@@ -3,6 +3,7 @@ import type { Vendor } from '../model/event.js';
 import { toUtcTime } from '../model/time.js';
 import type { AuditEvent } from '../model/event.js';
 import { adapterFor } from '../components/adapters.js';
+import { exporterSink } from '../components/receiver-sink.js';
 import { createReceiver } from '../components/registry.js';
 import { openLineFile } from '../io/line-writer.js';
 import { DEFAULT_OVERLAP_SECS, type VendorApiConfig } from '../receivers/vendor_api/config.js';
@@ -130,11 +131,7 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
           say(`warning: ${m}`);
         },
       },
-      {
-        write: async (events) => {
-          for (const e of events) await exporter.write([e]);
-        },
-        ack: () => exporter.ack(),
+      exporterSink([exporter], {
         reject: async (letter) => {
           rejected++;
           say(
@@ -142,7 +139,7 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
           );
           if (dead) await dead.writer.write(JSON.stringify(letter));
         },
-      },
+      }),
     );
     await exporter.close();
     if (dead) {

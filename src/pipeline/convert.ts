@@ -1,7 +1,7 @@
-import { AuditIoError, formatLocation, type AuditInputError } from '../errors.js';
+import type { ReceiverSink } from '../components/receiver-sink.js';
+import { AuditIoError, formatLocation } from '../errors.js';
 import { deadLetterOf } from '../model/adapter.js';
-import type { DeadLetter } from '../model/dead-letter.js';
-import type { AuditEvent, NormalizeOptions, Vendor } from '../model/event.js';
+import type { NormalizeOptions, Vendor } from '../model/event.js';
 import { VENDORS } from '../model/event.js';
 import type { InputFormat } from '../model/record.js';
 import { readRecordBatches } from '../receivers/files/files.js';
@@ -14,16 +14,6 @@ export interface ConvertOptions extends NormalizeOptions {
   inputFormat?: InputFormat;
   /** Called with the size of every chunk read (for progress). */
   onBytes?: (bytes: number) => void;
-}
-
-/** Where converted events and rejected records go. */
-export interface ConvertSink {
-  /** May return a promise to wait on (backpressure); most calls return nothing. */
-  event(event: AuditEvent): Promise<void> | void;
-  /** A record that could not be converted: its dead letter and the error. */
-  reject(letter: DeadLetter, error: AuditInputError): Promise<void> | void;
-  /** An input that could not be read (missing file, broken gzip). */
-  sourceFailed(path: string, error: AuditIoError): Promise<void> | void;
 }
 
 /** Counts of one conversion; `read === written + rejected` always holds. */
@@ -46,8 +36,9 @@ function newCounts(): ConvertCounts {
  * Converts every record of `paths` (`-` is stdin) into events. Never stops on a bad record:
  * each is handed to `sink.reject` with its location and original text, and the rest flow on.
  * An input that cannot be read is reported to `sink.sourceFailed` and the next one is read.
+ * It does not call `sink.ack()`: the caller closes its exporters and reads their stats.
  */
-export async function convertSources(paths: readonly string[], options: ConvertOptions, sink: ConvertSink): Promise<ConvertCounts> {
+export async function convertSources(paths: readonly string[], options: ConvertOptions, sink: ReceiverSink): Promise<ConvertCounts> {
   const from = options.from ?? 'auto';
   const normalizeOptions: NormalizeOptions = { keepRaw: options.keepRaw ?? false };
   const counts = newCounts();
@@ -67,12 +58,12 @@ export async function convertSources(paths: readonly string[], options: ConvertO
           if ('error' in outcome) {
             counts.rejected++;
             if (outcome.vendor) counts.byVendor[outcome.vendor].rejected++;
-            await sink.reject(deadLetterOf(rec, outcome), outcome.error);
+            await sink.reject(deadLetterOf(rec, outcome));
             continue;
           }
           counts.written++;
           counts.byVendor[outcome.vendor].written++;
-          const wait = sink.event(outcome.event);
+          const wait = sink.write([outcome.event]);
           if (wait) await wait;
         }
       }
@@ -87,7 +78,7 @@ export async function convertSources(paths: readonly string[], options: ConvertO
             : e.code === 'EISDIR'
               ? 'is a directory'
               : (e.message ?? String(err));
-      await sink.sourceFailed(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${why}`, { cause: err }));
+      await sink.sourceFailed?.(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${why}`, { cause: err }));
     }
   }
   return counts;

@@ -6,22 +6,17 @@
  */
 import { Worker } from 'node:worker_threads';
 import { AuditIoError, formatLocation } from '../errors.js';
-import type { DeadLetter } from '../model/dead-letter.js';
-import type { AuditEvent, Vendor } from '../model/event.js';
+import type { Vendor } from '../model/event.js';
 import { VENDORS } from '../model/event.js';
 import { openText } from '../receivers/files/files.js';
 import type { PiiPolicyConfig } from '../redact/pii-policy.js';
 import { redactChain } from './redact-chain.js';
+import type { ReceiverSink } from '../components/receiver-sink.js';
 import { convertSources, type ConvertCounts, type ConvertOptions } from './convert.js';
 import type { ConvertJob, ConvertJobResult, ConvertWorkerData } from './convert-worker.js';
 
 /** Where parallel convert writes: NDJSON text blocks, in input order. */
-export interface TextSink {
-  /** Unified NDJSON lines, each ending with a newline. May return a promise to wait on. */
-  text(ndjson: string): Promise<void> | void;
-  reject(letter: DeadLetter): Promise<void> | void;
-  sourceFailed(path: string, error: AuditIoError): Promise<void> | void;
-}
+export type TextSink = ReceiverSink & Required<Pick<ReceiverSink, 'writeText' | 'sourceFailed'>>;
 
 export interface ParallelConvertOptions extends ConvertOptions {
   /** Worker threads (at least 2 to be worth it). */
@@ -97,7 +92,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
         if (v !== 'none') counts.byVendor[v as Vendor].rejected += n;
       }
       if (r.out) {
-        const wait = sink.text(r.out);
+        const wait = sink.writeText(r.out);
         if (wait) await wait;
       }
       for (const letter of r.letters) await sink.reject(letter);
@@ -146,9 +141,10 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
           [path],
           { ...o, ...(o.from ? { from: o.from } : {}) },
           {
-            event: (e: AuditEvent) => sink.text(`${JSON.stringify(chain.run(e))}\n`),
+            write: (events) => sink.writeText(events.map((e) => `${JSON.stringify(chain.run(e))}\n`).join('')),
             reject: (letter) => sink.reject(letter),
             sourceFailed: (p, err) => sink.sourceFailed(p, err),
+            ack: () => Promise.resolve(),
           },
         );
         counts.read += c.read;

@@ -9,6 +9,7 @@ import path from 'node:path';
 import type { BackoffMillis, ComponentContext } from '../components/context.js';
 import type { EventExporter } from '../components/event-exporter.js';
 import { ProcessorChain } from '../components/processor-chain.js';
+import { exporterSink } from '../components/receiver-sink.js';
 import { createExporter, createProcessor, createReceiver } from '../components/registry.js';
 import { NdjsonDeadLetterFile } from '../io/dead-letter-file.js';
 import { sleep } from '../io/sleep.js';
@@ -111,18 +112,12 @@ export class Runtime {
           this.o.log(`${where}: warning: ${m}`);
         },
       },
-      {
-        write: async (events) => {
-          for (const x of exporters) await x.write(events);
-        },
-        ack: async () => {
-          for (const x of exporters) await x.ack();
-        },
+      exporterSink(exporters, {
         reject: (letter: DeadLetter) => {
           this.o.log(`${where}: rejected ${letter.source.pointer ?? ''}: ${letter.code}: ${letter.message}`);
-          return Promise.resolve();
+          return undefined;
         },
-      },
+      }),
     );
   }
 

@@ -13,7 +13,7 @@ const LAYERS: [number, RegExp][] = [
   [0, /^src\/(errors\.ts|generated\/)/],
   [1, /^src\/model\//],
   [2, /^src\/(io|redact)\//],
-  [3, /^src\/components\/(event-processor|event-exporter|rejections|context|processor-chain)\.ts$/],
+  [3, /^src\/components\/(event-processor|event-exporter|receiver-sink|rejections|context|processor-chain)\.ts$/],
   [4, /^src\/(receivers|processors|exporters)\//],
   [5, /^src\/components\/(registry|adapters)\.ts$/],
   [6, /^src\/pipeline\//],

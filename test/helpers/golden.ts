@@ -50,7 +50,8 @@ export async function runGolden(c: GoldenCase): Promise<GoldenResult> {
       [c.input],
       { from: c.vendor },
       {
-        event: (e) => void events.push(e),
+        write: (evs) => void events.push(...evs),
+        ack: () => Promise.resolve(),
         reject: ({ time: _time, ...letter }) => void rejected.push(letter),
         sourceFailed: (_p, err) => {
           throw err;

@@ -3,7 +3,8 @@ import type { VendorAdapter } from '../../model/adapter.js';
 import type { AuditEvent } from '../../model/event.js';
 import type { ReadOptions } from '../files/files.js';
 import type { VendorApiConfig } from './config.js';
-import { pullSource, type PullCounts, type PullSink } from './pull.js';
+import type { ReceiverSink } from '../../components/receiver-sink.js';
+import { pullSource, type PullCounts } from './pull.js';
 
 /** One run of a receiver: where its checkpoint lives and what happens to each event. */
 export interface PullRun {
@@ -22,7 +23,7 @@ export interface PullRun {
 export interface VendorApiReceiver {
   readonly name: string;
   readonly adapter: VendorAdapter;
-  pull(run: PullRun, sink: PullSink): Promise<PullCounts>;
+  pull(run: PullRun, sink: ReceiverSink): Promise<PullCounts>;
 }
 
 /** Receiver options that are the puller's; every other option is the vendor API's own. */

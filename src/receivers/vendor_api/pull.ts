@@ -4,10 +4,10 @@
  * normalized, limited to the range, deduplicated by id, written, acknowledged by every output,
  * and only then is the checkpoint advanced. Shared by `auditkit pull` and `auditkit run`.
  */
+import type { ReceiverSink } from '../../components/receiver-sink.js';
 import { applyAdapter, deadLetterOf, type VendorAdapter } from '../../model/adapter.js';
 import type { ApiCredentials } from '../../model/api.js';
 import type { AuditEvent, NormalizeOptions } from '../../model/event.js';
-import type { DeadLetter } from '../../model/dead-letter.js';
 import { compareTimes } from '../../model/time.js';
 import type { ReadOptions } from '../files/files.js';
 import { pullPages, type HttpPullOptions } from './http-puller.js';
@@ -15,13 +15,6 @@ import { DEFAULT_OVERLAP_MILLIS } from './config.js';
 
 export { DEFAULT_OVERLAP_MILLIS } from './config.js';
 import { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
-
-/** Where a pull delivers: `write` then `ack` (resolves when every exporter holds the events). */
-export interface PullSink {
-  write(events: AuditEvent[]): Promise<void>;
-  ack(): Promise<void>;
-  reject(letter: DeadLetter): Promise<void>;
-}
 
 export interface PullSourceOptions {
   adapter: VendorAdapter;
@@ -59,7 +52,7 @@ export interface PullCounts {
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
-export async function pullSource(o: PullSourceOptions, sink: PullSink): Promise<PullCounts> {
+export async function pullSource(o: PullSourceOptions, sink: ReceiverSink): Promise<PullCounts> {
   const counts: PullCounts = { pages: 0, read: 0, delivered: 0, duplicates: 0, outsideRange: 0, rejected: 0, dropped: 0 };
   const now = o.now ?? Date.now;
   const overlap = o.overlapMillis ?? DEFAULT_OVERLAP_MILLIS;

@@ -3,7 +3,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { pullSource, type PullSink } from '../../../src/receivers/vendor_api/pull.js';
+import { pullSource } from '../../../src/receivers/vendor_api/pull.js';
+import type { ReceiverSink } from '../../../src/components/receiver-sink.js';
 import { ENVELOPE_KEYS, adapterFor, envelopeKeyOf } from '../../../src/components/adapters.js';
 import type { AuditEvent, Vendor } from '../../../src/model/event.js';
 import type { DeadLetter } from '../../../src/model/dead-letter.js';
@@ -26,7 +27,7 @@ const fresh = (): string => path.join(tmp, `d${n++}`);
 const DAY = 86_400_000;
 const T0 = Date.UTC(2026, 7, 1);
 
-function memorySink(): PullSink & { events: AuditEvent[]; letters: DeadLetter[]; acks: number } {
+function memorySink(): ReceiverSink & { events: AuditEvent[]; letters: DeadLetter[]; acks: number } {
   const s = {
     events: [] as AuditEvent[],
     letters: [] as DeadLetter[],
