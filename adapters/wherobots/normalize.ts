@@ -60,6 +60,39 @@ export function wherobotsColumn(header: string): string {
   return field;
 }
 
+/**
+ * The record with CSV column names renamed to API field names; empty cells dropped. When several
+ * keys name one field (`ip` and `source_ip`), the API's own name wins, else the smallest key,
+ * whatever the key order; the others keep their names (in details).
+ */
+function renameColumns(raw: Record<string, unknown>): Record<string, unknown> {
+  const renamed: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === '') continue;
+    const field = wherobotsColumn(k);
+    if (Object.hasOwn(renamed, field)) return renameCollidingColumns(raw);
+    setOwn(renamed, field, v);
+  }
+  return renamed;
+}
+
+function renameCollidingColumns(raw: Record<string, unknown>): Record<string, unknown> {
+  const keysOf = new Map<string, string[]>(); // field -> the record's keys that name it
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === '') continue;
+    const field = wherobotsColumn(k);
+    const keys = keysOf.get(field);
+    if (keys) keys.push(k);
+    else keysOf.set(field, [k]);
+  }
+  const renamed: Record<string, unknown> = {};
+  for (const [field, keys] of keysOf) {
+    const winner = keys.includes(field) ? field : keys.reduce((a, b) => (b < a ? b : a));
+    for (const k of keys) setOwn(renamed, k === winner ? field : k, raw[k]);
+  }
+  return renamed;
+}
+
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
@@ -71,22 +104,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export function normalizeWherobots(raw: unknown, options: NormalizeOptions = {}): AuditEvent {
   let input = raw;
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
-    const keysOf = new Map<string, string[]>(); // field -> the record's keys that name it
-    for (const [k, v] of Object.entries(raw)) {
-      if (v === '') continue;
-      const field = wherobotsColumn(k);
-      const keys = keysOf.get(field);
-      if (keys) keys.push(k);
-      else keysOf.set(field, [k]);
-    }
-    // Several keys naming one field (`ip` and `source_ip`): the API's own name wins, else the
-    // smallest key, whatever the key order; the others keep their names, in details.
-    const renamed: Record<string, unknown> = {};
-    for (const [field, keys] of keysOf) {
-      const winner = keys.includes(field) ? field : keys.reduce((a, b) => (b < a ? b : a));
-      for (const k of keys) setOwn(renamed, k === winner ? field : k, (raw as Record<string, unknown>)[k]);
-    }
-    input = renamed;
+    input = renameColumns(raw as Record<string, unknown>);
   }
   const rec: WherobotsAuditRecord = checkRecord(validateWherobotsRecord, input, 'Wherobots audit log');
   const v = (k: (typeof WHEROBOTS_FIELDS)[number]): string | undefined => rec[k] ?? undefined;

@@ -153,23 +153,49 @@ export interface Tally {
 }
 export const newTally = (): Tally => ({ redacted: [], masked: [], allowed: [], ignored: [] });
 
+/** Adds one summary: `debug` writes the sorted key list and the count, `info` the count. */
+function addSummary(
+  attrs: LogAttributes,
+  summary: CollectorRedactionConfig['summary'],
+  keys: string[],
+  keysAttr: string | undefined,
+  countAttr: string,
+): void {
+  if (keys.length === 0) return;
+  if (summary === 'debug' && keysAttr) {
+    const existing = attrs[keysAttr];
+    const list = typeof existing === 'string' && existing !== '' ? [...keys, ...existing.split(',')] : [...keys];
+    attrs[keysAttr] = list.sort().join(',');
+  }
+  if (summary === 'debug' || summary === 'info') {
+    const existing = attrs[countAttr];
+    attrs[countAttr] = keys.length + (typeof existing === 'number' ? existing : 0);
+  }
+}
+
 /** Writes the summary attributes of a pass: `debug` keys and counts, `info` counts, else nothing. */
 export function writeSummary(attrs: LogAttributes, t: Tally, summary: CollectorRedactionConfig['summary'], body: boolean): void {
-  const add = (keys: string[], keysAttr: string | undefined, countAttr: string): void => {
-    if (keys.length === 0) return;
-    let list = keys;
-    if (summary === 'debug' && keysAttr) {
-      const existing = attrs[keysAttr];
-      if (typeof existing === 'string' && existing !== '') list = [...keys, ...existing.split(',')];
-      attrs[keysAttr] = [...list].sort().join(',');
-    }
-    if (summary === 'debug' || summary === 'info') {
-      const existing = attrs[countAttr];
-      attrs[countAttr] = keys.length + (typeof existing === 'number' ? existing : 0);
-    }
-  };
-  add(t.redacted, body ? SUMMARY.bodyRedactedKeys : SUMMARY.redactedKeys, body ? SUMMARY.bodyRedactedCount : SUMMARY.redactedCount);
-  add(t.masked, body ? SUMMARY.bodyMaskedKeys : SUMMARY.maskedKeys, body ? SUMMARY.bodyMaskedCount : SUMMARY.maskedCount);
-  add(t.allowed, body ? SUMMARY.bodyAllowedKeys : SUMMARY.allowedKeys, body ? SUMMARY.bodyAllowedCount : SUMMARY.allowedCount);
-  add(t.ignored, undefined, body ? SUMMARY.bodyIgnoredCount : SUMMARY.ignoredCount);
+  if (summary !== 'debug' && summary !== 'info') return;
+  addSummary(
+    attrs,
+    summary,
+    t.redacted,
+    body ? SUMMARY.bodyRedactedKeys : SUMMARY.redactedKeys,
+    body ? SUMMARY.bodyRedactedCount : SUMMARY.redactedCount,
+  );
+  addSummary(
+    attrs,
+    summary,
+    t.masked,
+    body ? SUMMARY.bodyMaskedKeys : SUMMARY.maskedKeys,
+    body ? SUMMARY.bodyMaskedCount : SUMMARY.maskedCount,
+  );
+  addSummary(
+    attrs,
+    summary,
+    t.allowed,
+    body ? SUMMARY.bodyAllowedKeys : SUMMARY.allowedKeys,
+    body ? SUMMARY.bodyAllowedCount : SUMMARY.allowedCount,
+  );
+  addSummary(attrs, summary, t.ignored, undefined, body ? SUMMARY.bodyIgnoredCount : SUMMARY.ignoredCount);
 }

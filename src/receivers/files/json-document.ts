@@ -7,10 +7,24 @@ export interface JsonElement {
   pointer: string;
 }
 
-// Character codes the scanner compares against (plain constants: the hot loop reads them inline).
-const [QUOTE, BACKSLASH, COMMA, COLON, NEWLINE, RETURN] = [34, 92, 44, 58, 10, 13] as const;
-const [OPEN_BRACE, CLOSE_BRACE, OPEN_BRACKET, CLOSE_BRACKET, SPACE, TAB] = [123, 125, 91, 93, 32, 9] as const;
-const isWs = (c: number): boolean => c === SPACE || c === NEWLINE || c === RETURN || c === TAB;
+// Character codes the scanner compares against: a const enum, inlined as numbers by the compiler
+// (the hot loop compares `charCodeAt` numbers with them, which the enum rules would forbid).
+/* eslint-disable @typescript-eslint/no-unsafe-enum-comparison */
+const enum C {
+  Quote = 34,
+  Backslash = 92,
+  Comma = 44,
+  Colon = 58,
+  Newline = 10,
+  OpenBrace = 123,
+  CloseBrace = 125,
+  OpenBracket = 91,
+  CloseBracket = 93,
+  Space = 32,
+  Tab = 9,
+  Return = 13,
+}
+const isWs = (c: number): boolean => c === C.Space || c === C.Newline || c === C.Return || c === C.Tab;
 
 /**
  * Streams the record elements out of a JSON document without holding the document in memory
@@ -68,11 +82,11 @@ export async function* jsonDocumentElements(
     const n = chunk.length;
     for (let i = 0; i < n; i++) {
       const c = chunk.charCodeAt(i);
-      if (c === NEWLINE) line++;
+      if (c === C.Newline) line++;
       if (inString) {
         if (escape) escape = false;
-        else if (c === BACKSLASH) escape = true;
-        else if (c === QUOTE) {
+        else if (c === C.Backslash) escape = true;
+        else if (c === C.Quote) {
           inString = false;
           if (keyStart >= 0) {
             keyText += chunk.slice(keyStart, i + 1);
@@ -84,7 +98,7 @@ export async function* jsonDocumentElements(
             }
             keyText = '';
           }
-          if (elem && depth === recordDepth && elemKind === QUOTE) found.push(finishElement(chunk, i + 1));
+          if (elem && depth === recordDepth && elemKind === C.Quote) found.push(finishElement(chunk, i + 1));
         }
         continue;
       }
@@ -96,7 +110,7 @@ export async function* jsonDocumentElements(
         continue;
       }
       // Start of a record element?
-      if (!elem && depth === recordDepth && !isWs(c) && c !== COMMA && c !== CLOSE_BRACKET) {
+      if (!elem && depth === recordDepth && !isWs(c) && c !== C.Comma && c !== C.CloseBracket) {
         elem = [];
         elemFrom = i;
         elemStartLine = line;
@@ -104,19 +118,19 @@ export async function* jsonDocumentElements(
       } else if (
         elem &&
         depth === recordDepth &&
-        elemKind !== OPEN_BRACE &&
-        elemKind !== OPEN_BRACKET &&
-        elemKind !== QUOTE &&
-        (isWs(c) || c === COMMA || c === CLOSE_BRACKET)
+        elemKind !== C.OpenBrace &&
+        elemKind !== C.OpenBracket &&
+        elemKind !== C.Quote &&
+        (isWs(c) || c === C.Comma || c === C.CloseBracket)
       ) {
         found.push(finishElement(chunk, i)); // end of a bare literal (number, true, null)
       }
       if (top === undefined) {
         if (isWs(c)) continue;
-        if (c === OPEN_BRACKET) {
+        if (c === C.OpenBracket) {
           top = 'array';
           recordDepth = 1;
-        } else if (c === OPEN_BRACE) {
+        } else if (c === C.OpenBrace) {
           top = 'object';
           expectKey = true;
           rest = [];
@@ -126,7 +140,7 @@ export async function* jsonDocumentElements(
         continue;
       }
       switch (c) {
-        case QUOTE:
+        case C.Quote:
           inString = true;
           afterColon = false;
           if (top === 'object' && depth === 1 && expectKey) {
@@ -134,20 +148,20 @@ export async function* jsonDocumentElements(
             expectKey = false;
           }
           break;
-        case COLON:
+        case C.Colon:
           afterColon = top === 'object' && depth === 1;
           break;
-        case COMMA:
+        case C.Comma:
           afterColon = false;
           if (top === 'object' && depth === 1) expectKey = true;
           break;
-        case OPEN_BRACE:
-        case OPEN_BRACKET:
+        case C.OpenBrace:
+        case C.OpenBracket:
           if (
             top === 'object' &&
             depth === 1 &&
             afterColon &&
-            c === OPEN_BRACKET &&
+            c === C.OpenBracket &&
             !sawEnvelope &&
             lastKey !== undefined &&
             envelopeKeys.has(lastKey)
@@ -161,12 +175,12 @@ export async function* jsonDocumentElements(
           afterColon = false;
           depth++;
           break;
-        case CLOSE_BRACE:
-        case CLOSE_BRACKET:
+        case C.CloseBrace:
+        case C.CloseBracket:
           depth--;
-          if (elem && depth === recordDepth && (elemKind === OPEN_BRACE || elemKind === OPEN_BRACKET))
+          if (elem && depth === recordDepth && (elemKind === C.OpenBrace || elemKind === C.OpenBracket))
             found.push(finishElement(chunk, i + 1));
-          if (depth === 1 && recordDepth === 2 && c === CLOSE_BRACKET) recordDepth = -1;
+          if (depth === 1 && recordDepth === 2 && c === C.CloseBracket) recordDepth = -1;
           if (depth === 0) {
             done = true;
             if (rest) {
@@ -188,7 +202,7 @@ export async function* jsonDocumentElements(
       found = [];
     }
   }
-  if (elem && depth === recordDepth && elemKind !== OPEN_BRACE && elemKind !== OPEN_BRACKET && elemKind !== QUOTE) {
+  if (elem && depth === recordDepth && elemKind !== C.OpenBrace && elemKind !== C.OpenBracket && elemKind !== C.Quote) {
     elem = undefined; // a bare literal at end of input: the document is unterminated anyway
   }
   if (!done) {
