@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import path from 'node:path';
 import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
 import { verifyArchive } from '../exporters/ndjson_file/verify.js';
@@ -12,6 +13,7 @@ export interface VerifyCliOptions {
   publicKey?: string;
   hmacKeyEnv?: string;
   strict?: boolean;
+  requireSignatures?: boolean;
   quiet?: boolean;
 }
 
@@ -29,7 +31,11 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
     for (const p of err.problems) io.stderr.write(`auditkit verify: ${p.path}: ${p.message}\n`);
     return EXIT.usage;
   }
-  const result = await verifyArchive(dir, { ...(key ? { key } : {}), strict: opts.strict ?? false });
+  const result = await verifyArchive(dir, {
+    ...(key ? { key } : {}),
+    strict: opts.strict ?? false,
+    requireSignatures: opts.requireSignatures ?? false,
+  });
   for (const p of result.problems) {
     io.stdout.write(`${p.severity}: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);
   }
@@ -82,10 +88,20 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
   }
   let skipped = 0;
   let count = 0;
+  let damaged = 0;
+  const onDamaged = (file: string, message: string): void => {
+    damaged++;
+    io.stderr.write(`auditkit query: ${path.basename(file)}: ${message}\n`);
+  };
   try {
-    for await (const e of queryArchive(dir, filter, () => {
-      skipped++;
-    })) {
+    for await (const e of queryArchive(
+      dir,
+      filter,
+      () => {
+        skipped++;
+      },
+      onDamaged,
+    )) {
       count++;
       if (csv) {
         if (!csv.write(eventRow(e))) await new Promise((r) => csv.once('drain', r));
@@ -104,6 +120,8 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
     }
     await out.close(false);
   }
-  io.stderr.write(`auditkit query: ${count} events${skipped ? `, ${skipped} lines that are not events skipped` : ''}\n`);
-  return EXIT.ok;
+  io.stderr.write(
+    `auditkit query: ${count} events${skipped ? `, ${skipped} lines that are not events skipped` : ''}${damaged ? `, ${damaged} damaged segments (run auditkit verify)` : ''}\n`,
+  );
+  return damaged ? EXIT.rejected : EXIT.ok;
 }

@@ -140,6 +140,7 @@ export async function runCli(
     .option('--public-key <pem>', 'Ed25519 public (or private) key to check digest signatures')
     .option('--hmac-key-env <name>', 'environment variable with the HMAC key to check digest signatures')
     .option('--strict', 'also fail on lines written after the last flush (not covered yet)')
+    .option('--require-signatures', 'fail on any digest that is not signed (catches stripped signatures without a key)')
     .option('-q, --quiet', 'no summary line')
     .action(async (dir: string, opts: VerifyCliOptions) => {
       code = await (await import('./archive.js')).runVerify(dir, opts, io);

@@ -110,17 +110,31 @@ export function checkSignature(digest: Digest, key: SigningKey): boolean {
 /** A digest file's text (stable formatting; its SHA-256 chains the next segment). */
 export const digestText = (digest: Digest): string => `${JSON.stringify(digest, null, 1)}\n`;
 
-/** Complete lines of a segment file (uncompressed or gzip), as bytes; a torn last line is not returned. */
-export async function* segmentLines(file: string): AsyncGenerator<Buffer> {
+/**
+ * Complete lines of a segment file (uncompressed or gzip), as bytes. Bytes after the last
+ * newline (a torn or appended partial line) are not returned; `onPartial` is told how many there
+ * were. A read or decompression error rejects the iteration (never an unhandled stream error).
+ */
+export async function* segmentLines(file: string, onPartial?: (bytes: number) => void): AsyncGenerator<Buffer> {
   const source = createReadStream(file);
-  const stream = file.endsWith('.gz') ? source.pipe(createGunzip()) : source;
-  let carry = Buffer.alloc(0);
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const lines: Buffer[] = [];
-    // Lines are hashed as written: a `\r` stays part of its line.
-    const rest = cutLines(buf, 0, false, (start, end) => lines.push(buf.subarray(start, end)));
-    yield* lines;
-    carry = Buffer.from(buf.subarray(rest));
+  let stream: NodeJS.ReadableStream = source;
+  if (file.endsWith('.gz')) {
+    const gunzip = createGunzip();
+    source.on('error', (err) => gunzip.destroy(err));
+    stream = source.pipe(gunzip);
   }
+  let carry = Buffer.alloc(0);
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const lines: Buffer[] = [];
+      // Lines are hashed as written: a `\r` stays part of its line.
+      const rest = cutLines(buf, 0, false, (start, end) => lines.push(buf.subarray(start, end)));
+      yield* lines;
+      carry = Buffer.from(buf.subarray(rest));
+    }
+  } finally {
+    source.destroy();
+  }
+  if (carry.length) onPartial?.(carry.length);
 }

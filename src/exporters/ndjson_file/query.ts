@@ -71,28 +71,42 @@ export async function segmentFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-/** Streams matching events; `onSkipped` is told about lines that are not JSON events. */
+/**
+ * Streams matching events. `onSkipped` is told about lines that are not JSON events;
+ * `onDamaged` about a segment that cannot be read to its end (its events before the damage are
+ * returned, and the segments after it are read as usual).
+ */
 export async function* queryArchive(
   dir: string,
   filter: QueryFilter = {},
   onSkipped?: (file: string, line: number) => void,
+  onDamaged?: (file: string, message: string) => void,
 ): AsyncGenerator<AuditEvent> {
   const matches = eventFilter(filter);
   for (const file of await segmentFiles(dir)) {
     let n = 0;
-    for await (const line of segmentLines(file)) {
-      n++;
-      let event: AuditEvent;
-      try {
-        const parsed = JSON.parse(line.toString('utf8')) as Partial<AuditEvent> | null;
-        if (typeof parsed?.time !== 'string') throw new Error('not an event');
-        event = parsed as AuditEvent;
-        timeToHrTime(event.time);
-      } catch {
-        onSkipped?.(file, n);
-        continue;
+    try {
+      for await (const line of segmentLines(file)) {
+        n++;
+        let event: AuditEvent;
+        try {
+          const parsed = JSON.parse(line.toString('utf8')) as Partial<AuditEvent> | null;
+          if (typeof parsed?.time !== 'string') throw new Error('not an event');
+          event = parsed as AuditEvent;
+          timeToHrTime(event.time);
+        } catch {
+          onSkipped?.(file, n);
+          continue;
+        }
+        if (matches(event)) yield event;
       }
-      if (matches(event)) yield event;
+    } catch (err) {
+      if (!onDamaged) throw err;
+      const code = (err as NodeJS.ErrnoException).code;
+      onDamaged(
+        file,
+        `cannot read segment after line ${n}: ${code && !(err as Error).message.startsWith(code) ? `${code}: ` : ''}${(err as Error).message}`,
+      );
     }
   }
 }

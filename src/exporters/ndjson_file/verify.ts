@@ -43,6 +43,8 @@ export interface VerifyOptions {
   key?: SigningKey;
   /** Treat warnings (lines written after the last flush) as errors. */
   strict?: boolean;
+  /** Fail on any digest that is not signed (so stripping signatures is caught without a key). */
+  requireSignatures?: boolean;
 }
 
 /** Diagnoses line differences between what the digest recorded and what the segment holds. */
@@ -72,6 +74,9 @@ export function diagnoseLines(expected: readonly string[], actual: readonly stri
   }
   return out;
 }
+
+/** RFC 3339 date-time, as the writer writes `opened_at`. */
+const RFC3339 = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 const splitHashes = (b64: string): string[] => {
   const buf = Buffer.from(b64, 'base64');
@@ -136,9 +141,11 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     const dfile = digestName(seq);
     segments++;
     if (digest.sequence !== seq) err(dfile, `digest names sequence ${digest.sequence}, expected ${seq}`);
+    if (options.requireSignatures && !digest.signature) err(dfile, 'digest is not signed (--require-signatures)');
     if (options.key) {
-      if (!digest.signature) err(dfile, 'digest is not signed');
-      else if (!checkSignature(digest, options.key))
+      if (!digest.signature) {
+        if (!options.requireSignatures) err(dfile, 'digest is not signed');
+      } else if (!checkSignature(digest, options.key))
         err(dfile, 'signature does not verify: the digest was edited or forged without the signing key');
     } else if (digest.signature) {
       err(dfile, `digest is signed (${digest.signature.algorithm}, key ${digest.signature.key_id}); pass the key to check it`);
@@ -147,10 +154,24 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
       err(dfile, 'previous-digest hash does not match: a digest before this one was edited, removed or reordered');
     }
     const open = digest.state === 'open';
+    const state: unknown = digest.state; // parsed from a file: not trusted to be one of the two
+    if (state !== 'open' && state !== 'closed') err(dfile, `state is ${JSON.stringify(state)}, expected "open" or "closed"`);
     if (open && !isLast) err(dfile, 'an open digest that is not the last segment');
     const segFile = open ? segmentName(seq) : closedSegmentName(seq);
+    // What the signature covers, checked field by field too (an unsigned digest has only this).
+    if (digest.segment !== segFile) err(dfile, `segment is ${JSON.stringify(digest.segment)}, expected ${JSON.stringify(segFile)}`);
+    if (typeof digest.opened_at !== 'string' || !RFC3339.test(digest.opened_at) || Number.isNaN(Date.parse(digest.opened_at)))
+      err(dfile, 'opened_at is not an RFC 3339 time');
+    const hashBytes = Buffer.from(typeof digest.line_hashes === 'string' ? digest.line_hashes : '', 'base64').length;
+    const hashCount = Math.floor(hashBytes / LINE_HASH_BYTES);
+    const stray = hashBytes % LINE_HASH_BYTES;
+    if (hashCount !== digest.records || stray)
+      err(dfile, `line_hashes holds ${hashCount} hashes${stray ? ` and ${stray} stray bytes` : ''}, records is ${digest.records}`);
     if (!kinds.has(open ? 'ndjson' : 'ndjson.gz')) {
-      err(segFile, 'segment file is missing (deleted)');
+      const other = open ? closedSegmentName(seq) : segmentName(seq);
+      if (kinds.has(open ? 'ndjson.gz' : 'ndjson'))
+        err(other, `the digest is ${digest.state}, so the segment should be ${segFile} (renamed?)`);
+      else err(segFile, 'segment file is missing (deleted)');
       if (!open) previous = sha256Hex(text);
       continue;
     }
@@ -160,12 +181,15 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     let firstTime: string | null = null;
     let lastTime: string | null = null;
     let covered = 0;
+    let coveredBytes = 0;
+    let partial = 0;
     try {
-      for await (const line of segmentLines(path.join(dir, segFile))) {
+      for await (const line of segmentLines(path.join(dir, segFile), (bytes) => (partial = bytes))) {
         if (covered < digest.records || !open) {
           hash.update(line);
           hash.update('\n');
           covered++;
+          coveredBytes += line.length + 1;
         }
         actual.push(lineHash(line).toString('hex'));
         try {
@@ -179,9 +203,14 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
         }
       }
     } catch (e) {
-      err(segFile, `cannot read segment: ${(e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      err(segFile, `cannot read segment: ${code && !(e as Error).message.startsWith(code) ? `${code}: ` : ''}${(e as Error).message}`);
       if (!open) previous = sha256Hex(text);
       continue;
+    }
+    if (partial > 0) {
+      if (open) warn(segFile, `${partial} bytes after the last line (a torn line; the next writer removes it)`);
+      else err(segFile, `${partial} bytes after the last line (a partial line without a newline)`);
     }
     const sha = hash.digest('hex');
     const expected = splitHashes(digest.line_hashes);
@@ -201,6 +230,8 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
       }
     } else if (firstTime !== digest.first_time || lastTime !== digest.last_time) {
       err(dfile, 'time range does not match the segment');
+    } else if (coveredBytes !== digest.bytes) {
+      err(dfile, `bytes is ${digest.bytes}, the segment has ${coveredBytes}`);
     }
     if (open && actual.length > digest.records)
       warn(segFile, `${actual.length - digest.records} lines written after the last flush are not covered by a digest yet`);

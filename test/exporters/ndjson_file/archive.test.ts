@@ -3,12 +3,11 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cp, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import t from 'tap';
 import fc from 'fast-check';
 import { LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { NdjsonArchiveWriter } from '../../../src/exporters/ndjson_file/writer.js';
-import { verifyArchive, type VerifyResult } from '../../../src/exporters/ndjson_file/verify.js';
+import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
 import { queryArchive, type QueryFilter } from '../../../src/exporters/ndjson_file/query.js';
 import {
   digestName,
@@ -22,6 +21,7 @@ import {
 import { AuditLogProcessor } from '../../../src/sdk/audit-log-processor.js';
 import type { AuditEvent } from '../../../src/model/event.js';
 import { auditEvents } from '../../helpers/event-arbitrary.js';
+import { buildArchive as buildArchiveWith, errors, events, gzLines, writeGzLines } from '../../helpers/archive.js';
 import { cli } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 
@@ -33,40 +33,7 @@ const { privateKey, publicKey } = generateKeyPairSync('ed25519');
 const signer: SigningKey = { algorithm: 'ed25519', keyId: 'test-2026', key: privateKey };
 const checker: SigningKey = { algorithm: 'ed25519', keyId: 'test-2026', key: publicKey };
 
-function events(count: number, from = 0): AuditEvent[] {
-  return Array.from({ length: count }, (_, i) => ({
-    schema_version: '1.0' as const,
-    id: `wandb:e${from + i}`,
-    time: `2026-08-01T10:${String(Math.floor((from + i) / 60) % 60).padStart(2, '0')}:${String((from + i) % 60).padStart(2, '0')}Z`,
-    vendor: 'wandb' as const,
-    action: { name: 'run:update', category: 'run', operation: 'update' as const },
-    outcome: { result: 'success' as const },
-    actor: { email: `user${(from + i) % 7}@acme.io` },
-  }));
-}
-
-/** A signed archive of 3 closed segments (12 records each) and an open one with 5. */
-async function buildArchive(dir: string, key: SigningKey | null = signer): Promise<void> {
-  const one = JSON.stringify(events(1)[0]).length + 1;
-  const w = new NdjsonArchiveWriter({ dir, maxFileBytes: one * 12, ...(key ? { signingKey: key } : {}) });
-  await w.open();
-  await w.write(events(36));
-  await w.flush();
-  await w.close();
-  const w2 = new NdjsonArchiveWriter({ dir, maxFileBytes: one * 12, ...(key ? { signingKey: key } : {}) });
-  await w2.open();
-  await w2.write(events(5, 36));
-  await w2.release(); // the 4th segment stays open, covered by its flush digest
-}
-
-const gzLines = async (file: string): Promise<string[]> =>
-  gunzipSync(await readFile(file))
-    .toString('utf8')
-    .split('\n')
-    .slice(0, -1);
-const writeGzLines = async (file: string, lines: string[]): Promise<void> => writeFile(file, gzipSync(`${lines.join('\n')}\n`));
-const errors = (r: VerifyResult): string[] =>
-  r.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+const buildArchive = (dir: string, key: SigningKey | null = signer): Promise<void> => buildArchiveWith(dir, key);
 
 const pristine = fresh();
 await buildArchive(pristine);
