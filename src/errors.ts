@@ -62,6 +62,16 @@ export class AuditIoError extends AuditkitError {
   }
 }
 
+/**
+ * An archive holds something its digests do not vouch for (a forged or edited segment, a broken
+ * chain, a stray file): a writer refuses to adopt it. CLI exit code 1.
+ */
+export class ArchiveIntegrityError extends AuditkitError {
+  constructor(message: string) {
+    super('archive_integrity', message);
+  }
+}
+
 /** Escapes one JSON pointer reference token (RFC 6901: `~` -> `~0`, `/` -> `~1`). */
 export function pointerToken(key: string | number): string {
   return String(key).replace(/~/g, '~0').replace(/\//g, '~1');

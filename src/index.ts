@@ -3,7 +3,7 @@
  * sending queue, the HTTP puller, checkpoints, component factories) are not part of it.
  */
 // Errors
-export { AuditkitError, AuditInputError, AuditIoError, ConfigError } from './errors.js';
+export { ArchiveIntegrityError, AuditkitError, AuditInputError, AuditIoError, ConfigError } from './errors.js';
 export type { ConfigProblem, InputErrorCode, SourceLocation } from './errors.js';
 // The event model and its schemas
 export type { AuditEvent, SnorkelAuditRecord, WandbAuditRecord, WherobotsAuditRecord } from './generated/types.js';

@@ -2,7 +2,7 @@ import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { exporterSink } from '../components/receiver-sink.js';
-import { ConfigError, formatLocation } from '../errors.js';
+import { ArchiveIntegrityError, ConfigError, formatLocation } from '../errors.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import { openLineFile, type LineWriter } from '../io/line-writer.js';
 import type { Vendor } from '../model/event.js';
@@ -62,7 +62,7 @@ export async function runConvert(
     if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
   } catch (err) {
     say(`auditkit convert: cannot open output: ${(err as Error).message}`);
-    return { code: EXIT.io };
+    return { code: err instanceof ArchiveIntegrityError ? EXIT.rejected : EXIT.io };
   }
   const { chain, exporter } = pipeline;
 

@@ -31,6 +31,7 @@ export interface OutputCliOptions {
   hmacKeyId?: string;
   maxFileBytes?: string;
   maxFileAgeSecs?: string;
+  waitLockSecs?: string;
   signKeyFile?: string;
   signHmacKeyEnv?: string;
   signKeyId?: string;
@@ -88,6 +89,8 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
           message: 'must be a positive whole number',
         });
     }
+    if (opts.waitLockSecs !== undefined && !/^\d+$/.test(opts.waitLockSecs))
+      problems.push({ path: '--wait-lock-secs', message: 'must be a whole number of seconds' });
     collect(() => loadSigningKey(opts, env));
     exporter = {
       type: 'ndjson_file',
@@ -95,6 +98,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
         directory: opts.output ?? '',
         ...(opts.maxFileBytes ? { max_file_bytes: Number(opts.maxFileBytes) } : {}),
         ...(opts.maxFileAgeSecs ? { max_file_age_secs: Number(opts.maxFileAgeSecs) } : {}),
+        ...(opts.waitLockSecs ? { wait_lock_secs: Number(opts.waitLockSecs) } : {}),
         ...(opts.signKeyFile ? { sign_key_file: opts.signKeyFile } : {}),
         ...(opts.signHmacKeyEnv ? { sign_hmac_key: env[opts.signHmacKeyEnv] ?? '' } : {}),
         ...(opts.signKeyId ? { sign_key_id: opts.signKeyId } : {}),

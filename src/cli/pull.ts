@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ArchiveIntegrityError, ConfigError } from '../errors.js';
 import type { Vendor } from '../model/event.js';
 import { toUtcTime } from '../model/time.js';
 import type { AuditEvent } from '../model/event.js';
@@ -112,7 +112,7 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
     if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
   } catch (err) {
     say(`cannot open output: ${(err as Error).message}`);
-    return EXIT.io;
+    return err instanceof ArchiveIntegrityError ? EXIT.rejected : EXIT.io;
   }
   const { chain, exporter } = pipeline;
   const receiver = createReceiver(vendor, receiverConfig, cliContext(io));

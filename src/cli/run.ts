@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { ArchiveIntegrityError, ConfigError } from '../errors.js';
 import { loadConfig } from '../pipeline/config.js';
 import { Runtime, type RuntimeOptions } from '../pipeline/runtime.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
@@ -40,7 +40,7 @@ export async function runRun(
     await runtime.start();
   } catch (err) {
     say(`cannot start: ${(err as Error).message}`);
-    return EXIT.io;
+    return err instanceof ArchiveIntegrityError ? EXIT.rejected : EXIT.io;
   }
   if (opts.once) {
     const reports = await runtime.runOnce();

@@ -679,6 +679,10 @@ export interface NdjsonFile {
    * Key id in signatures.
    */
   sign_key_id?: string;
+  /**
+   * How long to wait for another writer's lock on the directory before failing.
+   */
+  wait_lock_secs?: number;
 }
 
 /**

@@ -5,7 +5,7 @@ import t from 'tap';
 import { SNORKEL_DEFAULT_API_KEY_HEADER, SNORKEL_DEFAULT_LIMIT } from '../../adapters/snorkel/client.js';
 import { WANDB_DEFAULT_ANONYMIZE, WANDB_DEFAULT_DEPLOYMENT, WANDB_DEFAULT_PAGE_SIZE } from '../../adapters/wandb/client.js';
 import { WHEROBOTS_DEFAULT_MODE, WHEROBOTS_DEFAULT_PAGE_SIZE } from '../../adapters/wherobots/client.js';
-import { DEFAULT_MAX_FILE_AGE_SECS, DEFAULT_MAX_FILE_BYTES } from '../../src/exporters/ndjson_file/config.js';
+import { DEFAULT_MAX_FILE_AGE_SECS, DEFAULT_MAX_FILE_BYTES, DEFAULT_WAIT_LOCK_SECS } from '../../src/exporters/ndjson_file/config.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
   DEFAULT_OTLP_PROTOCOL,
@@ -66,6 +66,7 @@ const CASES: [string, string, unknown][] = [
   ['otlp', 'sending_queue.max_batches', DEFAULT_SENDING_QUEUE_MAX_BATCHES],
   ['ndjson_file', 'max_file_bytes', DEFAULT_MAX_FILE_BYTES],
   ['ndjson_file', 'max_file_age_secs', DEFAULT_MAX_FILE_AGE_SECS],
+  ['ndjson_file', 'wait_lock_secs', DEFAULT_WAIT_LOCK_SECS],
 ];
 
 t.test('DEFAULT_* constants equal the schema defaults', async (t) => {

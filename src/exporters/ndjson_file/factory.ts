@@ -16,15 +16,18 @@ export interface NdjsonFileExporter extends EventExporter {
  */
 export async function createNdjsonFileExporter(
   config: NdjsonFileConfig,
-  ctx: Pick<ComponentContext, 'archiveDedupeSince'>,
+  ctx: Pick<ComponentContext, 'archiveDedupeSince'> & Partial<Pick<ComponentContext, 'log'>>,
   name = 'ndjson_file',
 ): Promise<NdjsonFileExporter> {
   const signingKey = signingKeyOf(config);
+  const log = ctx.log;
   const writer = new NdjsonArchiveWriter({
     dir: config.directory,
     ...(typeof config.max_file_bytes === 'number' ? { maxFileBytes: config.max_file_bytes } : {}),
     ...(typeof config.max_file_age_secs === 'number' ? { maxFileAgeMillis: config.max_file_age_secs * 1000 } : {}),
     ...(signingKey ? { signingKey } : {}),
+    ...(typeof config.wait_lock_secs === 'number' ? { lockWaitMillis: config.wait_lock_secs * 1000 } : {}),
+    ...(log ? { onWarning: (m: string) => log(`exporters.${name}: ${m}`) } : {}),
   });
   await writer.open();
   // Exactly once in the archive across restarts: ids already there are not written again.

@@ -14,10 +14,12 @@ import { createGzip } from 'node:zlib';
 import { createHash, type Hash } from 'node:crypto';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
+import { ArchiveIntegrityError } from '../../errors.js';
 import type { AuditEvent } from '../../model/event.js';
 import { fromLogRecord } from '../../model/otel.js';
 import {
   DIGEST_FORMAT,
+  checkSignature,
   FILE_PATTERN,
   closedSegmentName,
   groupBySequence,
@@ -28,10 +30,12 @@ import {
   sha256Hex,
   signDigest,
   segmentLines,
+  LINE_HASH_BYTES,
   type Digest,
   type SigningKey,
 } from './format.js';
 import { commitFile, fsyncDir, writeFileAtomic } from '../../io/durable.js';
+import { lockArchive, type ArchiveLock } from './lock.js';
 
 import { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
 
@@ -46,9 +50,15 @@ export interface ArchiveWriterOptions {
   maxFileAgeMillis?: number;
   /** Sign every digest. */
   signingKey?: SigningKey;
+  /** How long `open` waits for another writer's lock. Default 0: fail at once. */
+  lockWaitMillis?: number;
+  /** Told what crash recovery did (lines dropped that were never acknowledged). */
+  onWarning?: (message: string) => void;
   /** Clock (tests). */
   now?: () => number;
 }
+
+export { ArchiveIntegrityError } from '../../errors.js';
 
 /** Running state of the open segment. */
 interface OpenSegment {
@@ -86,7 +96,12 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   private pending: Buffer[] = [];
   private pendingBytes = 0;
   private opened = false;
+  private lock: ArchiveLock | undefined;
+  private readonly lockWaitMillis: number;
+  private readonly onWarning: ((message: string) => void) | undefined;
   private chain: Promise<unknown> = Promise.resolve();
+  /** Lines dropped when opening because no digest covered them (written, never acknowledged). */
+  droppedUnacknowledged = 0;
   /** Records written (acknowledged by flush) since the writer was opened. */
   written = 0;
   /** Ids already in the archive (when dedupe is on): an event seen again is not written twice. */
@@ -99,6 +114,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     this.maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
     this.maxFileAgeMillis = options.maxFileAgeMillis ?? DEFAULT_MAX_FILE_AGE_MILLIS;
     this.signingKey = options.signingKey;
+    this.lockWaitMillis = options.lockWaitMillis ?? 0;
+    this.onWarning = options.onWarning;
     this.now = options.now ?? Date.now;
   }
 
@@ -109,64 +126,165 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     return next;
   }
 
-  /** Opens the archive: recovers after a crash (finishes an interrupted close, drops a torn line). */
+  /**
+   * Opens the archive for writing: takes its lock, then checks what it is about to adopt (the
+   * digest chain and signatures, that every closed digest has its segment, the open segment's
+   * lines against its digest, nothing stray past the chain) and refuses, naming the file, when
+   * anything does not hold: it never signs what does not verify. Crash recovery: an interrupted
+   * close is finished, lines no digest covers (written, never acknowledged) and a torn last line
+   * are dropped.
+   */
   open(): Promise<void> {
     return this.serial(async () => {
       if (this.opened) return;
       await mkdir(this.dir, { recursive: true });
-      const names = await readdir(this.dir);
-      // Leftovers of an interrupted atomic write.
-      for (const f of names) if (f.startsWith('seg-') && f.endsWith('.tmp')) await rm(path.join(this.dir, f), { force: true });
-      const seqs = groupBySequence(names);
-      const ordered = [...seqs.keys()].sort((a, b) => a - b);
-      for (const seq of ordered) {
-        const kinds = seqs.get(seq)!;
-        const digestFile = path.join(this.dir, digestName(seq));
-        const digest = kinds.has('digest.json') ? (JSON.parse(await readFile(digestFile, 'utf8')) as Digest) : undefined;
-        if (digest?.state === 'closed') {
-          // A close that finished its digest but not the removal of the plain file.
-          if (kinds.has('ndjson')) await rm(path.join(this.dir, segmentName(seq)), { force: true });
-          this.previousDigestSha = sha256Hex(await readFile(digestFile));
-          this.nextSeq = seq + 1;
-        } else if (kinds.has('ndjson')) {
-          // The open segment: drop a partial gzip of an interrupted close and resume it.
-          await rm(path.join(this.dir, closedSegmentName(seq)), { force: true });
-          await this.resume(seq, digest);
-          this.nextSeq = seq + 1;
-        }
+      this.lock = await lockArchive(this.dir, this.lockWaitMillis);
+      try {
+        await this.adopt();
+      } catch (err) {
+        await this.seg?.fh.close();
+        this.seg = undefined;
+        await this.lock.release();
+        this.lock = undefined;
+        throw err;
       }
       this.opened = true;
     });
   }
 
-  /** Rebuilds the running state of an open segment from its complete lines; truncates a torn tail. */
-  private async resume(seq: number, digest: Digest | undefined): Promise<void> {
-    const file = path.join(this.dir, segmentName(seq));
+  private async adopt(): Promise<void> {
+    const names = await readdir(this.dir);
+    // Leftovers of an interrupted atomic write.
+    for (const f of names) if (f.startsWith('seg-') && f.endsWith('.tmp')) await rm(path.join(this.dir, f), { force: true });
+    const seqs = groupBySequence(names);
+    const ordered = [...seqs.keys()].sort((a, b) => a - b);
+    const refuse = (file: string, what: string): never => {
+      throw new ArchiveIntegrityError(`${path.join(this.dir, file)}: ${what}; the archive is not written to (run auditkit verify)`);
+    };
+    // Segments without a digest first, so the error names the stray file itself. The only one a
+    // writer leaves is the last, empty (a crash right after creating it, before its first digest).
+    for (const [idx, seq] of ordered.entries()) {
+      const kinds = seqs.get(seq)!;
+      if (kinds.has('digest.json')) continue;
+      const name = kinds.has('ndjson') ? segmentName(seq) : closedSegmentName(seq);
+      const file = path.join(this.dir, name);
+      if (idx !== ordered.length - 1 || kinds.size !== 1 || !kinds.has('ndjson') || (await stat(file)).size > 0)
+        refuse(name, 'a segment with no digest (no writer flushed it)');
+      await rm(file, { force: true });
+      await fsyncDir(this.dir);
+      ordered.pop();
+    }
+    for (const [idx, seq] of ordered.entries()) {
+      const kinds = seqs.get(seq)!;
+      const isLast = idx === ordered.length - 1;
+      if (seq !== idx + 1) refuse(digestName(seq), `segments ${idx + 1} to ${seq - 1} are missing`);
+      const digestFile = path.join(this.dir, digestName(seq));
+      const text = await readFile(digestFile, 'utf8');
+      let digest: Digest;
+      try {
+        digest = JSON.parse(text) as Digest;
+      } catch {
+        return refuse(digestName(seq), 'the digest is not JSON');
+      }
+      this.checkDigest(digest, seq, refuse);
+      if (digest.state === 'closed') {
+        if (!kinds.has('ndjson.gz')) refuse(closedSegmentName(seq), 'the segment of a closed digest is missing');
+        // A close that finished its digest but not the removal of the plain file, whose content it holds.
+        if (kinds.has('ndjson')) {
+          const plain = path.join(this.dir, segmentName(seq));
+          if (sha256Hex(await readFile(plain)) !== digest.sha256)
+            refuse(segmentName(seq), 'a plain segment next to a closed one, with other content');
+          await rm(plain, { force: true });
+        }
+        this.previousDigestSha = sha256Hex(text);
+      } else {
+        if (!isLast) refuse(digestName(seq), 'an open digest that is not the last');
+        if (!kinds.has('ndjson')) refuse(segmentName(seq), 'the segment of the open digest is missing');
+        // A partial gzip of an interrupted close.
+        await rm(path.join(this.dir, closedSegmentName(seq)), { force: true });
+        await this.resume(seq, digest, refuse);
+      }
+      this.nextSeq = seq + 1;
+    }
+  }
+
+  /** A digest as the chain and the key require it: sequence, chain link, signature. */
+  private checkDigest(digest: Digest, seq: number, refuse: (file: string, what: string) => never): void {
+    const file = digestName(seq);
+    if (digest.sequence !== seq) refuse(file, `the digest names sequence ${digest.sequence}`);
+    if (digest.previous_digest_sha256 !== this.previousDigestSha)
+      refuse(file, 'the previous-digest hash does not match (the chain is broken)');
+    if (digest.signature && !this.signingKey)
+      refuse(file, `the archive is signed (${digest.signature.algorithm}, key ${digest.signature.key_id}); open it with the signing key`);
+    if (digest.signature && this.signingKey && !checkSignature(digest, this.signingKey))
+      refuse(file, 'the signature does not verify with this key');
+  }
+
+  /**
+   * Resumes the open segment: its lines must be those its digest covers (hash by hash); lines
+   * after them (written, never acknowledged by a flush) and a torn last line are cut off.
+   */
+  private async resume(seq: number, digest: Digest, refuse: (file: string, what: string) => never): Promise<void> {
+    const name = segmentName(seq);
+    const file = path.join(this.dir, name);
+    const expected = Buffer.from(digest.line_hashes, 'base64');
     const hash = createHash('sha256');
     const lineHashes: Buffer[] = [];
     let bytes = 0;
     let records = 0;
+    let uncovered = 0;
     let firstTime: string | null = null;
     let lastTime: string | null = null;
     for await (const line of segmentLines(file)) {
+      if (records === digest.records) {
+        uncovered++;
+        continue;
+      }
+      const h = lineHash(line);
+      if (!h.equals(expected.subarray(records * LINE_HASH_BYTES, (records + 1) * LINE_HASH_BYTES)))
+        refuse(name, `line ${records + 1} differs from its digest (modified after it was written)`);
       hash.update(line);
       hash.update('\n');
-      lineHashes.push(lineHash(line));
+      lineHashes.push(h);
       bytes += line.length + 1;
       records++;
       const t = eventTime(line);
       firstTime ??= t;
       lastTime = t ?? lastTime;
     }
+    if (records < digest.records) refuse(name, `the segment has ${records} lines, its digest covers ${digest.records} (truncated)`);
+    if (
+      hash.copy().digest('hex') !== digest.sha256 ||
+      bytes !== digest.bytes ||
+      firstTime !== digest.first_time ||
+      lastTime !== digest.last_time
+    )
+      refuse(name, 'the segment does not match its digest');
     const fh = await open(file, 'r+');
-    const size = (await fh.stat()).size;
-    if (size > bytes) {
-      await fh.truncate(bytes); // a torn last line from a crash
-      await fh.sync();
+    try {
+      if ((await fh.stat()).size > bytes) {
+        await fh.truncate(bytes); // lines no flush acknowledged, and a torn last line
+        await fh.sync();
+      }
+    } finally {
+      await fh.close();
     }
-    await fh.close();
-    const openedAt = digest ? Date.parse(digest.opened_at) : (await stat(file)).mtimeMs;
-    this.seg = { seq, fh: await open(file, 'a'), hash, bytes, records, lineHashes, firstTime, lastTime, openedAt, dirty: true };
+    if (uncovered > 0) {
+      this.droppedUnacknowledged += uncovered;
+      this.onWarning?.(`${name}: dropped ${uncovered} lines written after the last flush (never acknowledged, so delivered again)`);
+    }
+    this.seg = {
+      seq,
+      fh: await open(file, 'a'),
+      hash,
+      bytes,
+      records,
+      lineHashes,
+      firstTime,
+      lastTime,
+      openedAt: Date.parse(digest.opened_at),
+      dirty: false,
+    };
   }
 
   private async startSegment(): Promise<OpenSegment> {
@@ -183,8 +301,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       firstTime: null,
       lastTime: null,
       openedAt: this.now(),
-      dirty: true,
+      dirty: false,
     };
+    // The digest exists from the start: a segment without one was never written by a writer.
+    await writeFileAtomic(path.join(this.dir, digestName(seq)), digestText(this.digestOf(this.seg, 'open')));
     return this.seg;
   }
 
@@ -261,7 +381,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   /** Appends queued lines, rotating as needed, fsyncs, and rewrites the open segment's digest. */
   flush(): Promise<void> {
     return this.serial(async () => {
-      if (!this.opened) throw new Error('NdjsonArchiveWriter: open() first');
+      if (!this.opened) {
+        if (this.pending.length === 0) return; // nothing to write (closed, or never opened)
+        throw new Error('NdjsonArchiveWriter: open() first');
+      }
       const lines = this.pending;
       this.pending = [];
       this.pendingBytes = 0;
@@ -318,7 +441,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     this.seg = undefined;
   }
 
-  /** Flushes and closes the open segment (its digest becomes final). */
+  /** Flushes and closes the open segment (its digest becomes final), then releases the lock. */
   close(): Promise<void> {
     return this.flush().then(() =>
       this.serial(async () => {
@@ -327,22 +450,29 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
           await this.seg.fh.close();
           this.seg = undefined;
         }
+        await this.unlock();
       }),
     );
   }
 
   /**
-   * Flushes and lets go of the files without closing the open segment: it stays open, as a
-   * process that exits without `close` leaves it, for the next writer to resume.
+   * Flushes and lets go of the files and the lock without closing the open segment: it stays
+   * open, as a process that exits without `close` leaves it, for the next writer to resume.
    */
   release(): Promise<void> {
     return this.flush().then(() =>
       this.serial(async () => {
         await this.seg?.fh.close();
         this.seg = undefined;
-        this.opened = false;
+        await this.unlock();
       }),
     );
+  }
+
+  private async unlock(): Promise<void> {
+    this.opened = false;
+    await this.lock?.release();
+    this.lock = undefined;
   }
 
   // ---- LogRecordExporter ------------------------------------------------------------------
