@@ -6,6 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { benchArchive } from './archive.js';
 import { benchConvert } from './convert.js';
 import { benchOtlp } from './otlp.js';
 import { benchProcessor } from './processor.js';
@@ -31,6 +32,7 @@ await step('processor', () => benchProcessor(Math.min(records, 100_000), runs));
 await step('redaction', () => benchRedaction(Math.min(records, 200_000), runs));
 await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
 const scaling = [...(await benchScaling([10_000, 100_000, 1_000_000])), ...(await benchScaling([1_000_000], ['--jobs', '2']))];
+const archive = await benchArchive(Number(process.env.AUDITKIT_BENCH_ARCHIVE_RECORDS ?? 1_000_000));
 
 const fmt = (r: BenchRow): string =>
   `| ${r.bench} | ${r.case} | ${r.ms} | ${r.floorMs} | **${r.ratio.toFixed(2)}x** | ${r.target !== undefined ? `${r.target}x ${r.ratio <= r.target ? 'met' : 'not met'}` : '—'} |${r.note ? ` ${r.note}` : ''}`;
@@ -40,8 +42,11 @@ for (const r of rows) console.log(fmt(r));
 console.log('\n| records | jobs | seconds | µs per record | peak RSS MB |');
 console.log('|---|---|---|---|---|');
 for (const s of scaling) console.log(`| ${s.records} | ${s.jobs ?? 1} | ${s.seconds} | ${s.usPerRecord} | ${s.peakRssMb} |`);
+console.log('\n| archive: the same records converted twice | first run s | second run s | second run peak RSS MB | lines in the archive |');
+console.log('|---|---|---|---|---|');
+console.log(`| ${archive.records} | ${archive.firstSeconds} | ${archive.secondSeconds} | ${archive.secondPeakRssMb} | ${archive.lines} |`);
 console.log(`\nmachine: ${machine}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 await writeFile(
   path.join(ROOT, 'bench/results.json'),
-  `${JSON.stringify({ machine, records, runs, rows, scaling, date: new Date().toISOString() }, null, 2)}\n`,
+  `${JSON.stringify({ machine, records, runs, rows, scaling, archive, date: new Date().toISOString() }, null, 2)}\n`,
 );

@@ -141,8 +141,9 @@ export async function runConvert(
       .map(([v, c]) => `${v} ${c.written}${c.rejected ? `/${c.rejected} rejected` : ''}`)
       .join(', ');
     const delivered = edge.otlpEndpoint ? `, delivered ${exporter.stats.delivered} over OTLP` : '';
+    const skipped = exporter.stats.duplicates ? `, skipped ${exporter.stats.duplicates} already archived` : '';
     say(
-      `auditkit convert: read ${counts.read}, written ${counts.written}, rejected ${counts.rejected}${per ? ` (${per})` : ''}${delivered}`,
+      `auditkit convert: read ${counts.read}, written ${counts.written}, rejected ${counts.rejected}${per ? ` (${per})` : ''}${delivered}${skipped}`,
     );
   }
   if (edge.otlpEndpoint && exporter.stats.failed) {

@@ -32,6 +32,7 @@ export interface OutputCliOptions {
   maxFileBytes?: string;
   maxFileAgeSecs?: string;
   waitLockSecs?: string;
+  dedupeWindowSecs?: string;
   signKeyFile?: string;
   signHmacKeyEnv?: string;
   signKeyId?: string;
@@ -89,6 +90,8 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
           message: 'must be a positive whole number',
         });
     }
+    if (opts.dedupeWindowSecs !== undefined && !/^\d+$/.test(opts.dedupeWindowSecs))
+      problems.push({ path: '--dedupe-window-secs', message: 'must be a whole number of seconds' });
     if (opts.waitLockSecs !== undefined && !/^\d+$/.test(opts.waitLockSecs))
       problems.push({ path: '--wait-lock-secs', message: 'must be a whole number of seconds' });
     collect(() => loadSigningKey(opts, env));
@@ -99,6 +102,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
         ...(opts.maxFileBytes ? { max_file_bytes: Number(opts.maxFileBytes) } : {}),
         ...(opts.maxFileAgeSecs ? { max_file_age_secs: Number(opts.maxFileAgeSecs) } : {}),
         ...(opts.waitLockSecs ? { wait_lock_secs: Number(opts.waitLockSecs) } : {}),
+        ...(opts.dedupeWindowSecs ? { dedupe_window_secs: Number(opts.dedupeWindowSecs) } : {}),
         ...(opts.signKeyFile ? { sign_key_file: opts.signKeyFile } : {}),
         ...(opts.signHmacKeyEnv ? { sign_hmac_key: env[opts.signHmacKeyEnv] ?? '' } : {}),
         ...(opts.signKeyId ? { sign_key_id: opts.signKeyId } : {}),

@@ -6,7 +6,7 @@ import { adapterFor } from '../components/adapters.js';
 import { exporterSink } from '../components/receiver-sink.js';
 import { createReceiver } from '../components/registry.js';
 import { openLineFile } from '../io/line-writer.js';
-import { DEFAULT_OVERLAP_SECS, type VendorApiConfig } from '../receivers/vendor_api/config.js';
+import type { VendorApiConfig } from '../receivers/vendor_api/config.js';
 import { cliContext, edgeConfig, openPipeline, type CliPipeline, type OutputCliOptions } from './outputs.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -106,9 +106,7 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   let pipeline: CliPipeline;
   let dead: Awaited<ReturnType<typeof openLineFile>> | undefined;
   try {
-    // Exactly once in the archive: ids already there (since the range minus the overlap) are not written again after a restart.
-    const archiveDedupeSince = new Date(Date.parse(since) - (overlapSecs ?? DEFAULT_OVERLAP_SECS) * 1000).toISOString();
-    pipeline = await openPipeline(edge, cliContext(io, { archiveDedupeSince }));
+    pipeline = await openPipeline(edge, cliContext(io));
     if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
   } catch (err) {
     say(`cannot open output: ${(err as Error).message}`);

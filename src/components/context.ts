@@ -21,11 +21,6 @@ export interface ComponentContext {
   readonly queueBackoffMillis?: BackoffMillis;
   /** HTTP retry backoff of the vendor pullers. */
   readonly pullBackoffMillis?: BackoffMillis;
-  /**
-   * Archives deduplicate by `id` against what they hold from this time on (RFC 3339), or
-   * against everything with `null`; undefined: no deduplication (a plain convert).
-   */
-  readonly archiveDedupeSince?: string | null;
   /** Where an NDJSON exporter without a path writes (the CLI's stdout). */
   readonly stdout?: Writable;
 }

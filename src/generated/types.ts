@@ -683,6 +683,10 @@ export interface NdjsonFile {
    * How long to wait for another writer's lock on the directory before failing.
    */
   wait_lock_secs?: number;
+  /**
+   * Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.
+   */
+  dedupe_window_secs?: number;
 }
 
 /**

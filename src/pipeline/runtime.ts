@@ -56,8 +56,6 @@ export class Runtime {
         return sink;
       },
       signal: this.stopping.signal,
-      // Exactly once in the archive across restarts: every id it holds is loaded.
-      archiveDedupeSince: null,
       ...(o.queueBackoffMillis ? { queueBackoffMillis: o.queueBackoffMillis } : {}),
       ...(o.pullBackoffMillis ? { pullBackoffMillis: o.pullBackoffMillis } : {}),
     };

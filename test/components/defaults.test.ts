@@ -5,7 +5,7 @@ import t from 'tap';
 import { SNORKEL_DEFAULT_API_KEY_HEADER, SNORKEL_DEFAULT_LIMIT } from '../../adapters/snorkel/client.js';
 import { WANDB_DEFAULT_ANONYMIZE, WANDB_DEFAULT_DEPLOYMENT, WANDB_DEFAULT_PAGE_SIZE } from '../../adapters/wandb/client.js';
 import { WHEROBOTS_DEFAULT_MODE, WHEROBOTS_DEFAULT_PAGE_SIZE } from '../../adapters/wherobots/client.js';
-import { DEFAULT_MAX_FILE_AGE_SECS, DEFAULT_MAX_FILE_BYTES, DEFAULT_WAIT_LOCK_SECS } from '../../src/exporters/ndjson_file/config.js';
+import { DEFAULT_MAX_FILE_AGE_SECS, DEFAULT_MAX_FILE_BYTES, DEFAULT_WAIT_LOCK_SECS, DEFAULT_DEDUPE_WINDOW_SECS } from '../../src/exporters/ndjson_file/config.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
   DEFAULT_OTLP_PROTOCOL,
@@ -67,6 +67,7 @@ const CASES: [string, string, unknown][] = [
   ['ndjson_file', 'max_file_bytes', DEFAULT_MAX_FILE_BYTES],
   ['ndjson_file', 'max_file_age_secs', DEFAULT_MAX_FILE_AGE_SECS],
   ['ndjson_file', 'wait_lock_secs', DEFAULT_WAIT_LOCK_SECS],
+  ['ndjson_file', 'dedupe_window_secs', DEFAULT_DEDUPE_WINDOW_SECS],
 ];
 
 t.test('DEFAULT_* constants equal the schema defaults', async (t) => {

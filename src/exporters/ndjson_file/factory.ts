@@ -10,13 +10,13 @@ export interface NdjsonFileExporter extends EventExporter {
 }
 
 /**
- * Opens the archive in `directory`: `ack` resolves once written events are fsynced with their
- * digest. With `ctx.archiveDedupeSince` set, events whose id the archive already holds are
- * skipped (counted in `stats.duplicates`).
+ * Opens the archive in `directory` (taking its lock, checking what it adopts): `ack` resolves
+ * once written events are fsynced with their digest. Events whose id the archive holds within
+ * `dedupe_window_secs` are skipped (counted in `stats.duplicates`).
  */
 export async function createNdjsonFileExporter(
   config: NdjsonFileConfig,
-  ctx: Pick<ComponentContext, 'archiveDedupeSince'> & Partial<Pick<ComponentContext, 'log'>>,
+  ctx: Partial<Pick<ComponentContext, 'log'>>,
   name = 'ndjson_file',
 ): Promise<NdjsonFileExporter> {
   const signingKey = signingKeyOf(config);
@@ -27,11 +27,11 @@ export async function createNdjsonFileExporter(
     ...(typeof config.max_file_age_secs === 'number' ? { maxFileAgeMillis: config.max_file_age_secs * 1000 } : {}),
     ...(signingKey ? { signingKey } : {}),
     ...(typeof config.wait_lock_secs === 'number' ? { lockWaitMillis: config.wait_lock_secs * 1000 } : {}),
+    ...(typeof config.dedupe_window_secs === 'number' ? { dedupeWindowMillis: config.dedupe_window_secs * 1000 } : {}),
     ...(log ? { onWarning: (m: string) => log(`exporters.${name}: ${m}`) } : {}),
   });
   await writer.open();
   // Exactly once in the archive across restarts: ids already there are not written again.
-  if (ctx.archiveDedupeSince !== undefined) await writer.dedupeSince(ctx.archiveDedupeSince ?? undefined);
   return {
     name,
     writer,

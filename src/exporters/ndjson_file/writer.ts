@@ -37,7 +37,8 @@ import {
 import { commitFile, fsyncDir, writeFileAtomic } from '../../io/durable.js';
 import { lockArchive, type ArchiveLock } from './lock.js';
 
-import { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
+import { DEFAULT_DEDUPE_WINDOW_SECS, DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
+import { IdSet } from './id-set.js';
 
 export { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
 
@@ -50,6 +51,11 @@ export interface ArchiveWriterOptions {
   maxFileAgeMillis?: number;
   /** Sign every digest. */
   signingKey?: SigningKey;
+  /**
+   * Events whose id is in a segment written this recently are skipped (counted in `duplicates`).
+   * Default 30 days; `Infinity` for every segment, 0 for no deduplication.
+   */
+  dedupeWindowMillis?: number;
   /** How long `open` waits for another writer's lock. Default 0: fail at once. */
   lockWaitMillis?: number;
   /** Told what crash recovery did (lines dropped that were never acknowledged). */
@@ -73,6 +79,21 @@ interface OpenSegment {
   openedAt: number;
   /** Lines written since the last flush's digest. */
   dirty: boolean;
+}
+
+/** The writer writes `schema_version` then `id` first: read the id without parsing the line. */
+const ID_PREFIX = /^\{"schema_version":"[^"\\]*","id":("(?:[^"\\]|\\.)*")/;
+
+/** The `id` of an archived line, or undefined for a line that is not an event. */
+function idOf(line: Buffer): string | undefined {
+  const text = line.toString('utf8');
+  try {
+    const m = ID_PREFIX.exec(text);
+    const id = m ? (JSON.parse(m[1]!) as unknown) : (JSON.parse(text) as { id?: unknown }).id;
+    return typeof id === 'string' ? id : undefined;
+  } catch {
+    return undefined; // verify reports such lines
+  }
 }
 
 const eventTime = (line: Buffer): string | null => {
@@ -104,8 +125,9 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   droppedUnacknowledged = 0;
   /** Records written (acknowledged by flush) since the writer was opened. */
   written = 0;
-  /** Ids already in the archive (when dedupe is on): an event seen again is not written twice. */
-  private ids: Set<string> | undefined;
+  /** Ids the archive holds within the dedupe window: an event seen again is not written twice. */
+  private ids: IdSet | undefined;
+  private readonly dedupeWindowMillis: number;
   /** Events skipped because the archive already holds their id. */
   duplicates = 0;
 
@@ -115,6 +137,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     this.maxFileAgeMillis = options.maxFileAgeMillis ?? DEFAULT_MAX_FILE_AGE_MILLIS;
     this.signingKey = options.signingKey;
     this.lockWaitMillis = options.lockWaitMillis ?? 0;
+    this.dedupeWindowMillis = options.dedupeWindowMillis ?? DEFAULT_DEDUPE_WINDOW_SECS * 1000;
     this.onWarning = options.onWarning;
     this.now = options.now ?? Date.now;
   }
@@ -141,6 +164,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       this.lock = await lockArchive(this.dir, this.lockWaitMillis);
       try {
         await this.adopt();
+        await this.loadIds();
       } catch (err) {
         await this.seg?.fh.close();
         this.seg = undefined;
@@ -327,49 +351,39 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   }
 
   /**
-   * Turns on dedupe by `id`: loads the ids of every segment whose events may be at or after
-   * `since` (by its digest's time range), so a pull that restarts after a crash and reads a
-   * page again writes each event once. Call after `open`.
+   * Loads the ids of the segments written within the dedupe window (by their digests' `opened_at`;
+   * all of them with `Infinity`), so an event the archive already holds is not written again:
+   * a convert run twice, or a pull that restarts after a crash and reads a page again.
    */
-  dedupeSince(since: string | undefined): Promise<void> {
-    return this.serial(async () => {
-      this.ids ??= new Set();
-      for (const f of (await readdir(this.dir)).sort()) {
-        const m = FILE_PATTERN.exec(f);
-        if (!m || m[2] === 'digest.json') continue;
-        const seq = Number(m[1]);
-        if (m[2] === 'ndjson.gz' || seq !== this.seg?.seq) {
-          const digest = await readFile(path.join(this.dir, digestName(seq)), 'utf8').then(
-            (t) => JSON.parse(t) as Digest,
-            () => undefined,
-          );
-          if (since && digest?.last_time && digest.last_time < since.slice(0, 19)) continue;
-        }
-        for await (const line of segmentLines(path.join(this.dir, f))) {
-          try {
-            const id = (JSON.parse(line.toString('utf8')) as { id?: unknown }).id;
-            if (typeof id === 'string') this.ids.add(id);
-          } catch {
-            // verify reports such lines
-          }
-        }
+  private async loadIds(): Promise<void> {
+    if (this.dedupeWindowMillis <= 0) return;
+    this.ids = new IdSet();
+    const from = this.now() - this.dedupeWindowMillis;
+    for (const f of (await readdir(this.dir)).sort()) {
+      const m = FILE_PATTERN.exec(f);
+      if (!m || m[2] === 'digest.json') continue;
+      const seq = Number(m[1]);
+      if (seq !== this.seg?.seq) {
+        const digest = await readFile(path.join(this.dir, digestName(seq)), 'utf8').then(
+          (t) => JSON.parse(t) as Partial<Digest>,
+          () => undefined,
+        );
+        const opened = Date.parse(digest?.opened_at ?? '');
+        if (Number.isFinite(this.dedupeWindowMillis) && opened < from) continue;
       }
-      for (const line of this.pending) {
-        const id = (JSON.parse(line.toString('utf8')) as { id?: unknown }).id;
-        if (typeof id === 'string') this.ids.add(id);
+      for await (const line of segmentLines(path.join(this.dir, f))) {
+        const id = idOf(line);
+        if (id !== undefined) this.ids.add(id);
       }
-    });
+    }
   }
 
   /** Queues events; they are durable once `flush` resolves. */
   write(events: readonly AuditEvent[]): Promise<void> {
     for (const e of events) {
-      if (this.ids) {
-        if (this.ids.has(e.id)) {
-          this.duplicates++;
-          continue;
-        }
-        this.ids.add(e.id);
+      if (this.ids && !this.ids.add(e.id)) {
+        this.duplicates++;
+        continue;
       }
       const line = Buffer.from(JSON.stringify(e));
       this.pending.push(line);
