@@ -10,8 +10,11 @@ t.test('property: IdSet behaves as a Set of strings (add reports new, has finds)
       (added, probes) => {
         const ours = new IdSet(4);
         const plain = new Set<string>();
-        for (const id of added)
-          if (ours.add(id) !== !plain.has(id) || !plain.add(id)) throw new Error(`add(${JSON.stringify(id)}) disagrees`);
+        for (const id of added) {
+          const isNew = !plain.has(id);
+          plain.add(id);
+          if (ours.add(id) !== isNew) throw new Error(`add(${JSON.stringify(id)}) disagrees`);
+        }
         if (ours.size !== plain.size) throw new Error('size');
         for (const id of [...added, ...probes]) if (ours.has(id) !== plain.has(id)) throw new Error(`has(${JSON.stringify(id)}) disagrees`);
       },
