@@ -44,7 +44,10 @@ function addOutputOptions(cmd: Command): Command {
     .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')
     .option('--max-file-bytes <bytes>', 'archive: rotate segments at this size (default 67108864)')
     .option('--max-file-age-secs <secs>', 'archive: rotate segments at this age (default 3600)')
-    .option('--dedupe-window-secs <secs>', 'archive: skip events whose id is in a segment written this recently (default 2592000, 30 days; 0: off)')
+    .option(
+      '--dedupe-window-secs <secs>',
+      'archive: skip events whose id is in a segment written this recently (default 2592000, 30 days; 0: off)',
+    )
     .option('--wait-lock-secs <secs>', 'archive: wait this long for another writer to finish (default 0: fail at once, exit 3)')
     .option('--sign-key-file <pem>', 'archive: sign digests with this Ed25519 private key')
     .option('--sign-hmac-key-env <name>', 'archive: sign digests with HMAC-SHA256, key in this environment variable')

@@ -5,7 +5,12 @@ import t from 'tap';
 import { SNORKEL_DEFAULT_API_KEY_HEADER, SNORKEL_DEFAULT_LIMIT } from '../../adapters/snorkel/client.js';
 import { WANDB_DEFAULT_ANONYMIZE, WANDB_DEFAULT_DEPLOYMENT, WANDB_DEFAULT_PAGE_SIZE } from '../../adapters/wandb/client.js';
 import { WHEROBOTS_DEFAULT_MODE, WHEROBOTS_DEFAULT_PAGE_SIZE } from '../../adapters/wherobots/client.js';
-import { DEFAULT_MAX_FILE_AGE_SECS, DEFAULT_MAX_FILE_BYTES, DEFAULT_WAIT_LOCK_SECS, DEFAULT_DEDUPE_WINDOW_SECS } from '../../src/exporters/ndjson_file/config.js';
+import {
+  DEFAULT_MAX_FILE_AGE_SECS,
+  DEFAULT_MAX_FILE_BYTES,
+  DEFAULT_WAIT_LOCK_SECS,
+  DEFAULT_DEDUPE_WINDOW_SECS,
+} from '../../src/exporters/ndjson_file/config.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
   DEFAULT_OTLP_PROTOCOL,
