@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import path from 'node:path';
 import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
+import { readAnchor, type Anchor } from '../exporters/ndjson_file/anchor.js';
 import { verifyArchive } from '../exporters/ndjson_file/verify.js';
 import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/ndjson_file/query.js';
 import { LineWriter } from '../io/line-writer.js';
@@ -14,6 +15,8 @@ export interface VerifyCliOptions {
   hmacKeyEnv?: string;
   strict?: boolean;
   requireSignatures?: boolean;
+  anchorFile?: string;
+  maxSilenceSecs?: string;
   quiet?: boolean;
 }
 
@@ -31,10 +34,27 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
     for (const p of err.problems) io.stderr.write(`auditkit verify: ${p.path}: ${p.message}\n`);
     return EXIT.usage;
   }
+  if (opts.maxSilenceSecs !== undefined && !/^\d+$/.test(opts.maxSilenceSecs)) {
+    io.stderr.write('auditkit verify: --max-silence-secs: must be a whole number of seconds\n');
+    return EXIT.usage;
+  }
+  let anchor: Anchor | undefined;
+  if (opts.anchorFile) {
+    try {
+      anchor = await readAnchor(opts.anchorFile);
+    } catch (err) {
+      io.stderr.write(
+        `auditkit verify: --anchor-file: cannot read ${opts.anchorFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`,
+      );
+      return EXIT.io;
+    }
+  }
   const result = await verifyArchive(dir, {
     ...(key ? { key } : {}),
     strict: opts.strict ?? false,
     requireSignatures: opts.requireSignatures ?? false,
+    ...(anchor && opts.anchorFile ? { anchor: { anchor, file: opts.anchorFile } } : {}),
+    ...(opts.maxSilenceSecs !== undefined ? { maxSilenceSecs: Number(opts.maxSilenceSecs) } : {}),
   });
   for (const p of result.problems) {
     io.stdout.write(`${p.severity}: ${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}\n`);

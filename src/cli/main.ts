@@ -44,6 +44,7 @@ function addOutputOptions(cmd: Command): Command {
     .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')
     .option('--max-file-bytes <bytes>', 'archive: rotate segments at this size (default 67108864)')
     .option('--max-file-age-secs <secs>', 'archive: rotate segments at this age (default 3600)')
+    .option('--anchor-file <path>', 'archive: after every flush, record the head here (keep it outside the archive)')
     .option(
       '--dedupe-window-secs <secs>',
       'archive: skip events whose id is in a segment written this recently (default 2592000, 30 days; 0: off)',
@@ -146,6 +147,8 @@ export async function runCli(
     .option('--hmac-key-env <name>', 'environment variable with the HMAC key to check digest signatures')
     .option('--strict', 'also fail on lines written after the last flush (not covered yet)')
     .option('--require-signatures', 'fail on any digest that is not signed (catches stripped signatures without a key)')
+    .option('--anchor-file <path>', 'the head anchor the writer kept outside the archive: fail when the archive ends before it or diverges')
+    .option('--max-silence-secs <secs>', 'fail when the newest digest was sealed longer ago than this')
     .option('-q, --quiet', 'no summary line')
     .action(async (dir: string, opts: VerifyCliOptions) => {
       code = await (await import('./archive.js')).runVerify(dir, opts, io);

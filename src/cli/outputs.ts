@@ -33,6 +33,7 @@ export interface OutputCliOptions {
   maxFileAgeSecs?: string;
   waitLockSecs?: string;
   dedupeWindowSecs?: string;
+  anchorFile?: string;
   signKeyFile?: string;
   signHmacKeyEnv?: string;
   signKeyId?: string;
@@ -103,6 +104,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
         ...(opts.maxFileAgeSecs ? { max_file_age_secs: Number(opts.maxFileAgeSecs) } : {}),
         ...(opts.waitLockSecs ? { wait_lock_secs: Number(opts.waitLockSecs) } : {}),
         ...(opts.dedupeWindowSecs ? { dedupe_window_secs: Number(opts.dedupeWindowSecs) } : {}),
+        ...(opts.anchorFile ? { anchor_file: opts.anchorFile } : {}),
         ...(opts.signKeyFile ? { sign_key_file: opts.signKeyFile } : {}),
         ...(opts.signHmacKeyEnv ? { sign_hmac_key: env[opts.signHmacKeyEnv] ?? '' } : {}),
         ...(opts.signKeyId ? { sign_key_id: opts.signKeyId } : {}),

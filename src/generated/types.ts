@@ -687,6 +687,14 @@ export interface NdjsonFile {
    * Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.
    */
   dedupe_window_secs?: number;
+  /**
+   * After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.
+   */
+  anchor_file?: string;
+  /**
+   * Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).
+   */
+  heartbeat_secs?: number;
 }
 
 /**

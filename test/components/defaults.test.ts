@@ -10,6 +10,7 @@ import {
   DEFAULT_MAX_FILE_BYTES,
   DEFAULT_WAIT_LOCK_SECS,
   DEFAULT_DEDUPE_WINDOW_SECS,
+  DEFAULT_HEARTBEAT_SECS,
 } from '../../src/exporters/ndjson_file/config.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
@@ -73,6 +74,7 @@ const CASES: [string, string, unknown][] = [
   ['ndjson_file', 'max_file_age_secs', DEFAULT_MAX_FILE_AGE_SECS],
   ['ndjson_file', 'wait_lock_secs', DEFAULT_WAIT_LOCK_SECS],
   ['ndjson_file', 'dedupe_window_secs', DEFAULT_DEDUPE_WINDOW_SECS],
+  ['ndjson_file', 'heartbeat_secs', DEFAULT_HEARTBEAT_SECS],
 ];
 
 t.test('DEFAULT_* constants equal the schema defaults', async (t) => {

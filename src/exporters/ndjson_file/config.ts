@@ -11,6 +11,8 @@ export const DEFAULT_MAX_FILE_AGE_SECS = 60 * 60;
 export const DEFAULT_MAX_FILE_AGE_MILLIS = DEFAULT_MAX_FILE_AGE_SECS * 1000;
 /** Events whose id is in a segment written in the last 30 days are not written again. */
 export const DEFAULT_DEDUPE_WINDOW_SECS = 30 * 24 * 60 * 60;
+/** No heartbeat unless asked for: digests are sealed on every flush. */
+export const DEFAULT_HEARTBEAT_SECS = 0;
 /** A second writer fails at once unless told to wait. */
 export const DEFAULT_WAIT_LOCK_SECS = 0;
 

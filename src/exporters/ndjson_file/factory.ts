@@ -28,6 +28,8 @@ export async function createNdjsonFileExporter(
     ...(signingKey ? { signingKey } : {}),
     ...(typeof config.wait_lock_secs === 'number' ? { lockWaitMillis: config.wait_lock_secs * 1000 } : {}),
     ...(typeof config.dedupe_window_secs === 'number' ? { dedupeWindowMillis: config.dedupe_window_secs * 1000 } : {}),
+    ...(config.anchor_file ? { anchorFile: config.anchor_file } : {}),
+    ...(config.heartbeat_secs ? { heartbeatMillis: config.heartbeat_secs * 1000 } : {}),
     ...(log ? { onWarning: (m: string) => log(`exporters.${name}: ${m}`) } : {}),
   });
   await writer.open();

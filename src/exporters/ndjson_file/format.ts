@@ -48,6 +48,8 @@ export interface Digest {
   previous_digest_sha256: string | null;
   /** When the segment was opened (RFC 3339), for rotation by age. */
   opened_at: string;
+  /** When this digest was written (a flush, a close or a heartbeat); absent in older digests. */
+  sealed_at?: string;
   signature?: DigestSignature;
 }
 
@@ -76,13 +78,18 @@ export function groupBySequence(names: readonly string[]): Map<number, Set<strin
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
 export const lineHash = (line: string | Buffer): Buffer => createHash('sha256').update(line).digest().subarray(0, LINE_HASH_BYTES);
 
-/** The bytes that are signed: the digest's canonical JSON without `signature`. */
-function signedBytes(digest: Digest): Buffer {
+/** Something signed the way digests are: its canonical JSON without `signature`. */
+interface Signed {
+  signature?: DigestSignature | undefined;
+}
+
+/** The bytes that are signed: the canonical JSON without `signature`. */
+function signedBytes(digest: Signed): Buffer {
   const { signature: _signature, ...rest } = digest;
   return Buffer.from(canonicalJson(rest));
 }
 
-export function signDigest(digest: Digest, key: SigningKey): Digest {
+export function signDigest<T extends Signed>(digest: T, key: SigningKey): T {
   const data = signedBytes(digest);
   const value =
     key.algorithm === 'ed25519'
@@ -92,7 +99,7 @@ export function signDigest(digest: Digest, key: SigningKey): Digest {
 }
 
 /** True when the signature is valid for `key` (the public key for Ed25519). */
-export function checkSignature(digest: Digest, key: SigningKey): boolean {
+export function checkSignature(digest: Signed, key: SigningKey): boolean {
   const sig = digest.signature;
   if (sig?.algorithm !== key.algorithm) return false;
   const data = signedBytes(digest);

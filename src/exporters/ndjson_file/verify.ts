@@ -20,6 +20,7 @@ import {
   type Digest,
   type SigningKey,
 } from './format.js';
+import { checkAnchor, type Anchor } from './anchor.js';
 
 export interface VerifyProblem {
   /** File the problem is in. */
@@ -45,6 +46,12 @@ export interface VerifyOptions {
   strict?: boolean;
   /** Fail on any digest that is not signed (so stripping signatures is caught without a key). */
   requireSignatures?: boolean;
+  /** The head anchor the writer kept outside the archive, and where it was read from. */
+  anchor?: { anchor: Anchor; file: string };
+  /** Fail when the newest digest was sealed longer ago than this (a deleted tail, or a stopped writer). */
+  maxSilenceSecs?: number;
+  /** Clock (tests). */
+  now?: () => number;
 }
 
 /** Diagnoses line differences between what the digest recorded and what the segment holds. */
@@ -237,6 +244,21 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
       warn(segFile, `${actual.length - digest.records} lines written after the last flush are not covered by a digest yet`);
     records += Math.min(actual.length, digest.records);
     if (!open) previous = sha256Hex(text);
+  }
+  if (options.anchor) {
+    const parsed = new Map<number, Digest>([...digests].map(([seq, { digest }]) => [seq, digest]));
+    for (const message of checkAnchor(options.anchor.anchor, parsed, options.key)) err(options.anchor.file, message);
+  }
+  if (options.maxSilenceSecs !== undefined) {
+    const newest = digests.get(ordered.at(-1) ?? 0)?.digest;
+    const sealed = Date.parse(newest?.sealed_at ?? newest?.opened_at ?? '');
+    const now = (options.now ?? Date.now)();
+    if (!Number.isFinite(sealed) || now - sealed > options.maxSilenceSecs * 1000) {
+      err(
+        newest ? digestName(newest.sequence) : dir,
+        `the newest digest was sealed ${Number.isFinite(sealed) ? `at ${new Date(sealed).toISOString()}, ${Math.round((now - sealed) / 1000)} s ago` : 'never'}, more than ${options.maxSilenceSecs} s: a deleted tail, or a writer that stopped`,
+      );
+    }
   }
   return { segments, records, problems, ok: !problems.some((p) => p.severity === 'error') };
 }

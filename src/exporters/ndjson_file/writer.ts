@@ -35,6 +35,7 @@ import {
   type SigningKey,
 } from './format.js';
 import { commitFile, fsyncDir, writeFileAtomic } from '../../io/durable.js';
+import { anchorOf } from './anchor.js';
 import { lockArchive, type ArchiveLock } from './lock.js';
 
 import { DEFAULT_DEDUPE_WINDOW_SECS, DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
@@ -56,6 +57,10 @@ export interface ArchiveWriterOptions {
    * Default 30 days; `Infinity` for every segment, 0 for no deduplication.
    */
   dedupeWindowMillis?: number;
+  /** After every flush, the archive's head is written here (keep it outside the archive). */
+  anchorFile?: string;
+  /** Re-seal the open digest this often even without events, so `verify --max-silence-secs` sees the writer alive. */
+  heartbeatMillis?: number;
   /** How long `open` waits for another writer's lock. Default 0: fail at once. */
   lockWaitMillis?: number;
   /** Told what crash recovery did (lines dropped that were never acknowledged). */
@@ -128,6 +133,11 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   /** Ids the archive holds within the dedupe window: an event seen again is not written twice. */
   private ids: IdSet | undefined;
   private readonly dedupeWindowMillis: number;
+  private readonly anchorFile: string | undefined;
+  private readonly heartbeatMillis: number | undefined;
+  private heartbeat: NodeJS.Timeout | undefined;
+  /** Records in the closed segments (for the anchor). */
+  private closedRecords = 0;
   /** Events skipped because the archive already holds their id. */
   duplicates = 0;
 
@@ -138,6 +148,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     this.signingKey = options.signingKey;
     this.lockWaitMillis = options.lockWaitMillis ?? 0;
     this.dedupeWindowMillis = options.dedupeWindowMillis ?? DEFAULT_DEDUPE_WINDOW_SECS * 1000;
+    this.anchorFile = options.anchorFile;
+    this.heartbeatMillis = options.heartbeatMillis;
     this.onWarning = options.onWarning;
     this.now = options.now ?? Date.now;
   }
@@ -173,7 +185,34 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         throw err;
       }
       this.opened = true;
+      if (this.heartbeatMillis) {
+        this.heartbeat = setInterval(
+          () => void this.seal().catch((err: unknown) => this.onWarning?.(`heartbeat failed: ${String(err)}`)),
+          this.heartbeatMillis,
+        );
+        this.heartbeat.unref();
+      }
     });
+  }
+
+  /** A heartbeat: the open digest is written again with a new `sealed_at` (a segment is started when there is none). */
+  private seal(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.opened) return;
+      const seg = this.seg ?? (await this.startSegment());
+      await this.writeOpenDigest(seg);
+    });
+  }
+
+  private async writeOpenDigest(seg: OpenSegment): Promise<void> {
+    const digest = this.digestOf(seg, 'open');
+    await writeFileAtomic(path.join(this.dir, digestName(seg.seq)), digestText(digest));
+    await this.writeAnchor(digest, this.closedRecords + seg.records);
+  }
+
+  /** Records the head in the anchor file (atomically, durably), when there is one. */
+  private async writeAnchor(head: Digest, records: number): Promise<void> {
+    if (this.anchorFile) await writeFileAtomic(this.anchorFile, `${JSON.stringify(anchorOf(head, records, this.signingKey), null, 1)}\n`);
   }
 
   private async adopt(): Promise<void> {
@@ -221,6 +260,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
           await rm(plain, { force: true });
         }
         this.previousDigestSha = sha256Hex(text);
+        this.closedRecords += digest.records;
       } else {
         if (!isLast) refuse(digestName(seq), 'an open digest that is not the last');
         if (!kinds.has('ndjson')) refuse(segmentName(seq), 'the segment of the open digest is missing');
@@ -328,7 +368,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       dirty: false,
     };
     // The digest exists from the start: a segment without one was never written by a writer.
-    await writeFileAtomic(path.join(this.dir, digestName(seq)), digestText(this.digestOf(this.seg, 'open')));
+    await this.writeOpenDigest(this.seg);
     return this.seg;
   }
 
@@ -346,6 +386,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       line_hashes: Buffer.concat(seg.lineHashes).toString('base64'),
       previous_digest_sha256: this.previousDigestSha,
       opened_at: new Date(seg.openedAt).toISOString(),
+      sealed_at: new Date(this.now()).toISOString(),
     };
     return this.signingKey ? signDigest(digest, this.signingKey) : digest;
   }
@@ -433,7 +474,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       const seg = this.seg;
       if (seg?.dirty) {
         await seg.fh.sync();
-        await writeFileAtomic(path.join(this.dir, digestName(seg.seq)), digestText(this.digestOf(seg, 'open')));
+        await this.writeOpenDigest(seg);
         seg.dirty = false;
       }
     });
@@ -447,9 +488,12 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     const gz = path.join(this.dir, closedSegmentName(seg.seq));
     await pipeline(createReadStream(plain), createGzip(), createWriteStream(`${gz}.tmp`));
     await commitFile(`${gz}.tmp`, gz);
-    const text = digestText(this.digestOf(seg, 'closed'));
+    const closed = this.digestOf(seg, 'closed');
+    const text = digestText(closed);
     await writeFileAtomic(path.join(this.dir, digestName(seg.seq)), text);
     this.previousDigestSha = sha256Hex(text);
+    this.closedRecords += seg.records;
+    await this.writeAnchor(closed, this.closedRecords);
     await rm(plain, { force: true });
     await fsyncDir(this.dir);
     this.seg = undefined;
@@ -484,6 +528,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   }
 
   private async unlock(): Promise<void> {
+    clearInterval(this.heartbeat);
+    this.heartbeat = undefined;
     this.opened = false;
     await this.lock?.release();
     this.lock = undefined;
