@@ -212,3 +212,32 @@ t.test('CLI: convert into a tampered archive exits 1 and names the file', async 
   t.equal(r.code, 1, r.stderr);
   t.match(r.stderr, /seg-000005/);
 });
+
+t.test('a deleted closed segment is refused by the next writer', async (t) => {
+  const dir = await copyOf(signed);
+  const { rm } = await import('node:fs/promises');
+  await rm(path.join(dir, 'seg-000002.ndjson.gz'));
+  await refused(t, dir, /seg-000002\.ndjson\.gz: the segment of a closed digest is missing/);
+});
+
+t.test('auditkit run into a tampered archive exits 1 before pulling', async (t) => {
+  const dir = await copyOf(signed);
+  await writeFile(path.join(dir, 'seg-000005.ndjson'), `${JSON.stringify(events(1, 500)[0])}\n`);
+  const config = path.join(tmp, 'run.yaml');
+  await writeFile(
+    config,
+    [
+      'receivers:',
+      '  wherobots: { url: "http://127.0.0.1:9", api_key: k, since: "2026-08-01T00:00:00Z" }',
+      'exporters:',
+      `  ndjson_file: { directory: ${JSON.stringify(dir)}, sign_hmac_key: wrong-kind-of-key }`,
+      'service:',
+      `  state_directory: ${JSON.stringify(path.join(tmp, 'run-state'))}`,
+      '  pipelines: { logs: { receivers: [wherobots], exporters: [ndjson_file] } }',
+      '',
+    ].join('\n'),
+  );
+  const r = await cli(['run', '--config', config, '--once']);
+  t.equal(r.code, 1, r.stderr);
+  t.match(r.stderr, /cannot start: .*seg-000005\.ndjson: a segment with no digest/);
+});
