@@ -241,3 +241,29 @@ t.test('auditkit run into a tampered archive exits 1 before pulling', async (t) 
   t.equal(r.code, 1, r.stderr);
   t.match(r.stderr, /cannot start: .*seg-000005\.ndjson: a segment with no digest/);
 });
+
+t.test('CLI: two converts of the same input started together with --wait-lock-secs: both succeed, each event once', async (t) => {
+  const dir = fresh();
+  const input = path.join(ROOT, 'examples/snorkel/audit-logs.json');
+  const run = (): Promise<{ code: number | null; stderr: string }> =>
+    new Promise((resolve) => {
+      const child = spawn(
+        process.execPath,
+        ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'convert', input, '--to', 'archive', '-o', dir, '--wait-lock-secs', '30'],
+        {
+          cwd: ROOT,
+        },
+      );
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+  const [a, b] = await Promise.all([run(), run()]);
+  t.same([a.code, b.code], [0, 0], `${a.stderr}\n${b.stderr}`);
+  t.match(`${a.stderr}\n${b.stderr}`, /skipped 32 already archived/, 'the later one wrote nothing twice');
+  t.same(errors(await verifyArchive(dir, { strict: true })), []);
+  const ids: string[] = [];
+  for await (const e of queryArchive(dir)) ids.push(e.id);
+  t.equal(ids.length, 32);
+  t.equal(new Set(ids).size, 32);
+});
