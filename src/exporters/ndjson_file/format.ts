@@ -15,7 +15,7 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { cutLines } from '../../io/lines.js';
-import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject } from 'node:crypto';
+import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject, hash } from 'node:crypto';
 import { canonicalJson } from '../../model/canonical.js';
 
 export const DIGEST_FORMAT = 'auditkit-digest/v1';
@@ -76,7 +76,7 @@ export function groupBySequence(names: readonly string[]): Map<number, Set<strin
 }
 
 export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');
-export const lineHash = (line: string | Buffer): Buffer => createHash('sha256').update(line).digest().subarray(0, LINE_HASH_BYTES);
+export const lineHash = (line: string | Buffer): Buffer => hash('sha256', line, 'buffer').subarray(0, LINE_HASH_BYTES);
 
 /** Something signed the way digests are: its canonical JSON without `signature`. */
 interface Signed {

@@ -4,7 +4,7 @@
  * fit in memory (1,000,000 ids: 32 MiB). Two different ids share a prefix with probability
  * 2^-128: never in practice.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 const SLOT = 16;
 
@@ -20,7 +20,7 @@ export class IdSet {
 
   /** Adds `id`; false when it was there already. */
   add(id: string): boolean {
-    const key = createHash('sha256').update(id).digest();
+    const key = hash('sha256', id, 'buffer');
     // An all-zero slot is free; the 2^-128 chance of an all-zero prefix is ignored.
     let i = key.readUInt32LE(0) & (this.slots - 1);
     for (;;) {
@@ -35,7 +35,7 @@ export class IdSet {
   }
 
   has(id: string): boolean {
-    const key = createHash('sha256').update(id).digest();
+    const key = hash('sha256', id, 'buffer');
     for (let i = key.readUInt32LE(0) & (this.slots - 1); ; i = (i + 1) & (this.slots - 1)) {
       const at = i * SLOT;
       if (this.isFree(at)) return false;

@@ -78,7 +78,8 @@ interface OpenSegment {
   hash: Hash;
   bytes: number;
   records: number;
-  lineHashes: Buffer[];
+  /** The line hashes so far, `LINE_HASH_BYTES` each, in one growing buffer. */
+  lineHashes: LineHashes;
   firstTime: string | null;
   lastTime: string | null;
   openedAt: number;
@@ -101,6 +102,26 @@ function idOf(line: Buffer): string | undefined {
   }
 }
 
+/** A segment's line hashes in one buffer that doubles when full (no Buffer object per line). */
+class LineHashes {
+  private buf = Buffer.alloc(LINE_HASH_BYTES * 1024);
+  private length = 0;
+
+  push(hash: Buffer): void {
+    if (this.length + LINE_HASH_BYTES > this.buf.length) {
+      const bigger = Buffer.alloc(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.length);
+      this.buf = bigger;
+    }
+    hash.copy(this.buf, this.length, 0, LINE_HASH_BYTES);
+    this.length += LINE_HASH_BYTES;
+  }
+
+  base64(): string {
+    return this.buf.subarray(0, this.length).toString('base64');
+  }
+}
+
 const eventTime = (line: Buffer): string | null => {
   try {
     const t = (JSON.parse(line.toString('utf8')) as { time?: unknown }).time;
@@ -120,6 +141,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   private nextSeq = 1;
   private previousDigestSha: string | null = null;
   private pending: Buffer[] = [];
+  /** The event time of each pending line (known when written: no line is parsed again). */
+  private pendingTimes: string[] = [];
   private pendingBytes = 0;
   private opened = false;
   private lock: ArchiveLock | undefined;
@@ -293,7 +316,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     const file = path.join(this.dir, name);
     const expected = Buffer.from(digest.line_hashes, 'base64');
     const hash = createHash('sha256');
-    const lineHashes: Buffer[] = [];
+    const lineHashes = new LineHashes();
     let bytes = 0;
     let records = 0;
     let uncovered = 0;
@@ -361,7 +384,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       hash: createHash('sha256'),
       bytes: 0,
       records: 0,
-      lineHashes: [],
+      lineHashes: new LineHashes(),
       firstTime: null,
       lastTime: null,
       openedAt: this.now(),
@@ -383,7 +406,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       sha256: seg.hash.copy().digest('hex'),
       first_time: seg.firstTime,
       last_time: seg.lastTime,
-      line_hashes: Buffer.concat(seg.lineHashes).toString('base64'),
+      line_hashes: seg.lineHashes.base64(),
       previous_digest_sha256: this.previousDigestSha,
       opened_at: new Date(seg.openedAt).toISOString(),
       sealed_at: new Date(this.now()).toISOString(),
@@ -419,8 +442,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     }
   }
 
-  /** Queues events; they are durable once `flush` resolves. */
-  write(events: readonly AuditEvent[]): Promise<void> {
+  /** Queues events; they are durable once `flush` resolves. Returns a promise only when it flushed (to wait on). */
+  write(events: readonly AuditEvent[]): Promise<void> | undefined {
     for (const e of events) {
       if (this.ids && !this.ids.add(e.id)) {
         this.duplicates++;
@@ -428,9 +451,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       }
       const line = Buffer.from(JSON.stringify(e));
       this.pending.push(line);
+      this.pendingTimes.push(e.time);
       this.pendingBytes += line.length + 1;
     }
-    return this.pendingBytes >= 1 << 20 ? this.flush() : Promise.resolve();
+    return this.pendingBytes >= 1 << 20 ? this.flush() : undefined;
   }
 
   /** Appends queued lines, rotating as needed, fsyncs, and rewrites the open segment's digest. */
@@ -441,7 +465,9 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         throw new Error('NdjsonArchiveWriter: open() first');
       }
       const lines = this.pending;
+      const times = this.pendingTimes;
       this.pending = [];
+      this.pendingTimes = [];
       this.pendingBytes = 0;
       let i = 0;
       while (i < lines.length) {
@@ -460,7 +486,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
           seg.hash.update(line);
           seg.hash.update('\n');
           seg.lineHashes.push(lineHash(line));
-          const t = eventTime(line);
+          const t = times[i] ?? null;
           seg.firstTime ??= t;
           seg.lastTime = t ?? seg.lastTime;
           seg.records++;
