@@ -67,19 +67,41 @@ export const wandbApi: VendorApi = {
   },
   parse(body): ApiPage {
     const start = body.trimStart();
+    const nl = start.indexOf('\n');
+    const firstLine = nl < 0 ? start : start.slice(0, nl);
     if (start.startsWith('{')) {
+      let whole: unknown;
       try {
-        const env = JSON.parse(start) as { audit_logs?: unknown; next_cursor?: unknown };
-        if (Array.isArray(env.audit_logs)) {
-          return {
-            kind: 'records',
-            records: env.audit_logs,
-            envelopeKey: 'audit_logs',
-            ...(typeof env.next_cursor === 'string' && env.next_cursor ? { cursor: env.next_cursor } : {}),
-          };
-        }
+        whole = JSON.parse(start);
       } catch {
-        // not one JSON document: newline-separated objects
+        // not one JSON document: NDJSON, or an envelope cut off on its way
+      }
+      const env = whole as { audit_logs?: unknown; next_cursor?: unknown } | undefined;
+      if (Array.isArray(env?.audit_logs)) {
+        return {
+          kind: 'records',
+          records: env.audit_logs,
+          envelopeKey: 'audit_logs',
+          ...(typeof env.next_cursor === 'string' && env.next_cursor ? { cursor: env.next_cursor } : {}),
+        };
+      }
+      // A page asked with `limit` is an envelope: one that does not parse, or whose first line is
+      // not a record of its own, was cut off (by a proxy, say) and is asked for again.
+      let first: unknown;
+      try {
+        first = JSON.parse(firstLine);
+      } catch {
+        throw new SyntaxError('the page is neither an audit_logs envelope nor NDJSON (cut off?)');
+      }
+      if (typeof first === 'object' && first !== null && 'audit_logs' in first) throw new SyntaxError('the audit_logs envelope is cut off');
+    }
+    // NDJSON (older servers): a last line without its newline that does not parse was cut off.
+    const lastLine = start.slice(start.trimEnd().lastIndexOf('\n') + 1).trim();
+    if (lastLine && !body.endsWith('\n')) {
+      try {
+        JSON.parse(lastLine);
+      } catch {
+        throw new SyntaxError('the NDJSON answer ends in the middle of a line (cut off?)');
       }
     }
     return { kind: 'text', format: 'ndjson', text: body };

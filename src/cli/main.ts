@@ -123,6 +123,8 @@ export async function runCli(
     .option('--overlap-secs <n>', 'look again this far before the checkpoint (default 600)')
     .option('--timeout-secs <n>', 'per-request timeout (default 30)')
     .option('--retries <n>', 'retries for 429, 5xx and network failures (default 6)')
+    .option('--max-response-bytes <bytes>', 'a response larger than this stops the pull (default 268435456)')
+    .option('--max-pages <n>', 'pages one window may take before the pull stops (default 100000)')
     .option('--dead-letter <file>', 'write rejected records to FILE (NDJSON)')
     .option('-q, --quiet', 'no summary');
   addOutputOptions(pull).action(async (vendor: Vendor, opts: PullCliOptions) => {

@@ -28,6 +28,8 @@ export interface PullCliOptions extends OutputCliOptions {
   overlapSecs?: string;
   timeoutSecs?: string;
   retries?: string;
+  maxResponseBytes?: string;
+  maxPages?: string;
   deadLetter?: string;
   quiet?: boolean;
 }
@@ -70,6 +72,8 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   const overlapSecs = whole(opts.overlapSecs, '--overlap-secs', problems);
   const timeoutSecs = whole(opts.timeoutSecs, '--timeout-secs', problems);
   const retries = whole(opts.retries, '--retries', problems);
+  const maxResponseBytes = whole(opts.maxResponseBytes, '--max-response-bytes', problems);
+  const maxPages = whole(opts.maxPages, '--max-pages', problems);
   try {
     new URL(opts.url);
   } catch {
@@ -100,6 +104,8 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
     ...(overlapSecs !== undefined ? { overlap_secs: overlapSecs } : {}),
     ...(timeoutSecs !== undefined ? { timeout_secs: timeoutSecs } : {}),
     ...(retries !== undefined ? { retries } : {}),
+    ...(maxResponseBytes !== undefined ? { max_response_bytes: maxResponseBytes } : {}),
+    ...(maxPages !== undefined ? { max_pages: maxPages } : {}),
     ...vendorOptions,
   } as VendorApiConfig;
 

@@ -447,6 +447,14 @@ export interface Wandb {
    */
   retries?: number;
   /**
+   * A response body larger than this stops the pull (an endless or oversized answer).
+   */
+  max_response_bytes?: number;
+  /**
+   * Pages one window may take before the pull stops (a cursor that never ends).
+   */
+  max_pages?: number;
+  /**
    * Basic auth user name.
    */
   username: string;
@@ -497,6 +505,14 @@ export interface Snorkel {
    */
   retries?: number;
   /**
+   * A response body larger than this stops the pull (an endless or oversized answer).
+   */
+  max_response_bytes?: number;
+  /**
+   * Pages one window may take before the pull stops (a cursor that never ends).
+   */
+  max_pages?: number;
+  /**
    * Records per pull (`limit`).
    */
   limit?: number;
@@ -542,6 +558,14 @@ export interface Wherobots {
    * Retries for 429, 5xx and network failures.
    */
   retries?: number;
+  /**
+   * A response body larger than this stops the pull (an endless or oversized answer).
+   */
+  max_response_bytes?: number;
+  /**
+   * Pages one window may take before the pull stops (a cursor that never ends).
+   */
+  max_pages?: number;
   /**
    * Paged API or the CSV export.
    */

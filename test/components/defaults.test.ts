@@ -28,6 +28,8 @@ import {
   DEFAULT_POLL_INTERVAL_SECS,
   DEFAULT_RETRIES,
   DEFAULT_TIMEOUT_SECS,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MAX_PAGES,
 } from '../../src/receivers/vendor_api/config.js';
 import { ROOT } from '../helpers/golden.js';
 
@@ -52,6 +54,8 @@ const CASES: [string, string, unknown][] = [
     [r, 'overlap_secs', DEFAULT_OVERLAP_SECS],
     [r, 'timeout_secs', DEFAULT_TIMEOUT_SECS],
     [r, 'retries', DEFAULT_RETRIES],
+    [r, 'max_response_bytes', DEFAULT_MAX_RESPONSE_BYTES],
+    [r, 'max_pages', DEFAULT_MAX_PAGES],
   ]),
   ['wandb', 'deployment', WANDB_DEFAULT_DEPLOYMENT],
   ['wandb', 'anonymize', WANDB_DEFAULT_ANONYMIZE],

@@ -13,6 +13,8 @@ export interface Fault {
   body?: string;
   /** Send half the body, then destroy the connection. */
   truncate?: boolean;
+  /** Send half the body and end the answer cleanly (a proxy that cut it). */
+  cutCleanly?: boolean;
   /** Wait this long before answering. */
   delayMillis?: number;
 }
@@ -39,6 +41,13 @@ export class VendorServer {
           });
           res.end(fault.body ?? '');
           return;
+        }
+        if (fault?.cutCleanly) {
+          const realEnd = res.end.bind(res);
+          res.end = ((chunk?: unknown) => {
+            const text = typeof chunk === 'string' ? chunk : '';
+            return realEnd(text.slice(0, Math.floor(text.length / 2)));
+          }) as typeof res.end;
         }
         if (fault?.truncate) {
           res.end = ((chunk?: unknown) => {

@@ -39,7 +39,7 @@ import { anchorOf } from './anchor.js';
 import { lockArchive, type ArchiveLock } from './lock.js';
 
 import { DEFAULT_DEDUPE_WINDOW_SECS, DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
-import { IdSet } from './id-set.js';
+import { IdSet } from '../../model/id-set.js';
 
 export { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
 

@@ -34,7 +34,10 @@ export async function loadCheckpoint(dir: string, source: string): Promise<Check
   }
 }
 
-export async function saveCheckpoint(dir: string, cp: Checkpoint): Promise<void> {
+/** Writes the checkpoint durably; returns the bytes written. */
+export async function saveCheckpoint(dir: string, cp: Checkpoint): Promise<number> {
   await mkdir(dir, { recursive: true });
-  await writeFileAtomic(fileOf(dir, cp.source), `${JSON.stringify({ ...cp, updated_at: new Date().toISOString() })}\n`);
+  const text = `${JSON.stringify({ ...cp, updated_at: new Date().toISOString() })}\n`;
+  await writeFileAtomic(fileOf(dir, cp.source), text);
+  return Buffer.byteLength(text);
 }

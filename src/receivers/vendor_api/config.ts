@@ -16,6 +16,10 @@ export const DEFAULT_OVERLAP_SECS = 600;
 export const DEFAULT_OVERLAP_MILLIS = DEFAULT_OVERLAP_SECS * 1000;
 export const DEFAULT_TIMEOUT_SECS = 30;
 export const DEFAULT_RETRIES = 6;
+/** A response body larger than this stops the pull. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 256 * 1024 * 1024;
+/** Pages one window may take. */
+export const DEFAULT_MAX_PAGES = 100_000;
 /** Retry backoff: the first wait, doubling with jitter up to the longest. */
 export const DEFAULT_MIN_BACKOFF_MILLIS = 1000;
 export const DEFAULT_MAX_BACKOFF_MILLIS = 60_000;

@@ -28,7 +28,12 @@ export interface VendorApiReceiver {
 
 /** Receiver options that are the puller's; every other option is the vendor API's own. */
 export function splitReceiverConfig(config: VendorApiConfig): {
-  common: Pick<VendorApiConfig, 'url' | 'api_key' | 'since' | 'overlap_secs' | 'timeout_secs' | 'retries'> & { username?: string };
+  common: Pick<
+    VendorApiConfig,
+    'url' | 'api_key' | 'since' | 'overlap_secs' | 'timeout_secs' | 'retries' | 'max_response_bytes' | 'max_pages'
+  > & {
+    username?: string;
+  };
   vendorOptions: Record<string, unknown>;
 } {
   const {
@@ -39,6 +44,8 @@ export function splitReceiverConfig(config: VendorApiConfig): {
     overlap_secs,
     timeout_secs,
     retries,
+    max_response_bytes,
+    max_pages,
     ...rest
   } = config as VendorApiConfig & { username?: string };
   const { username, ...vendorOptions } = rest as Record<string, unknown> & { username?: string };
@@ -50,6 +57,8 @@ export function splitReceiverConfig(config: VendorApiConfig): {
       ...(overlap_secs !== undefined ? { overlap_secs } : {}),
       ...(timeout_secs !== undefined ? { timeout_secs } : {}),
       ...(retries !== undefined ? { retries } : {}),
+      ...(max_response_bytes !== undefined ? { max_response_bytes } : {}),
+      ...(max_pages !== undefined ? { max_pages } : {}),
       ...(typeof username === 'string' ? { username } : {}),
     },
     vendorOptions,
@@ -88,6 +97,8 @@ export function createVendorApiReceiver(
             ...(ctx.signal ? { signal: ctx.signal } : {}),
             ...(common.timeout_secs !== undefined ? { timeoutMillis: common.timeout_secs * 1000 } : {}),
             ...(common.retries !== undefined ? { retries: common.retries } : {}),
+            ...(common.max_response_bytes !== undefined ? { maxResponseBytes: common.max_response_bytes } : {}),
+            ...(common.max_pages !== undefined ? { maxPages: common.max_pages } : {}),
             ...(ctx.pullBackoffMillis ? { minBackoffMillis: ctx.pullBackoffMillis.min, maxBackoffMillis: ctx.pullBackoffMillis.max } : {}),
             ...(run.onRetry ? { onRetry: run.onRetry } : {}),
           },

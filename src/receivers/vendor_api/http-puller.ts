@@ -10,7 +10,14 @@ import { AuditIoError } from '../../errors.js';
 import { sleep } from '../../io/sleep.js';
 import type { ApiPage, PullParams, PullWindow, VendorApi } from '../../model/api.js';
 import { printableEndpoint } from '../../model/endpoint.js';
-import { DEFAULT_MAX_BACKOFF_MILLIS, DEFAULT_MIN_BACKOFF_MILLIS, DEFAULT_RETRIES, DEFAULT_TIMEOUT_SECS } from './config.js';
+import {
+  DEFAULT_MAX_BACKOFF_MILLIS,
+  DEFAULT_MAX_PAGES,
+  DEFAULT_MAX_RESPONSE_BYTES,
+  DEFAULT_MIN_BACKOFF_MILLIS,
+  DEFAULT_RETRIES,
+  DEFAULT_TIMEOUT_SECS,
+} from './config.js';
 import { readTextRecords, type InputRecord, type ReadOptions } from '../files/files.js';
 
 export interface HttpPullOptions {
@@ -22,6 +29,10 @@ export interface HttpPullOptions {
   minBackoffMillis?: number;
   /** Longest wait between attempts (Retry-After included). Default 60000. */
   maxBackoffMillis?: number;
+  /** A response body larger than this stops the pull (an endless or oversized answer). Default 256 MiB. */
+  maxResponseBytes?: number;
+  /** Pages one window may take before the pull stops (a cursor that never ends). Default 100,000. */
+  maxPages?: number;
   /** Told about each retry (for diagnostics; the message holds no secrets). */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
@@ -55,6 +66,28 @@ function retryAfter(value: string | null, now = Date.now()): number | undefined 
   return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
+/** The body as text, read up to `max` bytes: a larger one stops the pull (never buffered whole). */
+async function readBody(res: Response, max: number, where: string): Promise<string> {
+  if (!res.body) return '';
+  const declared = Number(res.headers.get('content-length') ?? NaN);
+  if (declared > max) {
+    await res.body.cancel();
+    throw new AuditIoError(`${where}: the answer has ${declared} bytes, more than max_response_bytes (${max})`);
+  }
+  const decoder = new TextDecoder();
+  let text = '';
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    bytes += chunk.length;
+    if (bytes > max) {
+      await res.body.cancel().catch(() => undefined);
+      throw new AuditIoError(`${where}: the answer exceeds max_response_bytes (${max}); stopped reading it`);
+    }
+    text += decoder.decode(chunk, { stream: true });
+  }
+  return text + decoder.decode();
+}
+
 /** Fetches one page, with retries; resolves to the parsed page. */
 async function fetchPage(
   api: VendorApi,
@@ -73,9 +106,10 @@ async function fetchPage(
       try {
         const signals = [AbortSignal.timeout(opts.timeoutMillis ?? DEFAULT_TIMEOUT_SECS * 1000), ...(opts.signal ? [opts.signal] : [])];
         res = await fetch(req.url, { headers: req.headers, signal: AbortSignal.any(signals) });
-        body = await res.text();
+        body = await readBody(res, opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES, where);
       } catch (err) {
         if (opts.signal?.aborted) throw new AbortError('stopped');
+        if (err instanceof AuditIoError) throw new AbortError(err);
         const e = err as Error & { cause?: { code?: string } };
         const why = e.name === 'TimeoutError' ? 'timed out' : (e.cause?.code ?? e.message);
         throw new RetryableError(`${where}: ${why}`);
@@ -134,7 +168,10 @@ export async function* pullPages(
   for (let w = resume.windowIndex; w < windows.length; w++) {
     const window = windows[w]!;
     let cursor = w === resume.windowIndex ? resume.cursor : undefined;
-    for (;;) {
+    // A cursor seen before in this window, or too many pages, would loop forever: stop instead.
+    const cursors = new Set<string>(cursor ? [cursor] : []);
+    const maxPages = opts.maxPages ?? DEFAULT_MAX_PAGES;
+    for (let pages = 1; ; pages++) {
       const page = await fetchPage(api, params, window, cursor, opts);
       const source = printableEndpoint(api.request(params, window, cursor).url);
       const records: InputRecord[] = [];
@@ -152,8 +189,18 @@ export async function* pullPages(
       } else {
         for await (const r of readTextRecords(page.text, source, { ...readOptions, format: page.format })) records.push(r);
       }
+      const where = printableEndpoint(api.request(params, window, page.cursor).url);
+      if (page.cursor && cursors.has(page.cursor))
+        throw new AuditIoError(
+          `${where}: the API answered a cursor it gave before in this window (a cursor cycle); stopped, the checkpoint stays at the last good page`,
+        );
+      if (page.cursor && pages >= maxPages)
+        throw new AuditIoError(
+          `${where}: ${maxPages} pages in one window (max_pages) and the API still has a next cursor; stopped, the checkpoint stays at the last good page`,
+        );
       yield { windowIndex: w, window, cursor, nextCursor: page.cursor, records };
-      if (!page.cursor || page.cursor === cursor) break;
+      if (!page.cursor) break;
+      cursors.add(page.cursor);
       cursor = page.cursor;
     }
   }

@@ -8,6 +8,7 @@ import type { ReceiverSink } from '../../components/receiver-sink.js';
 import { applyAdapter, deadLetterOf, type VendorAdapter } from '../../model/adapter.js';
 import type { ApiCredentials } from '../../model/api.js';
 import type { AuditEvent, NormalizeOptions } from '../../model/event.js';
+import { IdSet } from '../../model/id-set.js';
 import { compareTimes } from '../../model/time.js';
 import type { ReadOptions } from '../files/files.js';
 import { pullPages, type HttpPullOptions } from './http-puller.js';
@@ -48,16 +49,33 @@ export interface PullCounts {
   outsideRange: number;
   rejected: number;
   dropped: number;
+  /** Bytes written to the checkpoint file by this pull (proportional to the overlap, not the range). */
+  checkpointBytes: number;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString().replace('.000Z', 'Z');
 
 export async function pullSource(o: PullSourceOptions, sink: ReceiverSink): Promise<PullCounts> {
-  const counts: PullCounts = { pages: 0, read: 0, delivered: 0, duplicates: 0, outsideRange: 0, rejected: 0, dropped: 0 };
+  const counts: PullCounts = {
+    pages: 0,
+    read: 0,
+    delivered: 0,
+    duplicates: 0,
+    outsideRange: 0,
+    rejected: 0,
+    dropped: 0,
+    checkpointBytes: 0,
+  };
   const now = o.now ?? Date.now;
   const overlap = o.overlapMillis ?? DEFAULT_OVERLAP_MILLIS;
   const cp: Checkpoint = await loadCheckpoint(o.stateDir, o.source);
-  const seen = new Map<string, string>(cp.recent);
+  // Ids delivered near the watermark (persisted: what the next pull's overlap can see again),
+  // and every id delivered by this pull (in memory, ~32 bytes each).
+  const recent = new Map<string, string>(cp.recent);
+  const delivered = new IdSet();
+  const save = async (): Promise<void> => {
+    counts.checkpointBytes += await saveCheckpoint(o.stateDir, cp);
+  };
   const until = o.until ?? iso(now());
 
   const ranges: { since: string; until: string; window: number; cursor?: string }[] = [];
@@ -71,6 +89,7 @@ export async function pullSource(o: PullSourceOptions, sink: ReceiverSink): Prom
   if (compareTimes(since, until) < 0) ranges.push({ since, until, window: 0 });
 
   for (const range of ranges) {
+    const keepFrom = iso(Date.parse(range.until) - overlap);
     const params = { url: o.url, since: range.since, until: range.until, credentials: o.credentials, options: o.vendorOptions };
     for (const w of o.adapter.api.warnings?.(params, now()) ?? []) o.onWarning?.(w);
     cp.current = { ...range };
@@ -93,7 +112,7 @@ export async function pullSource(o: PullSourceOptions, sink: ReceiverSink): Prom
           counts.outsideRange++;
           continue;
         }
-        if (seen.has(e.id)) {
+        if (recent.has(e.id) || delivered.has(e.id)) {
           counts.duplicates++;
           continue;
         }
@@ -102,7 +121,8 @@ export async function pullSource(o: PullSourceOptions, sink: ReceiverSink): Prom
           counts.dropped++;
           continue;
         }
-        seen.set(e.id, e.time);
+        delivered.add(e.id);
+        if (compareTimes(e.time, keepFrom) >= 0) recent.set(e.id, e.time);
         events.push(out);
       }
       await sink.write(events);
@@ -111,15 +131,15 @@ export async function pullSource(o: PullSourceOptions, sink: ReceiverSink): Prom
       cp.current = page.nextCursor
         ? { ...range, window: page.windowIndex, cursor: page.nextCursor }
         : { since: range.since, until: range.until, window: page.windowIndex + 1 };
-      cp.recent = [...seen];
-      await saveCheckpoint(o.stateDir, cp);
+      cp.recent = [...recent];
+      await save();
     }
     // The range is done: move the watermark, keep only ids the next overlap can see again.
     cp.watermark = range.until;
     delete cp.current;
-    const keepFrom = iso(Date.parse(range.until) - overlap);
-    cp.recent = [...seen].filter(([, t]) => compareTimes(t, keepFrom) >= 0);
-    await saveCheckpoint(o.stateDir, cp);
+    for (const [id, t] of recent) if (compareTimes(t, keepFrom) < 0) recent.delete(id);
+    cp.recent = [...recent];
+    await save();
   }
   return counts;
 }

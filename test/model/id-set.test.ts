@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { IdSet } from '../../../src/exporters/ndjson_file/id-set.js';
+import { IdSet } from '../../src/model/id-set.js';
 
 t.test('property: IdSet behaves as a Set of strings (add reports new, has finds), across growth', async () => {
   fc.assert(
