@@ -5,6 +5,7 @@
  * pulls exact. How the SDK's TDM client authenticates is unconfirmed: the header that carries
  * the key and its prefix are configurable (default `Authorization: Bearer <key>`).
  */
+import { parseJsonExact } from '../../src/model/json.js';
 import { endpoint, type ApiPage, type VendorApi } from '../../src/model/api.js';
 
 export const SNORKEL_DEFAULT_LIMIT = 1000;
@@ -28,7 +29,7 @@ export const snorkelApi: VendorApi = {
     return { url: url.toString(), headers: { [header]: `${prefix}${p.credentials.apiKey}`, accept: 'application/json' } };
   },
   parse(body): ApiPage {
-    const value = JSON.parse(body) as unknown;
+    const value = parseJsonExact(body);
     if (!Array.isArray(value)) throw new SyntaxError('Snorkel Flow /audit-logs did not answer a JSON array');
     return { kind: 'records', records: value };
   },

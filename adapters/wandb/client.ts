@@ -7,6 +7,7 @@
  * disagree on the direction of `numDays`, so each day is asked on its own with `numDays=0`,
  * which both readings agree on; it also keeps only 7 days.
  */
+import { parseJsonExact } from '../../src/model/json.js';
 import { basicAuth, endpoint, type ApiPage, type PullParams, type PullWindow, type VendorApi } from '../../src/model/api.js';
 
 export type WandbDeployment = 'self-managed' | 'dedicated' | 'multi-tenant';
@@ -72,7 +73,7 @@ export const wandbApi: VendorApi = {
     if (start.startsWith('{')) {
       let whole: unknown;
       try {
-        whole = JSON.parse(start);
+        whole = parseJsonExact(start);
       } catch {
         // not one JSON document: NDJSON, or an envelope cut off on its way
       }

@@ -4,6 +4,7 @@
  * `{items, next_page, ...}`; `GET /audit-log/export` answers the same range as CSV (mode
  * `csv`, no paging). Auth: `X-API-Key`. Errors are `{errors: [{code, message, ...}], requestId}`.
  */
+import { parseJsonExact } from '../../src/model/json.js';
 import { endpoint, type ApiPage, type VendorApi } from '../../src/model/api.js';
 
 export const WHEROBOTS_DEFAULT_PAGE_SIZE = 100;
@@ -39,7 +40,7 @@ export const wherobotsApi: VendorApi = {
   },
   parse(body, contentType): ApiPage {
     if (contentType.includes('csv') || !body.trimStart().startsWith('{')) return { kind: 'text', format: 'csv', text: body };
-    const page = JSON.parse(body) as { items?: unknown; next_page?: unknown };
+    const page = parseJsonExact(body) as { items?: unknown; next_page?: unknown };
     if (!Array.isArray(page.items)) throw new SyntaxError('Wherobots /audit-log page has no items array');
     return {
       kind: 'records',

@@ -1,4 +1,5 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
+import { parseJsonExact } from '../model/json.js';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { adapterFor, normalize } from '../components/adapters.js';
 import { rejection, type Problem } from '../components/event-processor.js';
@@ -79,7 +80,7 @@ export class AuditLogProcessor extends ForwardingProcessor {
     try {
       if (typeof attrs[ATTR.id] === 'string') event = fromLogRecord(record);
       else if (isVendor(vendor)) {
-        const raw: unknown = typeof record.body === 'string' ? JSON.parse(record.body) : record.body;
+        const raw: unknown = typeof record.body === 'string' ? parseJsonExact(record.body) : record.body;
         event = normalize(vendor, raw, { keepRaw: this.keepRaw });
       } else {
         this.passedThrough++;

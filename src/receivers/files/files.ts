@@ -4,6 +4,7 @@
  * `InputRecord` per record with its exact original text and location; a bad record becomes an
  * `InputRecord` with `error` set and the records after it keep flowing.
  */
+import { parseJsonExact } from '../../model/json.js';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -184,7 +185,7 @@ function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Gen
     }
   }
   try {
-    return expand(JSON.parse(text), text, loc, 'ndjson', opts);
+    return expand(parseJsonExact(text), text, loc, 'ndjson', opts);
   } catch (err) {
     return [
       {
@@ -208,7 +209,7 @@ export function ndjsonLineRecords(lines: readonly [string, number][], file: stri
     if (text.length === 0 || text.trim() === '') continue;
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = parseJsonExact(text);
     } catch (err) {
       out.push({
         text,
@@ -246,7 +247,7 @@ async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: R
         const location = { file, line: el.line, pointer: el.pointer };
         let value: unknown;
         try {
-          value = JSON.parse(el.text);
+          value = parseJsonExact(el.text);
         } catch (err) {
           out.push({
             text: el.text,

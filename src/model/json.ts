@@ -1,0 +1,35 @@
+/**
+ * JSON of vendor input, parsed without losing numbers: an integer beyond 2^53 (a Snorkel
+ * `event_id` such as 12345678901234567890) or a number a double cannot hold (`1e400`) is kept as
+ * its exact text, a string, instead of being rounded or turned into `null`/`Infinity`.
+ */
+
+// A number of 16+ digits (right after `:`, `[` or `,`) or with a 3-digit exponent may be one
+// JSON.parse would change; a digest of digits inside a string is not one (its `"` comes first).
+const MAYBE_INEXACT = /[:[,]\s*-?\d{16}|\d[eE][+-]?\d{3}/;
+// Tokens that matter: strings (skipped whole) and numbers.
+const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
+
+/** True when `Number(token)` is not the number the token writes. */
+function inexact(token: string): boolean {
+  const n = Number(token);
+  if (!Number.isFinite(n)) return true;
+  // An integer is exact when the double holds it digit for digit (2^53 is, 2^53 + 1 is not).
+  if (!/[.eE]/.test(token)) return !Number.isSafeInteger(n) && BigInt(token) !== BigInt(n);
+  return false; // a fraction is a double by nature: JSON.parse keeps it as well as any reader can
+}
+
+/** `JSON.parse`, with the numbers it would change kept as their exact text (strings). */
+export function parseJsonExact(text: string): unknown {
+  if (!MAYBE_INEXACT.test(text)) return JSON.parse(text);
+  let out = '';
+  let from = 0;
+  TOKEN.lastIndex = 0;
+  for (let m = TOKEN.exec(text); m; m = TOKEN.exec(text)) {
+    const token = m[0];
+    if (token.charCodeAt(0) === 34 || !inexact(token)) continue;
+    out += `${text.slice(from, m.index)}"${token}"`;
+    from = m.index + token.length;
+  }
+  return JSON.parse(from === 0 ? text : out + text.slice(from));
+}
