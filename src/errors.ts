@@ -5,7 +5,15 @@
  */
 
 /** Bounded error codes for a record that could not be turned into an event. */
-export type InputErrorCode = 'invalid_json' | 'invalid_csv' | 'not_an_object' | 'schema_violation' | 'invalid_time' | 'unknown_vendor';
+export type InputErrorCode =
+  | 'invalid_json'
+  | 'invalid_csv'
+  | 'not_an_object'
+  | 'schema_violation'
+  | 'invalid_time'
+  | 'unknown_vendor'
+  | 'record_too_large'
+  | 'too_deep';
 
 /** Where a record came from: file (or `-` for stdin), 1-based line, JSON pointer within the line/document. */
 export interface SourceLocation {

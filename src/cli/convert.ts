@@ -18,6 +18,7 @@ export interface ConvertCliOptions extends OutputCliOptions {
   jobs?: string;
   from: Vendor | 'auto';
   inputFormat?: InputFormat;
+  maxRecordBytes?: string;
   deadLetter?: string;
   keepRaw?: boolean;
   quiet?: boolean;
@@ -47,6 +48,10 @@ export async function runConvert(
 ): Promise<{ code: number; counts?: ConvertCounts }> {
   const inputs = files.length ? files : ['-'];
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  if (opts.maxRecordBytes !== undefined && !/^[1-9]\d*$/.test(opts.maxRecordBytes)) {
+    say('auditkit convert: --max-record-bytes: must be a positive whole number');
+    return { code: EXIT.usage };
+  }
   let edge;
   try {
     edge = edgeConfig(opts, env);
@@ -100,6 +105,7 @@ export async function runConvert(
   const options = {
     from: opts.from,
     ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
+    ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: Number(opts.maxRecordBytes) } : {}),
     keepRaw: opts.keepRaw ?? false,
     ...(progress ? { onBytes: progress } : {}),
   };

@@ -89,6 +89,7 @@ export async function runCli(
       new Option('--from <vendor>', 'vendor of the input, or auto to recognize each record').choices([...VENDORS, 'auto']).default('auto'),
     )
     .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
+    .option('--max-record-bytes <bytes>', 'a record longer than this is rejected alone, its first KiB kept (default 4194304)')
     .option('--dead-letter <file>', 'write rejected records, with the reason and original text, to FILE (NDJSON)')
     .option('--keep-raw', "keep the original vendor record in each event's `raw`")
     .option(

@@ -27,11 +27,73 @@ export function cutLines(text: string | Uint8Array, from: number, stripCr: boole
   return at;
 }
 
-/** The text's lines (without `\r\n` or `\n`), numbered from `firstLine`; a last line without `\n` included. */
+/** What a line reader keeps of a line too long to keep whole. */
+const KEPT_OF_TOO_LARGE = 1024;
+
+/** A line: its text (the first KiB when too long), its 1-based number, and its length when too long. */
+export type LineItem = readonly [text: string, line: number, tooLarge?: number];
+
+/**
+ * Splits text pushed chunk by chunk into lines, in time linear in the input: `\n`, `\r\n` and
+ * a lone `\r` end a line. A line longer than `maxChars` is not kept whole: its first KiB and its
+ * length are passed on, so memory stays bounded whatever the input.
+ */
+export class LineSplitter {
+  private parts: string[] = []; // the current line's text so far
+  private partsLength = 0;
+  private pendingCr = false;
+
+  constructor(
+    private readonly maxChars = Infinity,
+    private line = 0,
+  ) {}
+
+  /** The lines the chunk completes. */
+  push(raw: string): LineItem[] {
+    let chunk = raw;
+    if (this.pendingCr) chunk = (chunk.startsWith('\n') ? '' : '\n') + chunk;
+    this.pendingCr = chunk.endsWith('\r');
+    if (this.pendingCr) chunk = chunk.slice(0, -1);
+    if (chunk.includes('\r')) chunk = chunk.replace(/\r\n?/g, '\n');
+    const lines: LineItem[] = [];
+    let from = 0;
+    for (let nl = chunk.indexOf('\n'); nl >= 0; nl = chunk.indexOf('\n', from)) {
+      lines.push(this.finish(chunk.slice(from, nl)));
+      from = nl + 1;
+    }
+    if (from < chunk.length) this.keep(chunk.slice(from));
+    return lines;
+  }
+
+  /** The last line, when the text does not end with a line end. */
+  end(): LineItem[] {
+    const last = this.pendingCr || this.partsLength > 0 ? [this.finish('')] : [];
+    this.pendingCr = false;
+    return last;
+  }
+
+  private finish(last: string): LineItem {
+    this.line++;
+    const total = this.partsLength + last.length;
+    const text = this.parts.length ? this.parts.join('') + last : last;
+    this.parts = [];
+    this.partsLength = 0;
+    return total > this.maxChars ? [text.slice(0, KEPT_OF_TOO_LARGE), this.line, total] : [text, this.line];
+  }
+
+  private keep(piece: string): void {
+    if (this.partsLength > this.maxChars) {
+      this.partsLength += piece.length; // past the limit: only its length is counted
+      return;
+    }
+    this.parts.push(piece);
+    this.partsLength += piece.length;
+    if (this.partsLength > this.maxChars) this.parts = [this.parts.join('').slice(0, KEPT_OF_TOO_LARGE)];
+  }
+}
+
+/** The text's lines (without their line ends), numbered from `firstLine`; a last line without one included. */
 export function textLines(text: string, firstLine = 1): [string, number][] {
-  const lines: [string, number][] = [];
-  let n = firstLine;
-  const rest = cutLines(text, 0, true, (start, end) => lines.push([text.slice(start, end), n++]));
-  if (rest < text.length) lines.push([text.slice(rest, text.endsWith('\r') ? -1 : undefined), n]);
-  return lines;
+  const splitter = new LineSplitter(Infinity, firstLine - 1);
+  return [...splitter.push(text), ...splitter.end()].map(([t, n]) => [t, n]);
 }

@@ -12,6 +12,8 @@ export interface ConvertOptions extends NormalizeOptions {
   from?: Vendor | 'auto';
   /** Force the input format instead of sniffing it. */
   inputFormat?: InputFormat;
+  /** A record longer than this is rejected alone (`record_too_large`). Default 4 MiB. */
+  maxRecordBytes?: number;
   /** Called with the size of every chunk read (for progress). */
   onBytes?: (bytes: number) => void;
 }
@@ -50,6 +52,7 @@ export async function convertSources(paths: readonly string[], options: ConvertO
         envelopeKeyOf,
         envelopeKeys: ENVELOPE_KEYS,
         ...(options.onBytes ? { onBytes: options.onBytes } : {}),
+        ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
       });
       for await (const batch of batches) {
         for (const rec of batch) {

@@ -12,7 +12,7 @@ import { parse as parseCsvSync } from 'csv-parse/sync';
 import { AuditInputError, pointerToken, type SourceLocation } from '../../errors.js';
 import type { InputFormat, InputRecord } from '../../model/record.js';
 import { jsonDocumentElements } from './json-document.js';
-import { cutLines } from '../../io/lines.js';
+import { LineSplitter, type LineItem } from '../../io/lines.js';
 import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
 
 export { INPUT_FORMATS } from '../../model/record.js';
@@ -28,6 +28,8 @@ export interface ReadOptions {
   envelopeKeyOf: (obj: Record<string, unknown>) => string | undefined;
   /** Every envelope key any adapter uses (for streaming JSON documents). */
   envelopeKeys: ReadonlySet<string>;
+  /** A record longer than this (characters of an NDJSON line) is rejected alone. Default 4 MiB. */
+  maxRecordBytes?: number;
   /** Called with the size of every chunk read from the source (compressed bytes for .gz). */
   onBytes?: (bytes: number) => void;
 }
@@ -88,7 +90,9 @@ async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, Asyn
       if (c === '[') format = 'json';
       else if (c !== '{') format = 'csv';
       else {
-        const nl = text.indexOf('\n', start);
+        // A line ends at `\n`, `\r\n` or a lone `\r`.
+        const end = text.slice(start).search(/[\r\n]/);
+        const nl = end < 0 ? -1 : start + end;
         if (nl >= 0 || next.done) {
           const firstLine = text.slice(start, nl >= 0 ? nl : undefined);
           try {
@@ -109,17 +113,38 @@ async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, Asyn
   return [format ?? 'ndjson', all()];
 }
 
-/** Splits text chunks into lines (without `\n` or `\r\n`), with 1-based numbers, a batch per chunk. */
-async function* lineBatches(chunks: AsyncIterable<string>): AsyncGenerator<[string, number][]> {
-  let carry = '';
-  let line = 0;
+/** Default largest record (`--max-record-bytes`): a larger one is rejected alone. */
+export const DEFAULT_MAX_RECORD_BYTES = 4 * 1024 * 1024;
+/** Deepest nesting of arrays and objects a record may have. */
+export const MAX_RECORD_DEPTH = 128;
+
+/** Splits text chunks into lines, a batch per chunk (see LineSplitter). */
+async function* lineBatches(chunks: AsyncIterable<string>, maxChars: number): AsyncGenerator<LineItem[]> {
+  const splitter = new LineSplitter(maxChars);
   for await (const chunk of chunks) {
-    const text = carry + chunk;
-    const batch: [string, number][] = [];
-    carry = text.slice(cutLines(text, 0, true, (start, end) => batch.push([text.slice(start, end), ++line])));
+    const batch = splitter.push(chunk);
     if (batch.length) yield batch;
   }
-  if (carry !== '') yield [[carry.endsWith('\r') ? carry.slice(0, -1) : carry, ++line]];
+  const last = splitter.end();
+  if (last.length) yield last;
+}
+
+/** True when arrays and objects nest deeper than `max` (strings are skipped). */
+function deeperThan(text: string, max: number): boolean {
+  if (text.length <= 2 * max) return false;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 92) i++;
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 91 || c === 123) {
+      if (++depth > max) return true;
+    } else if (c === 93 || c === 125) depth--;
+  }
+  return false;
 }
 
 function parseError(err: unknown): string {
@@ -203,10 +228,32 @@ function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Gen
  * envelopes and arrays expanded, dead letters fed back, blank lines skipped. Shared by the
  * sequential reader and the parallel convert workers, so both read a line the same way.
  */
-export function ndjsonLineRecords(lines: readonly [string, number][], file: string, opts: ReadOptions): InputRecord[] {
+export function ndjsonLineRecords(lines: readonly LineItem[], file: string, opts: ReadOptions): InputRecord[] {
   const out: InputRecord[] = [];
-  for (const [text, line] of lines) {
+  for (const [text, line, tooLarge] of lines) {
+    if (tooLarge !== undefined) {
+      out.push({
+        text,
+        location: { file, line },
+        format: 'ndjson',
+        error: new AuditInputError(
+          'record_too_large',
+          `the record has ${tooLarge} characters, more than --max-record-bytes (${opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES}); its first KiB is kept`,
+          '',
+        ),
+      });
+      continue;
+    }
     if (text.length === 0 || text.trim() === '') continue;
+    if (deeperThan(text, MAX_RECORD_DEPTH)) {
+      out.push({
+        text,
+        location: { file, line },
+        format: 'ndjson',
+        error: new AuditInputError('too_deep', `arrays and objects nest deeper than ${MAX_RECORD_DEPTH}`, ''),
+      });
+      continue;
+    }
     let value: unknown;
     try {
       value = parseJsonExact(text);
@@ -233,7 +280,7 @@ export function ndjsonLineRecords(lines: readonly [string, number][], file: stri
 }
 
 async function* ndjsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
-  for await (const lines of lineBatches(chunks)) {
+  for await (const lines of lineBatches(chunks, opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES)) {
     const out = ndjsonLineRecords(lines, file, opts);
     if (out.length) yield out;
   }

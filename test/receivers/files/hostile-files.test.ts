@@ -1,0 +1,128 @@
+/**
+ * Hostile files (issue 11, items 1 and 2, NDJSON): deep nesting, huge lines, CR-only and mixed
+ * line ends. A bad record is rejected alone, in time linear in the input and bounded memory, and
+ * the rest flows: read = written + rejected, every rejected original kept, every good record written.
+ */
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
+import t from 'tap';
+import { convertSources } from '../../../src/pipeline/convert.js';
+import type { DeadLetter } from '../../../src/model/dead-letter.js';
+import type { AuditEvent } from '../../../src/model/event.js';
+import { cli } from '../../helpers/cli.js';
+import { wandbRecords } from '../../helpers/vendor-servers.js';
+
+const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-hostile-files-'));
+let n = 0;
+const file = (ext = 'ndjson'): string => path.join(tmp, `f${n++}.${ext}`);
+const good = wandbRecords(200, Date.UTC(2026, 7, 1), 1000).map((r) => JSON.stringify(r));
+
+async function convert(
+  input: string,
+  maxRecordBytes?: number,
+  inputFormat?: 'ndjson',
+): Promise<{ events: AuditEvent[]; letters: DeadLetter[]; read: number }> {
+  const events: AuditEvent[] = [];
+  const letters: DeadLetter[] = [];
+  const counts = await convertSources(
+    [input],
+    { from: 'wandb', ...(maxRecordBytes ? { maxRecordBytes } : {}), ...(inputFormat ? { inputFormat } : {}) },
+    {
+      write: (evs) => void events.push(...evs),
+      ack: () => Promise.resolve(),
+      reject: (l) => void letters.push(l),
+      sourceFailed: (_p, err) => {
+        throw err;
+      },
+    },
+  );
+  return { events, letters, read: counts.read };
+}
+
+t.test('a line nested 4,000 deep is rejected alone (too_deep); the 5,049 good records of its file flow', async (t) => {
+  const lines = [...wandbRecords(5049, Date.UTC(2026, 7, 1), 100).map((r) => JSON.stringify(r))];
+  const deep = `${'['.repeat(4000)}${']'.repeat(4000)}`;
+  lines.splice(2500, 0, deep);
+  const input = file();
+  await writeFile(input, `${lines.join('\n')}\n`);
+  const r = await convert(input);
+  t.equal(r.events.length, 5049);
+  t.equal(r.letters.length, 1);
+  t.equal(r.letters[0]!.code, 'too_deep');
+  t.equal(r.letters[0]!.original, deep, 'the original kept exactly');
+  t.equal(r.letters[0]!.source.line, 2501);
+  const viaCli = await cli(['convert', input, '--from', 'wandb', '-o', path.join(tmp, 'deep.out')]);
+  t.equal(viaCli.code, 1, 'exit 1: a record was rejected, not 3');
+});
+
+t.test('a 16 MB single line (gzip) is rejected as record_too_large in linear time; the next lines flow', async (t) => {
+  const huge = `{"action":"${'x'.repeat(16 * 1024 * 1024)}"}`;
+  const input = file('ndjson.gz');
+  await writeFile(input, gzipSync(`${good[0]}\n${huge}\n${good[1]}\n`));
+  const started = Date.now();
+  const rss = process.memoryUsage().rss;
+  const r = await convert(input);
+  const ms = Date.now() - started;
+  t.ok(ms < 5000, `took ${ms} ms (quadratic took 20 s)`);
+  t.comment(`16 MB line: ${ms} ms, RSS grew ${((process.memoryUsage().rss - rss) / 2 ** 20).toFixed(0)} MB`);
+  t.equal(r.events.length, 2);
+  t.equal(r.letters.length, 1);
+  t.equal(r.letters[0]!.code, 'record_too_large');
+  t.equal(r.letters[0]!.original, huge.slice(0, 1024), 'its first KiB is kept');
+  t.equal(r.letters[0]!.source.line, 2);
+  t.match(r.letters[0]!.message, /\d{8} characters, more than --max-record-bytes \(4194304\)/);
+});
+
+t.test('CR-only and mixed line ends read every record', async (t) => {
+  const cr = file();
+  await writeFile(cr, good.slice(0, 40).join('\r'));
+  t.equal((await convert(cr)).events.length, 40, 'CR only');
+  const mixed = file();
+  await writeFile(
+    mixed,
+    good
+      .slice(0, 40)
+      .map((l, i) => `${l}${['\n', '\r\n', '\r'][i % 3] ?? ''}`)
+      .join(''),
+  );
+  const r = await convert(mixed);
+  t.equal(r.events.length, 40, 'LF, CRLF and CR mixed');
+  t.same(
+    r.events.map((e) => e.time),
+    good.slice(0, 40).map((l) => (JSON.parse(l) as { timestamp: string }).timestamp),
+  );
+});
+
+t.test('property (fuzz): damaged NDJSON: read = written + rejected, rejected originals kept, good records written', async () => {
+  const damage = fc.oneof(
+    fc.integer({ min: 130, max: 600 }).map((d) => ({ text: `${'['.repeat(d)}${']'.repeat(d)}`, bad: true })),
+    fc.integer({ min: 2000, max: 5000 }).map((k) => ({ text: `{"action":"${'y'.repeat(k)}"}`, bad: true })),
+    fc
+      .string({ maxLength: 30 })
+      .filter((s) => !s.includes('\n') && !s.includes('\r'))
+      .map((s) => ({ text: `{${s}`, bad: true })),
+    fc.constantFrom(...good.slice(0, 50)).map((text) => ({ text, bad: false })),
+  );
+  const ends = fc.constantFrom('\n', '\r\n', '\r');
+  await fc.assert(
+    fc.asyncProperty(fc.array(fc.tuple(damage, ends), { minLength: 1, maxLength: 40 }), async (lines) => {
+      const input = file();
+      await writeFile(input, lines.map(([l, e]) => `${l.text}${e}`).join(''));
+      const r = await convert(input, 1000, 'ndjson');
+      const goodCount = lines.filter(([l]) => !l.bad).length;
+      if (r.events.length !== goodCount) throw new Error(`written ${r.events.length}, good ${goodCount}`);
+      if (r.read !== r.events.length + r.letters.length) throw new Error('read != written + rejected');
+      const bad = lines.filter(([l]) => l.bad).map(([l]) => l);
+      if (r.letters.length !== bad.length) throw new Error(`rejected ${r.letters.length}, bad ${bad.length}`);
+      bad.forEach((b, i) => {
+        const want = b.text.length > 1000 ? b.text.slice(0, 1024) : b.text; // over --max-record-bytes: its first KiB
+        if (r.letters[i]!.original !== want) throw new Error(`rejected original ${i} differs`);
+      });
+    }),
+    { numRuns: 60 },
+  );
+  await readFile(path.join(tmp, 'f0.ndjson')).catch(() => undefined);
+});
