@@ -292,6 +292,10 @@ async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: R
       const out: InputRecord[] = [];
       for (const el of elements) {
         const location = { file, line: el.line, pointer: el.pointer };
+        if (el.truncated) {
+          out.push({ text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', el.truncated, '') });
+          continue;
+        }
         let value: unknown;
         try {
           value = parseJsonExact(el.text);

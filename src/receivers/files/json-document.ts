@@ -5,6 +5,8 @@ export interface JsonElement {
   text: string;
   line: number;
   pointer: string;
+  /** The document ended inside this element: why, for its dead letter (its text is what was there). */
+  truncated?: string;
 }
 
 // Character codes the scanner compares against: a const enum, inlined as numbers by the compiler
@@ -103,11 +105,22 @@ export async function* jsonDocumentElements(
         continue;
       }
       if (done) {
-        if (!isWs(c)) {
+        if (isWs(c)) continue;
+        if (c !== C.OpenBracket && c !== C.OpenBrace) {
           if (found.length) yield found; // what was read before stays read
           throw new AuditInputError('invalid_json', `unexpected text after the JSON document at line ${line}`, '');
         }
-        continue;
+        // Another document follows (`cat page.json page.json`): read it too.
+        done = false;
+        top = undefined;
+        depth = 0;
+        recordDepth = -1;
+        recordPrefix = '';
+        index = 0;
+        sawEnvelope = false;
+        lastKey = undefined;
+        afterColon = false;
+        expectKey = false;
       }
       // Start of a record element?
       if (!elem && depth === recordDepth && !isWs(c) && c !== C.Comma && c !== C.CloseBracket) {
@@ -204,6 +217,13 @@ export async function* jsonDocumentElements(
   }
   if (elem && depth === recordDepth && elemKind !== C.OpenBrace && elemKind !== C.OpenBracket && elemKind !== C.Quote) {
     elem = undefined; // a bare literal at end of input: the document is unterminated anyway
+  }
+  if (!done && elem) {
+    // The document ends inside an element: it is passed on as it is (its JSON fails, and its dead
+    // letter keeps the text that was there).
+    const truncated = `JSON document ends early (unterminated at line ${line}); ${where.file ?? 'input'} is truncated or not JSON`;
+    yield [{ text: elem.join(''), line: elemStartLine, pointer: `${recordPrefix}/${index++}`, truncated }];
+    return;
   }
   if (!done) {
     throw new AuditInputError(

@@ -126,3 +126,33 @@ t.test('property (fuzz): damaged NDJSON: read = written + rejected, rejected ori
   );
   await readFile(path.join(tmp, 'f0.ndjson')).catch(() => undefined);
 });
+
+t.test('two JSON documents concatenated (cat page.json page.json) read every record', async (t) => {
+  const page = (from: number): string =>
+    JSON.stringify({ audit_logs: wandbRecords(12, Date.UTC(2026, 7, 1) + from * 1000, 1000), next_cursor: null }, null, 1);
+  const input = file('json');
+  await writeFile(input, `${page(0)}\n${page(100)}\n`);
+  const r = await convert(input);
+  t.equal(r.events.length, 24, 'all 24 records');
+  t.equal(r.letters.length, 0);
+  const arrays = file('json');
+  await writeFile(
+    arrays,
+    `${JSON.stringify(wandbRecords(3, Date.UTC(2026, 7, 1), 1000))}${JSON.stringify(wandbRecords(2, Date.UTC(2026, 7, 2), 1000))}`,
+  );
+  t.equal((await convert(arrays)).events.length, 5, 'arrays back to back');
+});
+
+t.test('an array cut off inside an element keeps that element’s text in its dead letter', async (t) => {
+  const whole = JSON.stringify(wandbRecords(3, Date.UTC(2026, 7, 1), 1000));
+  const cut = whole.slice(0, whole.length - 40);
+  const input = file('json');
+  await writeFile(input, cut);
+  const r = await convert(input);
+  t.equal(r.events.length, 2);
+  t.equal(r.letters.length, 1);
+  t.equal(r.letters[0]!.code, 'invalid_json');
+  t.match(r.letters[0]!.message, /ends early/);
+  t.equal(r.letters[0]!.original, cut.slice(cut.lastIndexOf('{"timestamp"')), 'the text that was there');
+  t.equal(r.read, 3, 'read = written + rejected');
+});
