@@ -333,31 +333,75 @@ async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: R
  * each record's exact text without its line end and its first line number. csv-parse's own
  * `info.lines`/`raw` drift with CRLF and skipped blank lines, so the split is done here and
  * csv-parse parses the fields of each record.
+ *
+ * A stray quote would otherwise swallow every row after it into one field. So at a newline
+ * inside quotes, once the header row is read, the next line is looked at: when it
+ * parses on its own as a row with the header's column count, the quote is taken as broken, the
+ * record so far is passed on as broken (third element) and reading resumes at that line.
  */
-async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number][]> {
+async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number, boolean?][]> {
   let pending = '';
+  let resumeAt = 0; // where to scan `pending` from
   let inQuotes = false;
   let line = 1;
   let recordLine = 1;
-  for await (const chunk of chunks) {
-    const text = pending + chunk;
-    const batch: [string, number][] = [];
+  let columns: number | undefined; // of the header, the first record that is not blank
+  const cleanRow = (text: string, n: number): boolean => {
+    try {
+      const rows: string[][] = parseCsvSync(text, { relax_column_count: true });
+      return rows.length === 1 && rows[0]!.length === n;
+    } catch {
+      return false;
+    }
+  };
+  const chunksIter = chunks[Symbol.asyncIterator]();
+  for (let last = false; !last;) {
+    const next = await chunksIter.next();
+    last = next.done === true;
+    const text = pending + (next.done ? '' : next.value);
+    const batch: [string, number, boolean?][] = [];
     let from = 0;
-    // Resume scanning after what was already scanned in `pending`.
-    for (let i = pending.length; i < text.length; i++) {
+    let i = resumeAt;
+    for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 34) inQuotes = !inQuotes;
       else if (c === 10) {
-        line++;
-        if (!inQuotes) {
-          const end = i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
-          batch.push([text.slice(from, end), recordLine]);
+        const end = i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
+        if (inQuotes) {
+          const n = columns;
+          if (n !== undefined) {
+            const nl = text.indexOf('\n', i + 1);
+            if (nl < 0 && !last) break; // the next line is not all here yet: look again with more text
+            const nextLine = text.slice(i + 1, nl < 0 ? undefined : nl).replace(/\r$/, '');
+            if (nextLine.trim() !== '' && cleanRow(nextLine, n)) {
+              batch.push([text.slice(from, end), recordLine, true]);
+              inQuotes = false;
+              line++;
+              from = i + 1;
+              recordLine = line;
+              continue;
+            }
+          }
+          line++;
+        } else {
+          line++;
+          const record = text.slice(from, end);
+          if (columns === undefined && record.trim() !== '') {
+            try {
+              const header: string[][] = parseCsvSync(record, { bom: true, relax_column_count: true });
+              columns = header[0]?.length;
+            } catch {
+              // a header that does not parse is reported by the reader
+            }
+          }
+          batch.push([record, recordLine]);
           from = i + 1;
           recordLine = line;
         }
       }
     }
     pending = text.slice(from);
+    resumeAt = i - from;
     if (batch.length) yield batch;
   }
   if (pending !== '') yield [[pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine]];
@@ -367,9 +411,20 @@ async function* csvBatches(chunks: AsyncIterable<string>, file: string): AsyncGe
   let header: string[] | undefined;
   for await (const texts of csvRecordTexts(chunks)) {
     const out: InputRecord[] = [];
-    for (const [text, line] of texts) {
+    for (const [text, line, broken] of texts) {
       if (text.trim() === '') continue;
       const location = { file, line };
+      if (broken) {
+        const message = 'a quote that is never closed: the lines up to the next one that reads as a whole row are rejected together';
+        out.push({
+          text,
+          location,
+          format: 'csv',
+          ...(header ? { csvHeader: header } : {}),
+          error: new AuditInputError('invalid_csv', message, ''),
+        });
+        continue;
+      }
       let fields: string[];
       try {
         const rows: string[][] = parseCsvSync(text, { bom: true, relax_column_count: true });

@@ -156,3 +156,29 @@ t.test('an array cut off inside an element keeps that element’s text in its de
   t.equal(r.letters[0]!.original, cut.slice(cut.lastIndexOf('{"timestamp"')), 'the text that was there');
   t.equal(r.read, 3, 'read = written + rejected');
 });
+
+t.test('a stray quote in a Wherobots CSV damages only its own row (resync at the next whole row)', async (t) => {
+  const { ROOT } = await import('../../helpers/golden.js');
+  const lines = (await readFile(path.join(ROOT, 'examples/wherobots/audit-log-export.csv'), 'utf8')).split('\n');
+  // Row 3 (line 4) gets a stray quote in its resource: before, it swallowed the 46 rows after it.
+  lines[3] = lines[3]!.replace(/,([a-zA-Z]+-target-2),/, ',"$1,');
+  const input = file('csv');
+  await writeFile(input, lines.join('\n'));
+  const events: AuditEvent[] = [];
+  const letters: DeadLetter[] = [];
+  const counts = await convertSources(
+    [input],
+    { from: 'wherobots' },
+    {
+      write: (evs) => void events.push(...evs),
+      ack: () => Promise.resolve(),
+      reject: (l) => void letters.push(l),
+    },
+  );
+  t.equal(events.length, 47, 'every other row');
+  t.equal(letters.length, 1);
+  t.equal(letters[0]!.source.line, 4);
+  t.equal(letters[0]!.original, lines[3].replace(/\r$/, ''), 'the broken row, exactly');
+  t.match(letters[0]!.message, /a quote that is never closed/);
+  t.equal(counts.read, counts.written + counts.rejected);
+});
