@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { benchArchive } from './archive.js';
+import { benchHostile } from './hostile.js';
 import { benchConvert } from './convert.js';
 import { benchOtlp } from './otlp.js';
 import { benchProcessor } from './processor.js';
@@ -33,6 +34,7 @@ await step('redaction', () => benchRedaction(Math.min(records, 200_000), runs));
 await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
 const scaling = [...(await benchScaling([10_000, 100_000, 1_000_000])), ...(await benchScaling([1_000_000], ['--jobs', '2']))];
 const archive = await benchArchive(Number(process.env.AUDITKIT_BENCH_ARCHIVE_RECORDS ?? 1_000_000));
+const hostile = await benchHostile();
 
 const fmt = (r: BenchRow): string =>
   `| ${r.bench} | ${r.case} | ${r.ms} | ${r.floorMs} | **${r.ratio.toFixed(2)}x** | ${r.target !== undefined ? `${r.target}x ${r.ratio <= r.target ? 'met' : 'not met'}` : '—'} |${r.note ? ` ${r.note}` : ''}`;
@@ -45,8 +47,11 @@ for (const s of scaling) console.log(`| ${s.records} | ${s.jobs ?? 1} | ${s.seco
 console.log('\n| archive: the same records converted twice | first run s | second run s | second run peak RSS MB | lines in the archive |');
 console.log('|---|---|---|---|---|');
 console.log(`| ${archive.records} | ${archive.firstSeconds} | ${archive.secondSeconds} | ${archive.secondPeakRssMb} | ${archive.lines} |`);
+console.log('\n| hostile input (rejected as record_too_large, the records around it written) | input MB | seconds | peak RSS MB | exit |');
+console.log('|---|---|---|---|---|');
+for (const h of hostile) console.log(`| ${h.case} | ${h.inputMb} | ${h.seconds} | ${h.peakRssMb} | ${h.exit} |`);
 console.log(`\nmachine: ${machine}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 await writeFile(
   path.join(ROOT, 'bench/results.json'),
-  `${JSON.stringify({ machine, records, runs, rows, scaling, archive, date: new Date().toISOString() }, null, 2)}\n`,
+  `${JSON.stringify({ machine, records, runs, rows, scaling, archive, hostile, date: new Date().toISOString() }, null, 2)}\n`,
 );

@@ -19,6 +19,7 @@ export interface ConvertCliOptions extends OutputCliOptions {
   from: Vendor | 'auto';
   inputFormat?: InputFormat;
   maxRecordBytes?: string;
+  maxInputBytes?: string;
   deadLetter?: string;
   keepRaw?: boolean;
   quiet?: boolean;
@@ -48,9 +49,14 @@ export async function runConvert(
 ): Promise<{ code: number; counts?: ConvertCounts }> {
   const inputs = files.length ? files : ['-'];
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
-  if (opts.maxRecordBytes !== undefined && !/^[1-9]\d*$/.test(opts.maxRecordBytes)) {
-    say('auditkit convert: --max-record-bytes: must be a positive whole number');
-    return { code: EXIT.usage };
+  for (const [flag, value] of [
+    ['--max-record-bytes', opts.maxRecordBytes],
+    ['--max-input-bytes', opts.maxInputBytes],
+  ] as const) {
+    if (value !== undefined && !/^[1-9]\d*$/.test(value)) {
+      say(`auditkit convert: ${flag}: must be a positive whole number`);
+      return { code: EXIT.usage };
+    }
   }
   let edge;
   try {
@@ -106,6 +112,7 @@ export async function runConvert(
     from: opts.from,
     ...(opts.inputFormat ? { inputFormat: opts.inputFormat } : {}),
     ...(opts.maxRecordBytes !== undefined ? { maxRecordBytes: Number(opts.maxRecordBytes) } : {}),
+    ...(opts.maxInputBytes !== undefined ? { maxInputBytes: Number(opts.maxInputBytes) } : {}),
     keepRaw: opts.keepRaw ?? false,
     ...(progress ? { onBytes: progress } : {}),
   };

@@ -90,6 +90,7 @@ export async function runCli(
     )
     .addOption(new Option('--input-format <format>', 'input format (default: sniffed from the content)').choices([...INPUT_FORMATS]))
     .option('--max-record-bytes <bytes>', 'a record longer than this is rejected alone, its first KiB kept (default 4194304)')
+    .option('--max-input-bytes <bytes>', 'stop reading an input after this many decompressed bytes (a gzip bomb; default: no limit)')
     .option('--dead-letter <file>', 'write rejected records, with the reason and original text, to FILE (NDJSON)')
     .option('--keep-raw', "keep the original vendor record in each event's `raw`")
     .option(

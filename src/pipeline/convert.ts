@@ -14,6 +14,8 @@ export interface ConvertOptions extends NormalizeOptions {
   inputFormat?: InputFormat;
   /** A record longer than this is rejected alone (`record_too_large`). Default 4 MiB. */
   maxRecordBytes?: number;
+  /** Stop reading an input after this many decompressed bytes. Default: no limit. */
+  maxInputBytes?: number;
   /** Called with the size of every chunk read (for progress). */
   onBytes?: (bytes: number) => void;
 }
@@ -53,6 +55,7 @@ export async function convertSources(paths: readonly string[], options: ConvertO
         envelopeKeys: ENVELOPE_KEYS,
         ...(options.onBytes ? { onBytes: options.onBytes } : {}),
         ...(options.maxRecordBytes !== undefined ? { maxRecordBytes: options.maxRecordBytes } : {}),
+        ...(options.maxInputBytes !== undefined ? { maxInputBytes: options.maxInputBytes } : {}),
       });
       for await (const batch of batches) {
         for (const rec of batch) {

@@ -117,6 +117,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
         [format, chunks] = await openText(path, {
           ...(o.inputFormat ? { format: o.inputFormat } : {}),
           ...(o.onBytes ? { onBytes: o.onBytes } : {}),
+          ...(o.maxInputBytes !== undefined ? { maxInputBytes: o.maxInputBytes } : {}),
         });
       } catch (err) {
         counts.failedSources++;

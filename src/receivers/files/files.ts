@@ -9,7 +9,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { AuditInputError, pointerToken, type SourceLocation } from '../../errors.js';
+import { AuditInputError, AuditIoError, pointerToken, type SourceLocation } from '../../errors.js';
 import type { InputFormat, InputRecord } from '../../model/record.js';
 import { jsonDocumentElements } from './json-document.js';
 import { LineSplitter, type LineItem } from '../../io/lines.js';
@@ -32,6 +32,19 @@ export interface ReadOptions {
   maxRecordBytes?: number;
   /** Called with the size of every chunk read from the source (compressed bytes for .gz). */
   onBytes?: (bytes: number) => void;
+  /** Stop reading an input after this many (decompressed) bytes: a gzip bomb. Default: no limit. */
+  maxInputBytes?: number;
+}
+
+/** Passes bytes on up to `max` (decompressed), then fails the input: what was read stays read. */
+async function* capped(chunks: AsyncIterable<Buffer>, max: number | undefined, path: string): AsyncGenerator<Buffer> {
+  let total = 0;
+  for await (const chunk of chunks) {
+    total += chunk.length;
+    if (max !== undefined && total > max)
+      throw new AuditIoError(`${path}: more than --max-input-bytes (${max}) bytes once decompressed; the rest is not read`);
+    yield chunk;
+  }
 }
 
 /** Reads raw chunks of a file, or of stdin for `-`. */
@@ -466,7 +479,7 @@ export async function* readRecords(path: string, opts: ReadOptions): AsyncGenera
  * so a record costs no async step of its own.
  */
 export async function* readRecordBatches(path: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
-  yield* batchesFrom(decode(gunzipIfNeeded(rawChunks(path, opts.onBytes))), path, opts);
+  yield* batchesFrom(decode(capped(gunzipIfNeeded(rawChunks(path, opts.onBytes)), opts.maxInputBytes, path)), path, opts);
 }
 
 /** Reads the records of text already in memory (an HTTP response body), named `source`. */
@@ -480,9 +493,9 @@ export async function* readTextRecords(text: string, source: string, opts: ReadO
  */
 export async function openText(
   path: string,
-  opts: Pick<ReadOptions, 'format' | 'onBytes'>,
+  opts: Pick<ReadOptions, 'format' | 'onBytes' | 'maxInputBytes'>,
 ): Promise<[InputFormat, AsyncGenerator<string>]> {
-  const chunks = decode(gunzipIfNeeded(rawChunks(path, opts.onBytes)));
+  const chunks = decode(capped(gunzipIfNeeded(rawChunks(path, opts.onBytes)), opts.maxInputBytes, path));
   return opts.format ? [opts.format, chunks] : sniff(chunks);
 }
 

@@ -182,3 +182,14 @@ t.test('a stray quote in a Wherobots CSV damages only its own row (resync at the
   t.match(letters[0]!.message, /a quote that is never closed/);
   t.equal(counts.read, counts.written + counts.rejected);
 });
+
+t.test('a gzip bomb stops at --max-input-bytes (exit 3, one line naming the input); what was read before stays read', async (t) => {
+  const input = file('ndjson.gz');
+  await writeFile(input, gzipSync(`${good[0]}\n${good[1]}\n${'\n'.repeat(64 * 1024 * 1024)}`));
+  const started = Date.now();
+  const r = await cli(['convert', input, '--from', 'wandb', '--max-input-bytes', String(8 * 1024 * 1024)]);
+  t.equal(r.code, 3, r.stderr);
+  t.match(r.stderr, /more than --max-input-bytes \(8388608\) bytes once decompressed/);
+  t.equal(r.stdout.trim().split('\n').length, 2, 'the two records before it were written');
+  t.ok(Date.now() - started < 10_000, `stopped in ${Date.now() - started} ms`);
+});
