@@ -193,3 +193,72 @@ t.test('a gzip bomb stops at --max-input-bytes (exit 3, one line naming the inpu
   t.equal(r.stdout.trim().split('\n').length, 2, 'the two records before it were written');
   t.ok(Date.now() - started < 10_000, `stopped in ${Date.now() - started} ms`);
 });
+
+t.test('property (fuzz): damaged JSON arrays and CSV exports: read = written + rejected, good records written', async () => {
+  const { wherobotsRecords } = await import('../../helpers/vendor-servers.js');
+  const goodJson = wandbRecords(30, Date.UTC(2026, 7, 1), 1000).map((r) => JSON.stringify(r));
+  const badJson = fc.oneof(
+    fc.constant('{"action": }'),
+    fc.constant('{"timestamp": "2026-08-01T00:00:00Z"}'), // a record W&B cannot map (no action)
+    fc.string({ maxLength: 12 }).map((s) => `{"action":"a:b","timestamp":${JSON.stringify(s)}}`),
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...goodJson).map((text) => ({ text, good: true })),
+          badJson.map((text) => ({ text, good: false })),
+        ),
+        { minLength: 1, maxLength: 30 },
+      ),
+      async (elements) => {
+        const input = file('json');
+        await writeFile(input, `[\n${elements.map((e) => e.text).join(',\n')}\n]\n`);
+        const r = await convert(input);
+        if (r.read !== r.events.length + r.letters.length) throw new Error('read != written + rejected');
+        const good = elements.filter((e) => e.good).length;
+        if (r.events.length < good) throw new Error(`written ${r.events.length}, good ${good}`);
+        for (const l of r.letters) if (!elements.some((e) => e.text === l.original)) throw new Error(`original not kept: ${l.original}`);
+      },
+    ),
+    { numRuns: 60 },
+  );
+  const rows = wherobotsRecords(20, Date.UTC(2026, 7, 1), 1000);
+  const cols = ['event_id', 'event_time', 'action_name', 'user_name', 'source_ip', 'resource_name'];
+  const q = (v: string | null): string => (v === null ? '' : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const goodRows = rows.map((r) => cols.map((c) => q(r[c] ?? null)).join(','));
+  const badRow = fc.oneof(
+    fc.constant('evt_x,2026-08-01T00:00:00Z,"CreateJobRun,dana@geo.io,198.51.100.7,res'), // a quote never closed
+    fc.constant('evt_y,2026-08-01T00:00:00Z,CreateJobRun'), // too few columns
+  );
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(
+        fc.oneof(
+          fc.constantFrom(...goodRows).map((text) => ({ text, good: true })),
+          badRow.map((text) => ({ text, good: false })),
+        ),
+        { minLength: 1, maxLength: 30 },
+      ),
+      async (lines) => {
+        const input = file('csv');
+        await writeFile(input, `${cols.join(',')}\r\n${lines.map((l) => l.text).join('\r\n')}\r\n`);
+        const events: AuditEvent[] = [];
+        const letters: DeadLetter[] = [];
+        const counts = await convertSources(
+          [input],
+          { from: 'wherobots' },
+          {
+            write: (evs) => void events.push(...evs),
+            ack: () => Promise.resolve(),
+            reject: (l) => void letters.push(l),
+          },
+        );
+        if (counts.read !== events.length + letters.length) throw new Error('read != written + rejected');
+        const good = lines.filter((l) => l.good).length;
+        if (events.length !== good) throw new Error(`written ${events.length}, good ${good}: ${JSON.stringify(lines.map((l) => l.good))}`);
+      },
+    ),
+    { numRuns: 60 },
+  );
+});
