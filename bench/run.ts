@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { benchArchive } from './archive.js';
 import { benchHostile } from './hostile.js';
+import { benchPull } from './pull.js';
 import { benchConvert } from './convert.js';
 import { benchOtlp } from './otlp.js';
 import { benchProcessor } from './processor.js';
@@ -35,6 +36,7 @@ await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
 const scaling = [...(await benchScaling([10_000, 100_000, 1_000_000])), ...(await benchScaling([1_000_000], ['--jobs', '2']))];
 const archive = await benchArchive(Number(process.env.AUDITKIT_BENCH_ARCHIVE_RECORDS ?? 1_000_000));
 const hostile = await benchHostile();
+const pull = await benchPull(Number(process.env.AUDITKIT_BENCH_PULL_EVENTS ?? 1_000_000));
 
 const fmt = (r: BenchRow): string =>
   `| ${r.bench} | ${r.case} | ${r.ms} | ${r.floorMs} | **${r.ratio.toFixed(2)}x** | ${r.target !== undefined ? `${r.target}x ${r.ratio <= r.target ? 'met' : 'not met'}` : '—'} |${r.note ? ` ${r.note}` : ''}`;
@@ -50,8 +52,11 @@ console.log(`| ${archive.records} | ${archive.firstSeconds} | ${archive.secondSe
 console.log('\n| hostile input (rejected as record_too_large, the records around it written) | input MB | seconds | peak RSS MB | exit |');
 console.log('|---|---|---|---|---|');
 for (const h of hostile) console.log(`| ${h.case} | ${h.inputMb} | ${h.seconds} | ${h.peakRssMb} | ${h.exit} |`);
+console.log('\n| pull (loopback W&B) | events | pages | seconds | checkpoint bytes written |');
+console.log('|---|---|---|---|---|');
+console.log(`| 1 pull | ${pull.events} | ${pull.pages} | ${pull.seconds} | ${pull.checkpointBytes} |`);
 console.log(`\nmachine: ${machine}; total ${((Date.now() - started) / 1000).toFixed(0)} s`);
 await writeFile(
   path.join(ROOT, 'bench/results.json'),
-  `${JSON.stringify({ machine, records, runs, rows, scaling, archive, hostile, date: new Date().toISOString() }, null, 2)}\n`,
+  `${JSON.stringify({ machine, records, runs, rows, scaling, archive, hostile, pull, date: new Date().toISOString() }, null, 2)}\n`,
 );
