@@ -13,7 +13,8 @@ export type InputErrorCode =
   | 'invalid_time'
   | 'unknown_vendor'
   | 'record_too_large'
-  | 'too_deep';
+  | 'too_deep'
+  | 'invalid_utf8';
 
 /** Where a record came from: file (or `-` for stdin), 1-based line, JSON pointer within the line/document. */
 export interface SourceLocation {

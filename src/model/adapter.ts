@@ -53,5 +53,14 @@ export function deadLetterOf(
 ): DeadLetter {
   const pointer = `${rec.location.pointer ?? ''}${outcome.error.pointer ?? ''}`;
   const source = { ...rec.location, ...(pointer ? { pointer } : {}) };
-  return deadLetter(outcome.stage, outcome.error.code, outcome.error.message, source, rec.text, outcome.vendor, rec.csvHeader);
+  return deadLetter(
+    outcome.stage,
+    outcome.error.code,
+    outcome.error.message,
+    source,
+    rec.text,
+    outcome.vendor,
+    rec.csvHeader,
+    rec.encoding,
+  );
 }

@@ -22,6 +22,8 @@ export interface DeadLetter {
   vendor?: string;
   /** The record's original text. */
   original: string;
+  /** `base64` when `original` holds bytes that are not UTF-8 (then it is their base64). */
+  encoding?: 'base64';
   /** For a CSV row: the header row of its file, so the row can be read again on its own. */
   csv_header?: string[];
 }
@@ -35,6 +37,7 @@ export function deadLetter(
   original: string,
   vendor?: string,
   csvHeader?: string[],
+  encoding?: 'base64',
 ): DeadLetter {
   return {
     dead_letter: 'auditkit/v1',
@@ -45,6 +48,7 @@ export function deadLetter(
     source,
     ...(vendor ? { vendor } : {}),
     original,
+    ...(encoding ? { encoding } : {}),
     ...(csvHeader ? { csv_header: csvHeader } : {}),
   };
 }

@@ -17,5 +17,7 @@ export interface InputRecord {
   envelopeKey?: string;
   /** For a CSV row: its file's header row (kept in dead letters so the row can be re-fed). */
   csvHeader?: string[];
+  /** `base64` when `text` is the base64 of bytes that are not UTF-8. */
+  encoding?: 'base64';
   error?: AuditInputError;
 }

@@ -5,6 +5,7 @@
  * `InputRecord` with `error` set and the records after it keep flowing.
  */
 import { parseJsonExact } from '../../model/json.js';
+import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -13,6 +14,7 @@ import { AuditInputError, AuditIoError, pointerToken, type SourceLocation } from
 import type { InputFormat, InputRecord } from '../../model/record.js';
 import { jsonDocumentElements } from './json-document.js';
 import { LineSplitter, type LineItem } from '../../io/lines.js';
+import { decodeUtf8, invalidUtf8Original } from '../../io/utf8.js';
 import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
 
 export { INPUT_FORMATS } from '../../model/record.js';
@@ -71,17 +73,6 @@ async function* gunzipIfNeeded(chunks: AsyncGenerator<Buffer>): AsyncGenerator<B
   }
 }
 
-/** Decodes UTF-8 (a BOM is dropped by TextDecoder) into text chunks. */
-async function* decode(chunks: AsyncIterable<Buffer>): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8');
-  for await (const chunk of chunks) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text) yield text;
-  }
-  const tail = decoder.decode();
-  if (tail) yield tail;
-}
-
 /**
  * Looks at the start of the text to choose a format: `[` is a JSON document; `{` is NDJSON
  * when the first line is a whole JSON value, else a (pretty-printed) JSON document; anything
@@ -97,7 +88,9 @@ async function sniff(chunks: AsyncGenerator<string>): Promise<[InputFormat, Asyn
       seen.push(next.value);
       text += next.value;
     }
-    const start = text.search(/\S/);
+    // The first character that is neither blank nor an invalid-UTF-8 marker's NUL (src/io/utf8.ts).
+    // eslint-disable-next-line no-control-regex
+    const start = text.search(/[^\s\u0000]/);
     if (start >= 0) {
       const c = text[start];
       if (c === '[') format = 'json';
@@ -164,6 +157,20 @@ function parseError(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** The record of text holding bytes that are not UTF-8: rejected, its exact bytes kept in base64. */
+function invalidUtf8Record(text: string, location: SourceLocation, format: InputFormat, csvHeader?: string[]): InputRecord | undefined {
+  const original = invalidUtf8Original(text);
+  if (original === undefined) return undefined;
+  return {
+    text: original,
+    encoding: 'base64',
+    location,
+    format,
+    ...(csvHeader ? { csvHeader } : {}),
+    error: new AuditInputError('invalid_utf8', 'the record holds bytes that are not UTF-8; its exact bytes are kept in base64', ''),
+  };
+}
+
 /** Records of one parsed JSON value: an envelope's or array's elements, or the value itself. */
 function* expand(value: unknown, text: string, loc: SourceLocation, format: InputFormat, opts: ReadOptions): Generator<InputRecord> {
   if (Array.isArray(value)) {
@@ -202,7 +209,20 @@ function csvRow(header: readonly string[], fields: readonly string[]): Record<st
  * was — a JSON record, or a CSV row with the header kept in the dead letter.
  */
 function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Generator<InputRecord> | InputRecord[] {
-  const text = letter.original;
+  let text = letter.original;
+  if (letter.encoding === 'base64') {
+    // Bytes kept as they were: fed back when they are UTF-8 now, rejected again otherwise.
+    const bytes = Buffer.from(text, 'base64');
+    if (!isUtf8(bytes)) {
+      const error = new AuditInputError(
+        'invalid_utf8',
+        'the record holds bytes that are not UTF-8; its exact bytes are kept in base64',
+        '/original',
+      );
+      return [{ text, encoding: 'base64', location: loc, format: letter.csv_header ? 'csv' : 'ndjson', error }];
+    }
+    text = bytes.toString('utf8');
+  }
   if (letter.csv_header) {
     try {
       const rows: string[][] = parseCsvSync(text, { relax_column_count: true });
@@ -258,6 +278,11 @@ export function ndjsonLineRecords(lines: readonly LineItem[], file: string, opts
       continue;
     }
     if (text.length === 0 || text.trim() === '') continue;
+    const notUtf8 = invalidUtf8Record(text, { file, line }, 'ndjson');
+    if (notUtf8) {
+      out.push(notUtf8);
+      continue;
+    }
     if (deeperThan(text, MAX_RECORD_DEPTH)) {
       out.push({
         text,
@@ -305,6 +330,11 @@ async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: R
       const out: InputRecord[] = [];
       for (const el of elements) {
         const location = { file, line: el.line, pointer: el.pointer };
+        const notUtf8 = invalidUtf8Record(el.text, location, 'json');
+        if (notUtf8) {
+          out.push(notUtf8);
+          continue;
+        }
         if (el.truncated) {
           out.push({ text: el.text, location, format: 'json', error: new AuditInputError('invalid_json', el.truncated, '') });
           continue;
@@ -427,6 +457,11 @@ async function* csvBatches(chunks: AsyncIterable<string>, file: string): AsyncGe
     for (const [text, line, broken] of texts) {
       if (text.trim() === '') continue;
       const location = { file, line };
+      const notUtf8 = invalidUtf8Record(text, location, 'csv', header);
+      if (notUtf8) {
+        out.push(notUtf8);
+        continue;
+      }
       if (broken) {
         const message = 'a quote that is never closed: the lines up to the next one that reads as a whole row are rejected together';
         out.push({
@@ -479,7 +514,7 @@ export async function* readRecords(path: string, opts: ReadOptions): AsyncGenera
  * so a record costs no async step of its own.
  */
 export async function* readRecordBatches(path: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
-  yield* batchesFrom(decode(capped(gunzipIfNeeded(rawChunks(path, opts.onBytes)), opts.maxInputBytes, path)), path, opts);
+  yield* batchesFrom(decodeUtf8(capped(gunzipIfNeeded(rawChunks(path, opts.onBytes)), opts.maxInputBytes, path)), path, opts);
 }
 
 /** Reads the records of text already in memory (an HTTP response body), named `source`. */
@@ -495,7 +530,7 @@ export async function openText(
   path: string,
   opts: Pick<ReadOptions, 'format' | 'onBytes' | 'maxInputBytes'>,
 ): Promise<[InputFormat, AsyncGenerator<string>]> {
-  const chunks = decode(capped(gunzipIfNeeded(rawChunks(path, opts.onBytes)), opts.maxInputBytes, path));
+  const chunks = decodeUtf8(capped(gunzipIfNeeded(rawChunks(path, opts.onBytes)), opts.maxInputBytes, path));
   return opts.format ? [opts.format, chunks] : sniff(chunks);
 }
 

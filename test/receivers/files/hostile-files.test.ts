@@ -262,3 +262,30 @@ t.test('property (fuzz): damaged JSON arrays and CSV exports: read = written + r
     { numRuns: 60 },
   );
 });
+
+t.test('bytes that are not UTF-8 reject their record alone (invalid_utf8), the exact bytes kept in base64', async (t) => {
+  const bad = Buffer.concat([
+    Buffer.from('{"action":"user:login","timestamp":"2026-08-01T00:00:00Z","actor_email":"a'),
+    Buffer.from([0xff, 0xfe]),
+    Buffer.from('@x.io"}'),
+  ]);
+  // Put the bad line across the reader's 256 KiB chunk boundary, after enough good lines.
+  const head = `${good.join('\n')}\n`;
+  const filler = `${good[0]}\n`.repeat(Math.ceil((262_144 - head.length) / (good[0]!.length + 1)));
+  const pre = Buffer.from(head + filler);
+  const input = file();
+  await writeFile(input, Buffer.concat([pre, bad, Buffer.from(`\n${good[5]}\n`)]));
+  const r = await convert(input);
+  t.equal(r.letters.length, 1);
+  const letter = r.letters[0]!;
+  t.equal(letter.code, 'invalid_utf8');
+  t.equal(letter.encoding, 'base64');
+  t.same(Buffer.from(letter.original, 'base64'), bad, 'the exact bytes of the line');
+  t.equal(r.events.length, r.read - 1, 'every other record written');
+  t.notOk(
+    r.events.some((e) => JSON.stringify(e).includes('\ufffd')),
+    'nothing was silently replaced',
+  );
+  const viaCli = await cli(['convert', input, '--from', 'wandb', '-o', path.join(tmp, 'utf8.out')]);
+  t.equal(viaCli.code, 1, 'exit 1, not 0');
+});
