@@ -326,13 +326,32 @@ async function* ndjsonBatches(chunks: AsyncIterable<string>, file: string, opts:
 
 async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
   try {
-    for await (const elements of jsonDocumentElements(chunks, opts.envelopeKeys, { file })) {
+    for await (const elements of jsonDocumentElements(
+      chunks,
+      opts.envelopeKeys,
+      { file },
+      opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES,
+    )) {
       const out: InputRecord[] = [];
       for (const el of elements) {
         const location = { file, line: el.line, pointer: el.pointer };
         const notUtf8 = invalidUtf8Record(el.text, location, 'json');
         if (notUtf8) {
           out.push(notUtf8);
+          continue;
+        }
+        if (el.tooLarge !== undefined) {
+          const message = `the record has ${el.tooLarge} characters, more than --max-record-bytes (${opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES}); its first KiB is kept`;
+          out.push({ text: el.text, location, format: 'json', error: new AuditInputError('record_too_large', message, '') });
+          continue;
+        }
+        if (deeperThan(el.text, MAX_RECORD_DEPTH)) {
+          out.push({
+            text: el.text,
+            location,
+            format: 'json',
+            error: new AuditInputError('too_deep', `arrays and objects nest deeper than ${MAX_RECORD_DEPTH}`, ''),
+          });
           continue;
         }
         if (el.truncated) {

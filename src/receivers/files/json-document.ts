@@ -7,6 +7,8 @@ export interface JsonElement {
   pointer: string;
   /** The document ended inside this element: why, for its dead letter (its text is what was there). */
   truncated?: string;
+  /** The element was longer than the reader keeps: its length (`text` is its first KiB). */
+  tooLarge?: number;
 }
 
 // Character codes the scanner compares against: a const enum, inlined as numbers by the compiler
@@ -44,6 +46,7 @@ export async function* jsonDocumentElements(
   chunks: AsyncIterable<string>,
   envelopeKeys: ReadonlySet<string>,
   where: SourceLocation,
+  maxElementChars = Infinity,
 ): AsyncGenerator<JsonElement[]> {
   let depth = 0;
   let inString = false;
@@ -58,6 +61,7 @@ export async function* jsonDocumentElements(
   let elemStartLine = 0;
   let elemKind = 0; // first char code of the element
   let elemFrom = 0;
+  let elemLength = 0; // counted on past `maxElementChars`, where only the first KiB is kept
   // Top-level object: key tracking and the text kept for a single-record document.
   let keyStart = -1;
   let keyText = '';
@@ -69,9 +73,23 @@ export async function* jsonDocumentElements(
   let sawEnvelope = false;
   let done = false;
 
+  /** Adds a piece of the element, keeping at most its first KiB once it is too long. */
+  const keepElement = (piece: string): void => {
+    const was = elemLength;
+    elemLength += piece.length;
+    if (was > maxElementChars) return;
+    elem!.push(piece);
+    if (elemLength > maxElementChars) elem = [elem!.join('').slice(0, 1024)];
+  };
   const finishElement = (chunk: string, end: number): JsonElement => {
-    elem!.push(chunk.slice(elemFrom, end));
-    const out = { text: elem!.join(''), line: elemStartLine, pointer: `${recordPrefix}/${index++}` };
+    keepElement(chunk.slice(elemFrom, end));
+    const text = elem!.join('');
+    const out: JsonElement = {
+      text,
+      line: elemStartLine,
+      pointer: `${recordPrefix}/${index++}`,
+      ...(elemLength > maxElementChars ? { tooLarge: elemLength } : {}),
+    };
     elem = undefined;
     return out;
   };
@@ -125,6 +143,7 @@ export async function* jsonDocumentElements(
       // Start of a record element?
       if (!elem && depth === recordDepth && !isWs(c) && c !== C.Comma && c !== C.CloseBracket) {
         elem = [];
+        elemLength = 0;
         elemFrom = i;
         elemStartLine = line;
         elemKind = c;
@@ -207,7 +226,7 @@ export async function* jsonDocumentElements(
           if (!isWs(c)) afterColon = false;
       }
     }
-    if (elem) elem.push(chunk.slice(elemFrom));
+    if (elem) keepElement(chunk.slice(elemFrom));
     if (rest) rest.push(chunk.slice(restFrom));
     if (keyStart >= 0) keyText += chunk.slice(keyStart);
     if (found.length) {

@@ -289,3 +289,18 @@ t.test('bytes that are not UTF-8 reject their record alone (invalid_utf8), the e
   const viaCli = await cli(['convert', input, '--from', 'wandb', '-o', path.join(tmp, 'utf8.out')]);
   t.equal(viaCli.code, 1, 'exit 1, not 0');
 });
+
+t.test('JSON arrays: an element too large or too deep is rejected alone; the elements after it flow', async (t) => {
+  const huge = `{"action":"${'z'.repeat(3000)}"}`;
+  const deep = `${'['.repeat(300)}${']'.repeat(300)}`;
+  const input = file('json');
+  await writeFile(input, `[${good[0]},${huge},${good[1]},${deep},${good[2]}]`);
+  const r = await convert(input, 2000);
+  t.equal(r.events.length, 3);
+  t.same(
+    r.letters.map((l) => l.code),
+    ['record_too_large', 'too_deep'],
+  );
+  t.equal(r.letters[0]!.original, huge.slice(0, 1024));
+  t.equal(r.letters[1]!.original, deep);
+});
