@@ -69,3 +69,28 @@ t.test('ids beyond 2^53 stay distinct through normalize and convert (the issue: 
     .map((l) => (JSON.parse(l) as { id: string }).id);
   t.same(ids, ['snorkel:12345678901234567890', 'snorkel:12345678901234567891']);
 });
+
+t.test(
+  'property: ids keep big integers exactly: two records that differ only beyond 2^53 get two ids (Snorkel event_id, W&B ids)',
+  async () => {
+    const beyond = fc.bigInt({ min: 2n ** 53n + 1n, max: 10n ** 25n });
+    fc.assert(
+      fc.property(beyond, (n) => {
+        const m = n + 1n;
+        const snorkel = (id: bigint): string =>
+          normalize(
+            'snorkel',
+            parseJsonExact(
+              `{"event_id":${id},"event_time":"2021-08-17T20:51:47","event_name":"api_key","event_type":"create","user_uid":2}`,
+            ),
+          ).id;
+        if (snorkel(n) !== `snorkel:${n}` || snorkel(m) === snorkel(n)) throw new Error(`snorkel ${n}`);
+        // W&B has no event id: the id hashes the record, which must keep the digits to tell them apart.
+        const wandb = (id: bigint): string =>
+          normalize('wandb', parseJsonExact(`{"action":"user:login","timestamp":"2026-08-01T00:00:00Z","actor_user_id":${id}}`)).id;
+        if (wandb(m) === wandb(n)) throw new Error(`wandb ${n}`);
+      }),
+      { numRuns: 200 },
+    );
+  },
+);
