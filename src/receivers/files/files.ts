@@ -401,13 +401,17 @@ async function* jsonBatches(chunks: AsyncIterable<string>, file: string, opts: R
  * parses on its own as a row with the header's column count, the quote is taken as broken, the
  * record so far is passed on as broken (third element) and reading resumes at that line.
  */
-async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[string, number, boolean?][]> {
+type CsvRecordText = [text: string, line: number, broken?: boolean, tooLarge?: number];
+
+async function* csvRecordTexts(chunks: AsyncIterable<string>, maxChars: number): AsyncGenerator<CsvRecordText[]> {
   let pending = '';
   let resumeAt = 0; // where to scan `pending` from
   let inQuotes = false;
   let line = 1;
   let recordLine = 1;
   let columns: number | undefined; // of the header, the first record that is not blank
+  // A record longer than `maxChars`: only its first KiB and its length are kept until it ends.
+  let big: { head: string; length: number; line: number } | undefined;
   const cleanRow = (text: string, n: number): boolean => {
     try {
       const rows: string[][] = parseCsvSync(text, { relax_column_count: true });
@@ -421,11 +425,24 @@ async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[s
     const next = await chunksIter.next();
     last = next.done === true;
     const text = pending + (next.done ? '' : next.value);
-    const batch: [string, number, boolean?][] = [];
+    const batch: CsvRecordText[] = [];
     let from = 0;
     let i = resumeAt;
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
+      if (big) {
+        if (c === 34) inQuotes = !inQuotes;
+        else if (c === 10) {
+          line++;
+          if (!inQuotes) {
+            batch.push([big.head, big.line, false, big.length + i]);
+            big = undefined;
+            from = i + 1;
+            recordLine = line;
+          }
+        }
+        continue;
+      }
       if (c === 34) inQuotes = !inQuotes;
       else if (c === 10) {
         const end = i > from && text.charCodeAt(i - 1) === 13 ? i - 1 : i;
@@ -462,20 +479,44 @@ async function* csvRecordTexts(chunks: AsyncIterable<string>): AsyncGenerator<[s
         }
       }
     }
-    pending = text.slice(from);
-    resumeAt = i - from;
+    if (big) {
+      big.length += text.length; // the whole chunk belongs to the record
+      pending = '';
+      resumeAt = 0;
+    } else {
+      pending = text.slice(from);
+      resumeAt = i - from;
+      if (pending.length > maxChars && i === text.length) {
+        big = { head: pending.slice(0, 1024), length: pending.length, line: recordLine };
+        pending = '';
+        resumeAt = 0;
+      }
+    }
     if (batch.length) yield batch;
   }
-  if (pending !== '') yield [[pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine]];
+  if (big) yield [[big.head, big.line, false, big.length]];
+  else if (pending !== '') yield [[pending.endsWith('\r') ? pending.slice(0, -1) : pending, recordLine]];
 }
 
-async function* csvBatches(chunks: AsyncIterable<string>, file: string): AsyncGenerator<InputRecord[]> {
+async function* csvBatches(chunks: AsyncIterable<string>, file: string, opts: ReadOptions): AsyncGenerator<InputRecord[]> {
   let header: string[] | undefined;
-  for await (const texts of csvRecordTexts(chunks)) {
+  const max = opts.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES;
+  for await (const texts of csvRecordTexts(chunks, max)) {
     const out: InputRecord[] = [];
-    for (const [text, line, broken] of texts) {
+    for (const [text, line, broken, tooLarge] of texts) {
       if (text.trim() === '') continue;
       const location = { file, line };
+      if (tooLarge !== undefined) {
+        const message = `the record has ${tooLarge} characters, more than --max-record-bytes (${max}); its first KiB is kept`;
+        out.push({
+          text,
+          location,
+          format: 'csv',
+          ...(header ? { csvHeader: header } : {}),
+          error: new AuditInputError('record_too_large', message, ''),
+        });
+        continue;
+      }
       const notUtf8 = invalidUtf8Record(text, location, 'csv', header);
       if (notUtf8) {
         out.push(notUtf8);
@@ -559,5 +600,5 @@ async function* batchesFrom(input: AsyncGenerator<string>, file: string, opts: R
   if (!format) [format, chunks] = await sniff(chunks);
   if (format === 'ndjson') yield* ndjsonBatches(chunks, file, opts);
   else if (format === 'json') yield* jsonBatches(chunks, file, opts);
-  else yield* csvBatches(chunks, file);
+  else yield* csvBatches(chunks, file, opts);
 }

@@ -304,3 +304,32 @@ t.test('JSON arrays: an element too large or too deep is rejected alone; the ele
   t.equal(r.letters[0]!.original, huge.slice(0, 1024));
   t.equal(r.letters[1]!.original, deep);
 });
+
+t.test('CSV: a row longer than --max-record-bytes is rejected alone, in linear time; the rows after it flow', async (t) => {
+  const { wherobotsRecords } = await import('../../helpers/vendor-servers.js');
+  const cols = ['event_id', 'event_time', 'action_name', 'user_name', 'resource_name'];
+  const q = (v: string): string => (/[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  const rows = wherobotsRecords(3, Date.UTC(2026, 7, 1), 1000).map((r) => cols.map((c) => q(r[c] ?? '')).join(','));
+  const huge = `evt_huge,2026-08-01T00:00:00Z,CreateJobRun,dana@geo.io,"${'q'.repeat(20 * 1024 * 1024)}"`;
+  const input = file('csv');
+  await writeFile(input, `${cols.join(',')}\n${rows[0]}\n${huge}\n${rows[1]}\n${rows[2]}\n`);
+  const events: AuditEvent[] = [];
+  const letters: DeadLetter[] = [];
+  const started = Date.now();
+  await convertSources(
+    [input],
+    { from: 'wherobots' },
+    {
+      write: (evs) => void events.push(...evs),
+      ack: () => Promise.resolve(),
+      reject: (l) => void letters.push(l),
+    },
+  );
+  const ms = Date.now() - started;
+  t.ok(ms < 5000, `took ${ms} ms`);
+  t.equal(events.length, 3);
+  t.equal(letters.length, 1);
+  t.equal(letters[0]!.code, 'record_too_large');
+  t.equal(letters[0]!.source.line, 3);
+  t.equal(letters[0]!.original, huge.slice(0, 1024));
+});
