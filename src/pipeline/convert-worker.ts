@@ -4,7 +4,7 @@
  * returns the text, the dead letters and the counts of its block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { textLines } from '../io/lines.js';
+import { textLines, type LineItem } from '../io/lines.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import type { Vendor } from '../model/event.js';
 import { ndjsonLineRecords } from '../receivers/files/files.js';
@@ -17,7 +17,9 @@ export interface ConvertJob {
   seq: number;
   file: string;
   firstLine: number;
+  /** Whole lines joined by `\n`, or the first KiB of one line too long (`tooLarge`: its length). */
   text: string;
+  tooLarge?: number;
 }
 export interface ConvertJobResult {
   seq: number;
@@ -32,16 +34,21 @@ export interface ConvertWorkerData {
   from: Vendor | 'auto';
   keepRaw: boolean;
   redaction?: PiiPolicyConfig;
+  maxRecordBytes?: number;
 }
 
 const data = workerData as ConvertWorkerData;
 const chain = redactChain(data.redaction);
-const readOptions = { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS };
+const readOptions = {
+  envelopeKeyOf,
+  envelopeKeys: ENVELOPE_KEYS,
+  ...(data.maxRecordBytes !== undefined ? { maxRecordBytes: data.maxRecordBytes } : {}),
+};
 
 parentPort?.on('message', (job: ConvertJob) => {
   const result: ConvertJobResult = { seq: job.seq, out: '', letters: [], written: {}, rejected: {}, read: 0 };
   try {
-    const lines = textLines(job.text, job.firstLine);
+    const lines: LineItem[] = job.tooLarge !== undefined ? [[job.text, job.firstLine, job.tooLarge]] : textLines(job.text, job.firstLine);
     const parts: string[] = [];
     for (const rec of ndjsonLineRecords(lines, job.file, readOptions)) {
       result.read++;

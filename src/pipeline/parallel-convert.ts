@@ -8,7 +8,8 @@ import { Worker } from 'node:worker_threads';
 import { AuditIoError, formatLocation } from '../errors.js';
 import type { Vendor } from '../model/event.js';
 import { VENDORS } from '../model/event.js';
-import { openText } from '../receivers/files/files.js';
+import { LineSplitter, type LineItem } from '../io/lines.js';
+import { DEFAULT_MAX_RECORD_BYTES, openText } from '../receivers/files/files.js';
 import type { PiiPolicyConfig } from '../redact/pii-policy.js';
 import { redactChain } from './redact-chain.js';
 import type { ReceiverSink } from '../components/receiver-sink.js';
@@ -38,12 +39,6 @@ const newWorker = (workerData: ConvertWorkerData): Worker => {
   return new Worker(bootstrap, { ...options, eval: true });
 };
 
-const countNewlines = (s: string): number => {
-  let n = 0;
-  for (let i = s.indexOf('\n'); i >= 0; i = s.indexOf('\n', i + 1)) n++;
-  return n;
-};
-
 export async function convertSourcesParallel(paths: readonly string[], o: ParallelConvertOptions, sink: TextSink): Promise<ConvertCounts> {
   const counts: ConvertCounts = {
     read: 0,
@@ -56,6 +51,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
     from: o.from ?? 'auto',
     keepRaw: o.keepRaw ?? false,
     ...(o.redaction ? { redaction: o.redaction } : {}),
+    ...(o.maxRecordBytes !== undefined ? { maxRecordBytes: o.maxRecordBytes } : {}),
   };
   const workers = Array.from({ length: o.jobs }, () => newWorker(data));
   const chain = redactChain(o.redaction);
@@ -158,20 +154,28 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
         }
         continue;
       }
-      let carry = '';
-      let line = 1;
-      try {
-        for await (const chunk of chunks) {
-          const text = carry + chunk;
-          const cut = text.lastIndexOf('\n');
-          if (cut < 0) {
-            carry = text;
+      // Lines are cut here, as the sequential reader cuts them (one LineSplitter: line ends, line
+      // numbers, a line too long kept as its first KiB); workers get blocks of whole lines.
+      const splitter = new LineSplitter(o.maxRecordBytes ?? DEFAULT_MAX_RECORD_BYTES);
+      let block: string[] = [];
+      let blockFirst = 1;
+      const send = async (items: readonly LineItem[]): Promise<void> => {
+        for (const [text, line, tooLarge] of items) {
+          if (tooLarge === undefined) {
+            if (block.length === 0) blockFirst = line;
+            block.push(text);
             continue;
           }
-          const block = text.slice(0, cut);
-          carry = text.slice(cut + 1);
-          await dispatch({ file: path, firstLine: line, text: block });
-          line += countNewlines(block) + 1;
+          if (block.length) await dispatch({ file: path, firstLine: blockFirst, text: block.join('\n') });
+          block = [];
+          await dispatch({ file: path, firstLine: line, text, tooLarge });
+        }
+        if (block.length) await dispatch({ file: path, firstLine: blockFirst, text: block.join('\n') });
+        block = [];
+      };
+      try {
+        for await (const chunk of chunks) {
+          await send(splitter.push(chunk));
           await drainOrdered();
         }
       } catch (err) {
@@ -181,7 +185,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
           new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as Error).message}`, { cause: err }),
         );
       }
-      if (carry !== '') await dispatch({ file: path, firstLine: line, text: carry });
+      await send(splitter.end());
     }
     while (inflight > 0) {
       await waitForResult();

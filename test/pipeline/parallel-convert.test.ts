@@ -76,3 +76,44 @@ t.test('--jobs 2 with HMAC redaction equals --jobs 1 (each worker compiles the s
   t.match(one.stdout, /hmac-sha256:k[0-9a-f]{8}:/, 'hashed');
   t.notMatch(one.stdout, /maria\.garcia@acme-ml\.com/, 'no e-mail left');
 });
+
+t.test('--jobs 2 reads hostile NDJSON as the sequential path does: CR line ends, a line too long, a line too deep', async (t) => {
+  const { wandbRecords } = await import('../helpers/vendor-servers.js');
+  const good = wandbRecords(3000, Date.UTC(2026, 7, 1), 1000).map((r) => JSON.stringify(r));
+  const lines = [
+    ...good.slice(0, 1000),
+    `{"action":"${'x'.repeat(5000)}"}`,
+    ...good.slice(1000, 2000),
+    `${'['.repeat(200)}${']'.repeat(200)}`,
+    ...good.slice(2000),
+  ];
+  const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-par-'));
+  const input = path.join(dir, 'hostile.ndjson');
+  await writeFile(input, lines.map((l, i) => `${l}${['\n', '\r', '\r\n'][i % 3] ?? ''}`).join(''));
+  const seq = await cli(['convert', input, '--from', 'wandb', '--max-record-bytes', '4000', '--dead-letter', path.join(dir, 'seq.dl')]);
+  const par = await cli([
+    'convert',
+    input,
+    '--from',
+    'wandb',
+    '--max-record-bytes',
+    '4000',
+    '--jobs',
+    '2',
+    '--dead-letter',
+    path.join(dir, 'par.dl'),
+  ]);
+  t.equal(par.code, seq.code);
+  t.equal(seq.code, 1, 'two records rejected');
+  t.equal(par.stdout, seq.stdout, 'the same events');
+  const letters = async (f: string): Promise<string[]> =>
+    (await readFile(path.join(dir, f), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const { time: _t, ...rest } = JSON.parse(l) as Record<string, unknown>;
+        return JSON.stringify(rest);
+      });
+  t.same(await letters('par.dl'), await letters('seq.dl'), 'the same dead letters, line numbers included');
+  t.equal(seq.stdout.trim().split('\n').length, 3000);
+});
