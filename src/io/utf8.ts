@@ -46,14 +46,14 @@ function decodeBytes(buf: Buffer): string {
   if (isUtf8(buf)) return buf.toString('utf8');
   let out = '';
   let from = 0;
-  // A newline byte is never part of a multibyte sequence: lines are checked one by one.
-  for (let nl = buf.indexOf(10); from < buf.length; nl = buf.indexOf(10, from)) {
-    const end = nl < 0 ? buf.length : nl + 1;
-    const line = buf.subarray(from, end);
-    out += isUtf8(line)
-      ? line.toString('utf8')
-      : `${MARK}${line.subarray(0, nl < 0 ? undefined : line.length - 1).toString('base64')}\u0000${nl < 0 ? '' : '\n'}`;
-    from = end;
+  // CR and LF bytes are never part of a multibyte sequence: the stretches between line ends are
+  // checked one by one, and the line ends themselves stay text.
+  for (let i = 0; i <= buf.length; i++) {
+    if (i < buf.length && buf[i] !== 10 && buf[i] !== 13) continue;
+    const piece = buf.subarray(from, i);
+    out += isUtf8(piece) ? piece.toString('utf8') : `${MARK}${piece.toString('base64')}\u0000`;
+    if (i < buf.length) out += buf[i] === 10 ? '\n' : '\r';
+    from = i + 1;
   }
   return out;
 }
