@@ -70,6 +70,14 @@ export async function* jsonDocumentElements(
   let afterColon = false;
   let rest: string[] | undefined;
   let restFrom = 0;
+  let restLength = 0; // counted on past `maxElementChars`, where only the first KiB is kept
+  const keepRest = (piece: string): void => {
+    const was = restLength;
+    restLength += piece.length;
+    if (was > maxElementChars) return;
+    rest!.push(piece);
+    if (restLength > maxElementChars) rest = [rest!.join('').slice(0, 1024)];
+  };
   let sawEnvelope = false;
   let done = false;
 
@@ -166,6 +174,7 @@ export async function* jsonDocumentElements(
           top = 'object';
           expectKey = true;
           rest = [];
+          restLength = 0;
           restFrom = i;
         } else throw new AuditInputError('invalid_json', `a JSON document must start with [ or { (line ${line})`, '');
         depth = 1;
@@ -216,8 +225,8 @@ export async function* jsonDocumentElements(
           if (depth === 0) {
             done = true;
             if (rest) {
-              rest.push(chunk.slice(restFrom, i + 1));
-              found.push({ text: rest.join(''), line: 1, pointer: '' });
+              keepRest(chunk.slice(restFrom, i + 1));
+              found.push({ text: rest.join(''), line: 1, pointer: '', ...(restLength > maxElementChars ? { tooLarge: restLength } : {}) });
               rest = undefined;
             }
           }
@@ -227,7 +236,7 @@ export async function* jsonDocumentElements(
       }
     }
     if (elem) keepElement(chunk.slice(elemFrom));
-    if (rest) rest.push(chunk.slice(restFrom));
+    if (rest) keepRest(chunk.slice(restFrom));
     if (keyStart >= 0) keyText += chunk.slice(keyStart);
     if (found.length) {
       yield found;

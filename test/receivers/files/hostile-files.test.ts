@@ -380,3 +380,16 @@ t.test('CSV: a row longer than --max-record-bytes is rejected alone, in linear t
   t.equal(letters[0]!.source.line, 3);
   t.equal(letters[0]!.original, huge.slice(0, 1024));
 });
+
+t.test('a single-record JSON document larger than --max-record-bytes is rejected, in bounded memory', async (t) => {
+  const doc = `{\n "action": "user:login",\n "timestamp": "2026-08-01T00:00:00Z",\n "pad": "${'p'.repeat(3000)}"\n}\n`;
+  const input = file('json');
+  await writeFile(input, doc);
+  const r = await convert(input, 2000);
+  t.equal(r.events.length, 0);
+  t.same(
+    r.letters.map((l) => l.code),
+    ['record_too_large'],
+  );
+  t.equal(r.letters[0]!.original, doc.slice(0, 1024));
+});
