@@ -30,6 +30,35 @@ export function cutLines(text: string | Uint8Array, from: number, stripCr: boole
 /** What a line reader keeps of a line too long to keep whole. */
 const KEPT_OF_TOO_LARGE = 1024;
 
+/**
+ * Text gathered piece by piece up to `max` characters; past that only its first KiB is kept and
+ * its length counted, so a huge record costs no memory.
+ */
+export class CappedText {
+  private parts: string[] = [];
+  length = 0;
+
+  constructor(private readonly max: number) {}
+
+  push(piece: string): void {
+    const was = this.length;
+    this.length += piece.length;
+    if (was > this.max) return;
+    this.parts.push(piece);
+    if (this.length > this.max) this.parts = [this.parts.join('').slice(0, KEPT_OF_TOO_LARGE)];
+  }
+
+  /** True once more than `max` characters came. */
+  get tooLarge(): boolean {
+    return this.length > this.max;
+  }
+
+  /** The text (its first KiB when too large). */
+  text(): string {
+    return this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+  }
+}
+
 /** A line: its text (the first KiB when too long), its 1-based number, and its length when too long. */
 export type LineItem = readonly [text: string, line: number, tooLarge?: number];
 
@@ -39,14 +68,15 @@ export type LineItem = readonly [text: string, line: number, tooLarge?: number];
  * length are passed on, so memory stays bounded whatever the input.
  */
 export class LineSplitter {
-  private parts: string[] = []; // the current line's text so far
-  private partsLength = 0;
+  private current: CappedText; // the current line so far
   private pendingCr = false;
 
   constructor(
     private readonly maxChars = Infinity,
     private line = 0,
-  ) {}
+  ) {
+    this.current = new CappedText(maxChars);
+  }
 
   /** The lines the chunk completes. */
   push(raw: string): LineItem[] {
@@ -61,34 +91,27 @@ export class LineSplitter {
       lines.push(this.finish(chunk.slice(from, nl)));
       from = nl + 1;
     }
-    if (from < chunk.length) this.keep(chunk.slice(from));
+    if (from < chunk.length) this.current.push(chunk.slice(from));
     return lines;
   }
 
   /** The last line, when the text does not end with a line end. */
   end(): LineItem[] {
-    const last = this.pendingCr || this.partsLength > 0 ? [this.finish('')] : [];
+    const last = this.pendingCr || this.current.length > 0 ? [this.finish('')] : [];
     this.pendingCr = false;
     return last;
   }
 
   private finish(last: string): LineItem {
     this.line++;
-    const total = this.partsLength + last.length;
-    const text = this.parts.length ? this.parts.join('') + last : last;
-    this.parts = [];
-    this.partsLength = 0;
-    return total > this.maxChars ? [text.slice(0, KEPT_OF_TOO_LARGE), this.line, total] : [text, this.line];
-  }
-
-  private keep(piece: string): void {
-    if (this.partsLength > this.maxChars) {
-      this.partsLength += piece.length; // past the limit: only its length is counted
-      return;
+    if (this.current.length === 0) {
+      // The common case: the whole line is in one chunk (no object is made for it).
+      return last.length > this.maxChars ? [last.slice(0, KEPT_OF_TOO_LARGE), this.line, last.length] : [last, this.line];
     }
-    this.parts.push(piece);
-    this.partsLength += piece.length;
-    if (this.partsLength > this.maxChars) this.parts = [this.parts.join('').slice(0, KEPT_OF_TOO_LARGE)];
+    const line = this.current;
+    this.current = new CappedText(this.maxChars);
+    line.push(last);
+    return line.tooLarge ? [line.text(), this.line, line.length] : [line.text(), this.line];
   }
 }
 

@@ -173,29 +173,19 @@ function addSummary(
   }
 }
 
+/** Which summary attributes each kind of key goes to: attributes, then body (no key list for ignored). */
+const SUMMARY_ATTRIBUTES: readonly [keyof Tally, readonly [string | undefined, string], readonly [string | undefined, string]][] = [
+  ['redacted', [SUMMARY.redactedKeys, SUMMARY.redactedCount], [SUMMARY.bodyRedactedKeys, SUMMARY.bodyRedactedCount]],
+  ['masked', [SUMMARY.maskedKeys, SUMMARY.maskedCount], [SUMMARY.bodyMaskedKeys, SUMMARY.bodyMaskedCount]],
+  ['allowed', [SUMMARY.allowedKeys, SUMMARY.allowedCount], [SUMMARY.bodyAllowedKeys, SUMMARY.bodyAllowedCount]],
+  ['ignored', [undefined, SUMMARY.ignoredCount], [undefined, SUMMARY.bodyIgnoredCount]],
+];
+
 /** Writes the summary attributes of a pass: `debug` keys and counts, `info` counts, else nothing. */
 export function writeSummary(attrs: LogAttributes, t: Tally, summary: CollectorRedactionConfig['summary'], body: boolean): void {
   if (summary !== 'debug' && summary !== 'info') return;
-  addSummary(
-    attrs,
-    summary,
-    t.redacted,
-    body ? SUMMARY.bodyRedactedKeys : SUMMARY.redactedKeys,
-    body ? SUMMARY.bodyRedactedCount : SUMMARY.redactedCount,
-  );
-  addSummary(
-    attrs,
-    summary,
-    t.masked,
-    body ? SUMMARY.bodyMaskedKeys : SUMMARY.maskedKeys,
-    body ? SUMMARY.bodyMaskedCount : SUMMARY.maskedCount,
-  );
-  addSummary(
-    attrs,
-    summary,
-    t.allowed,
-    body ? SUMMARY.bodyAllowedKeys : SUMMARY.allowedKeys,
-    body ? SUMMARY.bodyAllowedCount : SUMMARY.allowedCount,
-  );
-  addSummary(attrs, summary, t.ignored, undefined, body ? SUMMARY.bodyIgnoredCount : SUMMARY.ignoredCount);
+  for (const [kind, onAttributes, onBody] of SUMMARY_ATTRIBUTES) {
+    const [keysAttr, countAttr] = body ? onBody : onAttributes;
+    addSummary(attrs, summary, t[kind], keysAttr, countAttr);
+  }
 }

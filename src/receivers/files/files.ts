@@ -10,7 +10,7 @@ import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { parse as parseCsvSync } from 'csv-parse/sync';
-import { AuditInputError, AuditIoError, pointerToken, type SourceLocation } from '../../errors.js';
+import { AuditInputError, AuditIoError, pointerToken, type InputErrorCode, type SourceLocation } from '../../errors.js';
 import type { InputFormat, InputRecord } from '../../model/record.js';
 import { jsonDocumentElements } from './json-document.js';
 import { LineSplitter, type LineItem } from '../../io/lines.js';
@@ -506,15 +506,20 @@ async function* csvBatches(chunks: AsyncIterable<string>, file: string, opts: Re
     for (const [text, line, broken, tooLarge] of texts) {
       if (text.trim() === '') continue;
       const location = { file, line };
+      const rejected = (code: InputErrorCode, message: string): InputRecord => ({
+        text,
+        location,
+        format: 'csv',
+        ...(header ? { csvHeader: header } : {}),
+        error: new AuditInputError(code, message, ''),
+      });
       if (tooLarge !== undefined) {
-        const message = `the record has ${tooLarge} characters, more than --max-record-bytes (${max}); its first KiB is kept`;
-        out.push({
-          text,
-          location,
-          format: 'csv',
-          ...(header ? { csvHeader: header } : {}),
-          error: new AuditInputError('record_too_large', message, ''),
-        });
+        out.push(
+          rejected(
+            'record_too_large',
+            `the record has ${tooLarge} characters, more than --max-record-bytes (${max}); its first KiB is kept`,
+          ),
+        );
         continue;
       }
       const notUtf8 = invalidUtf8Record(text, location, 'csv', header);
@@ -523,14 +528,12 @@ async function* csvBatches(chunks: AsyncIterable<string>, file: string, opts: Re
         continue;
       }
       if (broken) {
-        const message = 'a quote that is never closed: the lines up to the next one that reads as a whole row are rejected together';
-        out.push({
-          text,
-          location,
-          format: 'csv',
-          ...(header ? { csvHeader: header } : {}),
-          error: new AuditInputError('invalid_csv', message, ''),
-        });
+        out.push(
+          rejected(
+            'invalid_csv',
+            'a quote that is never closed: the lines up to the next one that reads as a whole row are rejected together',
+          ),
+        );
         continue;
       }
       let fields: string[];

@@ -1,3 +1,4 @@
+import { CappedText } from '../../io/lines.js';
 import { AuditInputError, pointerToken, type SourceLocation } from '../../errors.js';
 
 /** One element found in a JSON document: its exact text, first line and JSON pointer. */
@@ -14,20 +15,8 @@ export interface JsonElement {
 // Character codes the scanner compares against: a const enum, inlined as numbers by the compiler
 // (the hot loop compares `charCodeAt` numbers with them, which the enum rules would forbid).
 /* eslint-disable @typescript-eslint/no-unsafe-enum-comparison */
-const enum C {
-  Quote = 34,
-  Backslash = 92,
-  Comma = 44,
-  Colon = 58,
-  Newline = 10,
-  OpenBrace = 123,
-  CloseBrace = 125,
-  OpenBracket = 91,
-  CloseBracket = 93,
-  Space = 32,
-  Tab = 9,
-  Return = 13,
-}
+// prettier-ignore
+const enum C { Quote = 34, Backslash = 92, Comma = 44, Colon = 58, Newline = 10, OpenBrace = 123, CloseBrace = 125, OpenBracket = 91, CloseBracket = 93, Space = 32, Tab = 9, Return = 13 }
 const isWs = (c: number): boolean => c === C.Space || c === C.Newline || c === C.Return || c === C.Tab;
 
 /**
@@ -57,46 +46,29 @@ export async function* jsonDocumentElements(
   let recordPrefix = '';
   let index = 0;
   // Element being captured.
-  let elem: string[] | undefined;
+  let elem: CappedText | undefined;
   let elemStartLine = 0;
   let elemKind = 0; // first char code of the element
   let elemFrom = 0;
-  let elemLength = 0; // counted on past `maxElementChars`, where only the first KiB is kept
   // Top-level object: key tracking and the text kept for a single-record document.
   let keyStart = -1;
   let keyText = '';
   let expectKey = false;
   let lastKey: string | undefined;
   let afterColon = false;
-  let rest: string[] | undefined;
+  let rest: CappedText | undefined;
   let restFrom = 0;
-  let restLength = 0; // counted on past `maxElementChars`, where only the first KiB is kept
-  const keepRest = (piece: string): void => {
-    const was = restLength;
-    restLength += piece.length;
-    if (was > maxElementChars) return;
-    rest!.push(piece);
-    if (restLength > maxElementChars) rest = [rest!.join('').slice(0, 1024)];
-  };
   let sawEnvelope = false;
   let done = false;
 
-  /** Adds a piece of the element, keeping at most its first KiB once it is too long. */
-  const keepElement = (piece: string): void => {
-    const was = elemLength;
-    elemLength += piece.length;
-    if (was > maxElementChars) return;
-    elem!.push(piece);
-    if (elemLength > maxElementChars) elem = [elem!.join('').slice(0, 1024)];
-  };
   const finishElement = (chunk: string, end: number): JsonElement => {
-    keepElement(chunk.slice(elemFrom, end));
-    const text = elem!.join('');
+    elem!.push(chunk.slice(elemFrom, end));
+    const text = elem!.text();
     const out: JsonElement = {
       text,
       line: elemStartLine,
       pointer: `${recordPrefix}/${index++}`,
-      ...(elemLength > maxElementChars ? { tooLarge: elemLength } : {}),
+      ...(elem!.tooLarge ? { tooLarge: elem!.length } : {}),
     };
     elem = undefined;
     return out;
@@ -150,8 +122,7 @@ export async function* jsonDocumentElements(
       }
       // Start of a record element?
       if (!elem && depth === recordDepth && !isWs(c) && c !== C.Comma && c !== C.CloseBracket) {
-        elem = [];
-        elemLength = 0;
+        elem = new CappedText(maxElementChars);
         elemFrom = i;
         elemStartLine = line;
         elemKind = c;
@@ -173,8 +144,7 @@ export async function* jsonDocumentElements(
         } else if (c === C.OpenBrace) {
           top = 'object';
           expectKey = true;
-          rest = [];
-          restLength = 0;
+          rest = new CappedText(maxElementChars);
           restFrom = i;
         } else throw new AuditInputError('invalid_json', `a JSON document must start with [ or { (line ${line})`, '');
         depth = 1;
@@ -225,8 +195,8 @@ export async function* jsonDocumentElements(
           if (depth === 0) {
             done = true;
             if (rest) {
-              keepRest(chunk.slice(restFrom, i + 1));
-              found.push({ text: rest.join(''), line: 1, pointer: '', ...(restLength > maxElementChars ? { tooLarge: restLength } : {}) });
+              rest.push(chunk.slice(restFrom, i + 1));
+              found.push({ text: rest.text(), line: 1, pointer: '', ...(rest.tooLarge ? { tooLarge: rest.length } : {}) });
               rest = undefined;
             }
           }
@@ -235,8 +205,8 @@ export async function* jsonDocumentElements(
           if (!isWs(c)) afterColon = false;
       }
     }
-    if (elem) keepElement(chunk.slice(elemFrom));
-    if (rest) keepRest(chunk.slice(restFrom));
+    if (elem) elem.push(chunk.slice(elemFrom));
+    if (rest) rest.push(chunk.slice(restFrom));
     if (keyStart >= 0) keyText += chunk.slice(keyStart);
     if (found.length) {
       yield found;
@@ -250,7 +220,7 @@ export async function* jsonDocumentElements(
     // The document ends inside an element: it is passed on as it is (its JSON fails, and its dead
     // letter keeps the text that was there).
     const truncated = `JSON document ends early (unterminated at line ${line}); ${where.file ?? 'input'} is truncated or not JSON`;
-    yield [{ text: elem.join(''), line: elemStartLine, pointer: `${recordPrefix}/${index++}`, truncated }];
+    yield [{ text: elem.text(), line: elemStartLine, pointer: `${recordPrefix}/${index++}`, truncated }];
     return;
   }
   if (!done) {
