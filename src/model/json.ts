@@ -10,12 +10,12 @@ const MAYBE_INEXACT = /[:[,]\s*-?\d{16}|\d[eE][+-]?\d{3}/;
 // Tokens that matter: strings (skipped whole) and numbers.
 const TOKEN = /"(?:[^"\\]|\\.)*"|-?\d[\d.eE+-]*/g;
 
-/** True when `Number(token)` is not the number the token writes. */
+/** True when JSON.parse would not keep the number the token writes (or its digits). */
 function inexact(token: string): boolean {
   const n = Number(token);
   if (!Number.isFinite(n)) return true;
-  // An integer is exact when the double holds it digit for digit (2^53 is, 2^53 + 1 is not).
-  if (!/[.eE]/.test(token)) return !Number.isSafeInteger(n) && BigInt(token) !== BigInt(n);
+  // An integer beyond 2^53 stays text even when a double holds it (10^22 would print as 1e+22).
+  if (!/[.eE]/.test(token)) return !Number.isSafeInteger(n);
   return false; // a fraction is a double by nature: JSON.parse keeps it as well as any reader can
 }
 

@@ -94,3 +94,14 @@ t.test(
     );
   },
 );
+
+t.test('an integer beyond 2^53 that a double holds exactly still keeps its digits (found by the fuzz: 10^22 became 1e+22)', async (t) => {
+  t.same(parseJsonExact('{"a":10000000000000000000000,"b":9007199254740992}'), { a: '10000000000000000000000', b: '9007199254740992' });
+  const e = normalize(
+    'snorkel',
+    parseJsonExact(
+      '{"event_id":10000000000000000000000,"event_time":"2021-08-17T20:51:47","event_name":"api_key","event_type":"create","user_uid":2}',
+    ),
+  );
+  t.equal(e.id, 'snorkel:10000000000000000000000');
+});
