@@ -330,7 +330,10 @@ t.test('property: query equals a plain filter over the same events', async (t) =
         else await w.release();
         const got: AuditEvent[] = [];
         for await (const e of queryArchive(dir, filter)) got.push(e);
-        const want = plainFilter(evs, filter);
+        // Every writer archives an id once (issue 10): the first event of each id is what is there.
+        const seen = new Set<string>();
+        const archived = evs.filter((e) => !seen.has(e.id) && Boolean(seen.add(e.id)));
+        const want = plainFilter(archived, filter);
         if (JSON.stringify(got) !== JSON.stringify(want))
           throw new Error(`query ${JSON.stringify(filter)} gave ${got.length}, plain filter ${want.length}`);
         runs++;
