@@ -71,6 +71,8 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
 /** `auditkit query` flags: the filters, and the output format. */
 export interface QueryCliOptions extends QueryFilter {
   format: 'ndjson' | 'csv' | 'table';
+  /** Write CSV cells as they are (no `'` before a cell a spreadsheet would run as a formula). */
+  csvRaw?: boolean;
 }
 
 const cell = (s: string, width: number): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
@@ -83,6 +85,17 @@ const TABLE: [keyof ReturnType<typeof eventRow>, number][] = [
   ['actor_ip', 18],
   ['resources', 40],
 ];
+
+/**
+ * A row fit for a spreadsheet: a cell that starts with `=`, `+`, `-`, `@`, a tab or a CR would be
+ * run as a formula, so it gets a leading `'` (OWASP, CSV injection). Vendor fields (user agents,
+ * resource names) come from outside.
+ */
+function neutralized<T extends Record<string, string>>(row: T): T {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(row)) out[k] = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+  return out as T;
+}
 
 /** `auditkit query DIR`: streams matching events as NDJSON, CSV or a table. */
 export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
@@ -124,7 +137,8 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
     )) {
       count++;
       if (csv) {
-        if (!csv.write(eventRow(e))) await new Promise((r) => csv.once('drain', r));
+        const row = eventRow(e);
+        if (!csv.write(opts.csvRaw ? row : neutralized(row))) await new Promise((r) => csv.once('drain', r));
       } else if (opts.format === 'table') {
         const row = eventRow(e);
         await out.write(TABLE.map(([c, w]) => cell(row[c], w)).join(' '));

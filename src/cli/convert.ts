@@ -1,4 +1,5 @@
 import { statSync } from 'node:fs';
+import path from 'node:path';
 import { availableParallelism } from 'node:os';
 import cliProgress from 'cli-progress';
 import { exporterSink } from '../components/receiver-sink.js';
@@ -40,6 +41,14 @@ function parallelJobs(opts: ConvertCliOptions): number {
   return Math.max(1, Number(opts.jobs) || 1);
 }
 
+/** True when two paths name one file: the same path, the same inode, or a link to it. */
+function sameFile(a: string, b: string): boolean {
+  if (path.resolve(a) === path.resolve(b)) return true;
+  const sa = statSync(a, { throwIfNoEntry: false });
+  const sb = statSync(b, { throwIfNoEntry: false });
+  return sb !== undefined && sa?.dev === sb.dev && sa.ino === sb.ino;
+}
+
 /** Runs `auditkit convert`; returns the exit code and the counts. */
 export async function runConvert(
   files: readonly string[],
@@ -49,6 +58,17 @@ export async function runConvert(
 ): Promise<{ code: number; counts?: ConvertCounts }> {
   const inputs = files.length ? files : ['-'];
   const say = (line: string): void => void io.stderr.write(`${line}\n`);
+  // An output that is an input would be emptied before it is read: refused before anything opens.
+  for (const [flag, output] of [
+    ['-o', opts.to === 'ndjson' ? opts.output : undefined],
+    ['--dead-letter', opts.deadLetter],
+  ] as const) {
+    const input = output && output !== '-' ? inputs.find((i) => i !== '-' && sameFile(i, output)) : undefined;
+    if (input !== undefined) {
+      say(`auditkit convert: ${flag}: ${output} is the input ${input} (it would be emptied before it is read); nothing was written`);
+      return { code: EXIT.usage };
+    }
+  }
   for (const [flag, value] of [
     ['--max-record-bytes', opts.maxRecordBytes],
     ['--max-input-bytes', opts.maxInputBytes],

@@ -169,6 +169,7 @@ export async function runCli(
     .option('--action <text>', 'action name contains TEXT, or category/operation equals it')
     .option('--search <text>', 'any field contains TEXT (case-insensitive)')
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv', 'table']).default('ndjson'))
+    .option('--csv-raw', "CSV: write cells as they are (by default a cell starting with = + - @ gets a leading ')")
     .action(async (dir: string, opts: QueryCliOptions) => {
       code = await (await import('./archive.js')).runQuery(dir, opts, io);
     });

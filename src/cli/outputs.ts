@@ -52,7 +52,13 @@ export function parseHeaders(pairs: readonly string[], where: string): Record<st
           message: `expected key=value, got a value without "=" (key ${JSON.stringify(pair.slice(0, Math.max(eq, 0)) || '?')})`,
         },
       ]);
-    headers[decodeURIComponent(pair.slice(0, eq).trim())] = decodeURIComponent(pair.slice(eq + 1).trim());
+    const key = pair.slice(0, eq).trim();
+    try {
+      headers[decodeURIComponent(key)] = decodeURIComponent(pair.slice(eq + 1).trim());
+    } catch {
+      // A bad %-escape; the value may be a secret, so only the key is named.
+      throw new ConfigError([{ path: where, message: `the value of header ${JSON.stringify(key)} has a bad %-escape` }]);
+    }
   }
   return headers;
 }

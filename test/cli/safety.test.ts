@@ -1,0 +1,58 @@
+/**
+ * The CLI never destroys input and never lets a hostile cell run (issue 13, items 1 and 6, and
+ * the header crash of item 5): an output that resolves to an input is a usage error before
+ * anything opens; CSV cells a spreadsheet would run as formulas are neutralized; a bad
+ * %-escape in a header is a usage error naming the key only.
+ */
+import { copyFile, mkdtemp, readFile, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import t from 'tap';
+import { cli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/golden.js';
+
+const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-safety-'));
+const example = path.join(ROOT, 'examples/wandb/api-stream.ndjson');
+
+t.test('an output that is the input (same path, a link, --dead-letter) is refused and the input is untouched', async (t) => {
+  const input = path.join(tmp, 'same.ndjson');
+  await copyFile(example, input);
+  const before = await readFile(input, 'utf8');
+  const link = path.join(tmp, 'link.ndjson');
+  await symlink(input, link);
+  for (const args of [
+    ['-o', input],
+    ['-o', path.join(tmp, '.', 'same.ndjson')],
+    ['-o', link],
+    ['--dead-letter', input],
+  ]) {
+    const r = await cli(['convert', input, ...args]);
+    t.equal(r.code, 2, `${args.join(' ')}: exit 2`);
+    t.match(r.stderr, /is the input .*same\.ndjson \(it would be emptied before it is read\); nothing was written/);
+    t.equal(await readFile(input, 'utf8'), before, `${args.join(' ')}: the input is untouched`);
+  }
+});
+
+t.test('query --format csv neutralizes cells a spreadsheet would run; --csv-raw writes them as they are', async (t) => {
+  const dir = path.join(tmp, 'archive');
+  const input = path.join(tmp, 'formula.ndjson');
+  const { writeFile } = await import('node:fs/promises');
+  await writeFile(
+    input,
+    `${JSON.stringify({ action: 'user:login', timestamp: '2026-08-01T00:00:00Z', actor_email: '=HYPERLINK("http://evil","x")', actor_ip: '203.0.113.1' })}\n`,
+  );
+  t.equal((await cli(['convert', input, '--from', 'wandb', '--to', 'archive', '-o', dir])).code, 0);
+  const csv = await cli(['query', dir, '--format', 'csv']);
+  t.equal(csv.code, 0);
+  t.match(csv.stdout, /'=HYPERLINK\(""http:\/\/evil"",""x""\)/, 'a leading quote makes it text');
+  t.notMatch(csv.stdout, /,"=HYPERLINK/);
+  const raw = await cli(['query', dir, '--format', 'csv', '--csv-raw']);
+  t.match(raw.stdout, /"=HYPERLINK/);
+});
+
+t.test('a header with a bad %-escape is a usage error that names the key, not the value', async (t) => {
+  const r = await cli(['convert', example, '--to', 'otlp', '--endpoint', 'http://127.0.0.1:9', '--header', 'x-api-key=sec%ZZret']);
+  t.equal(r.code, 2);
+  t.match(r.stderr, /--header: the value of header "x-api-key" has a bad %-escape/);
+  t.notMatch(r.stderr, /sec%ZZret|URIError/);
+});
