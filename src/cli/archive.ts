@@ -1,4 +1,5 @@
 import { once } from 'node:events';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
@@ -33,6 +34,12 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
     if (!(err instanceof ConfigError)) throw err;
     for (const p of err.problems) io.stderr.write(`auditkit verify: ${p.path}: ${p.message}\n`);
     return EXIT.usage;
+  }
+  try {
+    if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+  } catch (err) {
+    io.stderr.write(`auditkit verify: cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
+    return EXIT.io;
   }
   if (opts.maxSilenceSecs !== undefined && !/^\d+$/.test(opts.maxSilenceSecs)) {
     io.stderr.write('auditkit verify: --max-silence-secs: must be a whole number of seconds\n');

@@ -56,3 +56,13 @@ t.test('a header with a bad %-escape is a usage error that names the key, not th
   t.match(r.stderr, /--header: the value of header "x-api-key" has a bad %-escape/);
   t.notMatch(r.stderr, /sec%ZZret|URIError/);
 });
+
+t.test('verify and query on a missing directory both exit 3 with one line naming it', async (t) => {
+  const missing = path.join(tmp, 'no-such-archive');
+  const v = await cli(['verify', missing]);
+  t.equal(v.code, 3);
+  t.match(v.stderr, /auditkit verify: cannot read .*no-such-archive: ENOENT/);
+  const q = await cli(['query', missing]);
+  t.equal(q.code, 3);
+  t.notMatch(`${v.stderr}${q.stderr}`, /\n\s+at /, 'no stack trace');
+});
