@@ -7,7 +7,7 @@ import { readAnchor, type Anchor } from '../exporters/ndjson_file/anchor.js';
 import { verifyArchive } from '../exporters/ndjson_file/verify.js';
 import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/ndjson_file/query.js';
 import { LineWriter } from '../io/line-writer.js';
-import { toUtcTime } from '../model/time.js';
+import { compareTimes, parseUserTime } from '../model/time.js';
 import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import { EXIT, type CliIo } from './io.js';
 
@@ -108,10 +108,14 @@ function neutralized<T extends Record<string, string>>(row: T): T {
 export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
   const filter: QueryFilter = {};
   try {
-    if (opts.since) filter.since = toUtcTime(opts.since, '--since');
-    if (opts.until) filter.until = toUtcTime(opts.until, '--until');
+    if (opts.since) filter.since = parseUserTime(opts.since, '--since');
+    if (opts.until) filter.until = parseUserTime(opts.until, '--until');
   } catch (err) {
-    io.stderr.write(`auditkit query: ${(err as Error).message.replace(/^/, '')} (${(err as { pointer?: string }).pointer})\n`);
+    io.stderr.write(`auditkit query: ${(err as { pointer?: string }).pointer}: ${(err as Error).message}\n`);
+    return EXIT.usage;
+  }
+  if (filter.since !== undefined && filter.until !== undefined && compareTimes(filter.until, filter.since) <= 0) {
+    io.stderr.write(`auditkit query: --until (${filter.until}) is not after --since (${filter.since})\n`);
     return EXIT.usage;
   }
   for (const k of ['vendor', 'actor', 'action', 'search'] as const) if (opts[k] !== undefined) filter[k] = opts[k];

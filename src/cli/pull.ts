@@ -1,6 +1,6 @@
 import { ArchiveIntegrityError, ConfigError } from '../errors.js';
 import type { Vendor } from '../model/event.js';
-import { toUtcTime } from '../model/time.js';
+import { compareTimes, parseUserTime } from '../model/time.js';
 import type { AuditEvent } from '../model/event.js';
 import { adapterFor } from '../components/adapters.js';
 import { exporterSink } from '../components/receiver-sink.js';
@@ -54,11 +54,13 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   let since = '';
   let until: string | undefined;
   try {
-    since = toUtcTime(opts.since, '--since');
-    if (opts.until) until = toUtcTime(opts.until, '--until');
+    since = parseUserTime(opts.since, '--since');
+    if (opts.until) until = parseUserTime(opts.until, '--until');
   } catch (err) {
     problems.push({ path: (err as { pointer?: string }).pointer ?? '--since', message: (err as Error).message });
   }
+  if (since && until !== undefined && compareTimes(until, since) <= 0)
+    problems.push({ path: '--until', message: `${until} is not after --since ${since}` });
   const vendorOptions: Record<string, unknown> = {};
   if (opts.deployment) vendorOptions.deployment = opts.deployment;
   if (opts.anonymize) vendorOptions.anonymize = true;

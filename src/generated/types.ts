@@ -427,7 +427,7 @@ export interface Wandb {
    */
   api_key: string;
   /**
-   * Where to start when there is no checkpoint yet (RFC 3339).
+   * Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).
    */
   since: string;
   /**
@@ -485,7 +485,7 @@ export interface Snorkel {
    */
   api_key: string;
   /**
-   * Where to start when there is no checkpoint yet (RFC 3339).
+   * Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).
    */
   since: string;
   /**
@@ -539,7 +539,7 @@ export interface Wherobots {
    */
   api_key: string;
   /**
-   * Where to start when there is no checkpoint yet (RFC 3339).
+   * Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).
    */
   since: string;
   /**

@@ -99,3 +99,26 @@ export function compareTimes(a: string, b: string): number {
   const [bs, bn] = timeToHrTime(b);
   return as !== bs ? as - bs : an - bn;
 }
+
+/** The forms a user may type a time in, for error messages. */
+export const TIME_FORMS =
+  'RFC 3339 (2026-08-01T13:45:00Z), a date (2026-08-01, UTC midnight), 2026-08-01T13:45 (UTC), or a duration back from now (90m, 24h, 7d)';
+
+const DURATION = /^(\d+)([mhd])$/;
+const UNIT_MILLIS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/**
+ * A time as users type it, as RFC 3339 UTC: RFC 3339 (a zone-less time is UTC), `YYYY-MM-DD`
+ * (UTC midnight), `YYYY-MM-DDTHH:MM` (UTC), or a duration back from `now` (`90m`, `24h`, `7d`).
+ * Throws `AuditInputError('invalid_time')` naming `pointer` and the accepted forms.
+ */
+export function parseUserTime(text: string, pointer: string, now: number = Date.now()): string {
+  const t = text.trim();
+  const d = DURATION.exec(t);
+  if (d) return new Date(now - Number(d[1]) * UNIT_MILLIS[d[2] as keyof typeof UNIT_MILLIS]).toISOString().replace('.000Z', 'Z');
+  try {
+    return toUtcTime(/^\d{4}-\d{2}-\d{2}$/.test(t) ? `${t}T00:00:00Z` : t, pointer);
+  } catch {
+    throw new AuditInputError('invalid_time', `${JSON.stringify(text.slice(0, 64))} is not a time: use ${TIME_FORMS}`, pointer);
+  }
+}

@@ -11,6 +11,7 @@ import { ConfigError, type ConfigProblem } from '../errors.js';
 import type { AuditkitConfig } from '../generated/types.js';
 import { configProblems, validateConfig } from '../model/validators.js';
 import { checkComponent } from '../components/registry.js';
+import { parseUserTime } from '../model/time.js';
 
 export type { AuditkitConfig } from '../generated/types.js';
 
@@ -84,6 +85,8 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
     check('exporters', p.exporters);
   }
   if (problems.length) throw new ConfigError(problems);
+  // `since` as users type it (a date, a duration back from now) becomes RFC 3339 UTC here, once.
+  for (const r of Object.values(config.receivers)) if (r) r.since = parseUserTime(r.since, '');
   return config;
 }
 

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../../errors.js';
 import type { Snorkel, Wandb, Wherobots } from '../../generated/types.js';
-import { toUtcTime } from '../../model/time.js';
+import { parseUserTime } from '../../model/time.js';
 
 /** Options of the `wandb`, `snorkel` and `wherobots` receivers: schemas/config.v1.schema.json `$defs`. */
 export type VendorApiConfig = Wandb | Snorkel | Wherobots;
@@ -28,7 +28,7 @@ export const DEFAULT_MAX_BACKOFF_MILLIS = 60_000;
 export function checkVendorApiConfig(config: VendorApiConfig, name: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   try {
-    toUtcTime(config.since, '');
+    parseUserTime(config.since, '');
   } catch {
     problems.push({ path: `receivers.${name}.since`, message: 'not an RFC 3339 date-time' });
   }
