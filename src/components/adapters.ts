@@ -59,6 +59,17 @@ export function detectAdapter(record: Record<string, unknown>): VendorAdapter | 
  * pointer into `raw` where one applies), whatever `raw` is.
  */
 export function normalize(vendor: Vendor | 'auto', raw: unknown, options: NormalizeOptions = {}): AuditEvent {
+  try {
+    return normalizeUnguarded(vendor, raw, options);
+  } catch (err) {
+    if (isInputError(err)) throw err;
+    // A Proxy, a throwing getter or a bug in an adapter must not escape as an arbitrary
+    // exception (or as a thrown non-Error): report it as bad input.
+    throw new AuditInputError('schema_violation', `cannot normalize record: ${describeThrown(err)}`, '', { cause: err });
+  }
+}
+
+function normalizeUnguarded(vendor: Vendor | 'auto', raw: unknown, options: NormalizeOptions): AuditEvent {
   const adapter = vendor === 'auto' ? (isPlainRecord(raw) ? detectAdapter(raw) : undefined) : adapterFor(vendor);
   if (!adapter) {
     if (vendor !== 'auto') throw new AuditInputError('unknown_vendor', `unknown vendor ${JSON.stringify(vendor)}`, '');
@@ -69,15 +80,27 @@ export function normalize(vendor: Vendor | 'auto', raw: unknown, options: Normal
       '',
     );
   }
+  return adapter.normalize(raw, options);
+}
+
+/** `err instanceof AuditInputError`, false when asking throws (a thrown Proxy). */
+function isInputError(err: unknown): err is AuditInputError {
   try {
-    return adapter.normalize(raw, options);
-  } catch (err) {
-    if (err instanceof AuditInputError) throw err;
-    // A bug in an adapter must not escape as an arbitrary exception: report it as bad input.
-    throw new AuditInputError('schema_violation', `cannot normalize record: ${err instanceof Error ? err.message : String(err)}`, '', {
-      cause: err,
-    });
+    return err instanceof AuditInputError;
+  } catch {
+    return false;
   }
+}
+
+/** A thrown value's message, without calling anything that may throw again (getters, toString). */
+function describeThrown(err: unknown): string {
+  try {
+    if (err instanceof Error && typeof err.message === 'string') return err.message;
+    if (typeof err === 'string') return err;
+  } catch {
+    // a Proxy or a getter on the thrown value: fall through
+  }
+  return 'the record could not be read';
 }
 
 /** Normalizes one input record with its vendor's adapter (chosen by `from`). Never throws. */

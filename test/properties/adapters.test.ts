@@ -124,6 +124,77 @@ for (const vendor of ADAPTERS.keys()) {
   });
 }
 
+/** A value that throws whenever it is touched: from a Proxy trap, a getter, or as a thrown non-Error. */
+function hostile(base: Record<string, unknown>, trap: string, key: string, thrown: unknown): unknown {
+  if (trap === 'getter') {
+    const o: Record<string, unknown> = { ...base };
+    Object.defineProperty(o, key in base ? key : 'action', {
+      enumerable: true,
+      get() {
+        throw thrown;
+      },
+    });
+    return o;
+  }
+  return new Proxy(base, {
+    [trap]() {
+      throw thrown;
+    },
+  });
+}
+
+/** Built fresh per run and chosen by index, so fast-check never has to print a hostile value. */
+const THROWN: (() => unknown)[] = [
+  () => new Error('trap'),
+  () => 42,
+  () => undefined,
+  () => 'text',
+  () => Symbol('s'),
+  () => ({
+    toString: () => {
+      throw new Error('toString');
+    },
+  }),
+  () =>
+    new Proxy(
+      {},
+      {
+        get: () => {
+          throw new Error('nested');
+        },
+        getPrototypeOf: () => {
+          throw new Error('proto');
+        },
+      },
+    ),
+];
+
+t.test('normalize() throws only AuditInputError for Proxies, throwing getters and thrown non-Errors (issue 13, item 9)', async () => {
+  const vendors: (Vendor | 'auto')[] = ['auto', ...ADAPTERS.keys()];
+  const traps = ['getter', 'get', 'ownKeys', 'has', 'getOwnPropertyDescriptor', 'getPrototypeOf'];
+  fc.assert(
+    fc.property(
+      fc.constantFrom(...vendors),
+      fc.constantFrom(...[...ADAPTERS.keys()]).chain((v) => recordsOf(v)),
+      fc.constantFrom(...traps),
+      fc.string(),
+      fc.nat({ max: THROWN.length - 1 }),
+      (vendor, rec, trap, key, which) => {
+        const thrown = THROWN[which]!();
+        const keys = Object.keys(rec);
+        const k = keys.length ? keys[key.length % keys.length]! : key;
+        try {
+          normalize(vendor, hostile(rec, trap, k, thrown));
+        } catch (err) {
+          if (!(err instanceof AuditInputError)) throw new Error(`threw ${typeof err} instead of AuditInputError`);
+          if (typeof err.message !== 'string' || typeof err.pointer !== 'string') throw new Error('malformed AuditInputError');
+        }
+      },
+    ),
+    { numRuns: RUNS },
+  );
+});
+
 t.test('auto: picks the vendor by shape, and rejects unrecognizable records with a typed error', async (t) => {
   t.equal(normalize('auto', { action: 'user:login', timestamp: '2023-01-23T12:34:56Z' }).vendor, 'wandb');
   t.equal(normalize('auto', { event_time: '2021-08-17T20:51:47.268843', event_name: 'api_key', event_type: 'create' }).vendor, 'snorkel');
