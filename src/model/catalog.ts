@@ -14,8 +14,11 @@ export interface ActionEntry {
 /** Action name (verbatim) -> entry. A `Map`, so user-supplied names never reach a prototype. */
 export type ActionCatalog = ReadonlyMap<string, ActionEntry>;
 
-/** Builds a catalog from `[name, category, operation, description]` rows. */
-export function defineCatalog(rows: readonly (readonly string[])[], source: string): ActionCatalog {
+/**
+ * Builds a catalog from `[name, category, operation, description]` rows; `source` names the
+ * rows in errors. Throws on a malformed row, an operation the event schema lacks, or a duplicate.
+ */
+export function defineCatalog(rows: readonly (readonly string[])[], source = 'catalog'): ActionCatalog {
   const map = new Map<string, ActionEntry>();
   rows.forEach((row, i) => {
     const [name, category, operation, description] = row;
