@@ -35,3 +35,12 @@ t.test('the component folders the Layout names are the folders on disk', async (
     for (const d of subdirs(`src/${kind}`)) t.match(line, `\`${path.basename(d)}/\``, `src/${kind}/ names ${path.basename(d)}/`);
   }
 });
+
+t.test("README's public-surface table names every value src/index.ts exports", async (t) => {
+  const api = (await import('../src/index.js')) as Record<string, unknown>;
+  const start = readme.indexOf('The public surface is what `src/index.ts` names');
+  t.ok(start >= 0, 'README has the public-surface table');
+  const table = readme.slice(start, readme.indexOf('\n## ', start));
+  const named = new Set([...table.matchAll(/`([A-Za-z_$][\w$]*)`/g)].map((m) => m[1]!));
+  for (const name of Object.keys(api)) t.ok(named.has(name), `README names export ${name}`);
+});
