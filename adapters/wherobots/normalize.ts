@@ -61,14 +61,14 @@ export function wherobotsColumn(header: string): string {
 }
 
 /**
- * The record with CSV column names renamed to API field names; empty cells dropped. When several
- * keys name one field (`ip` and `source_ip`), the API's own name wins, else the smallest key,
- * whatever the key order; the others keep their names (in details).
+ * The record with CSV column names renamed to API field names; empty cells are kept (the adapter
+ * reads them as absent and keeps them in details). When several keys name one field (`ip` and
+ * `source_ip`), a non-empty value wins over an empty one, then the API's own name, else the
+ * smallest key, whatever the key order; the others keep their names (in details).
  */
 function renameColumns(raw: Record<string, unknown>): Record<string, unknown> {
   const renamed: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(raw)) {
-    if (v === '') continue;
     const field = wherobotsColumn(k);
     if (Object.hasOwn(renamed, field)) return renameCollidingColumns(raw);
     setOwn(renamed, field, v);
@@ -78,8 +78,7 @@ function renameColumns(raw: Record<string, unknown>): Record<string, unknown> {
 
 function renameCollidingColumns(raw: Record<string, unknown>): Record<string, unknown> {
   const keysOf = new Map<string, string[]>(); // field -> the record's keys that name it
-  for (const [k, v] of Object.entries(raw)) {
-    if (v === '') continue;
+  for (const k of Object.keys(raw)) {
     const field = wherobotsColumn(k);
     const keys = keysOf.get(field);
     if (keys) keys.push(k);
@@ -87,7 +86,9 @@ function renameCollidingColumns(raw: Record<string, unknown>): Record<string, un
   }
   const renamed: Record<string, unknown> = {};
   for (const [field, keys] of keysOf) {
-    const winner = keys.includes(field) ? field : keys.reduce((a, b) => (b < a ? b : a));
+    const filled = keys.filter((k) => raw[k] !== '');
+    const pool = filled.length ? filled : keys;
+    const winner = pool.includes(field) ? field : pool.reduce((a, b) => (b < a ? b : a));
     for (const k of keys) setOwn(renamed, k === winner ? field : k, raw[k]);
   }
   return renamed;
@@ -107,11 +108,15 @@ export function normalizeWherobots(raw: unknown, options: NormalizeOptions = {})
     input = renameColumns(raw as Record<string, unknown>);
   }
   const rec: WherobotsAuditRecord = checkRecord(validateWherobotsRecord, input, 'Wherobots audit log');
-  const v = (k: (typeof WHEROBOTS_FIELDS)[number]): string | undefined => rec[k] ?? undefined;
+  const v = (k: (typeof WHEROBOTS_FIELDS)[number]): string | undefined => {
+    const value = rec[k];
+    return value === null || value === '' ? undefined : value;
+  };
   const entry = WHEROBOTS_ACTIONS.get(rec.action_name);
   const event: AuditEvent = {
     schema_version: SCHEMA_VERSION,
-    id: eventId('wherobots', v('event_id'), input),
+    // Hashed without empty cells, so ids are those earlier versions (which dropped them) gave.
+    id: eventId('wherobots', v('event_id'), withoutEmptyStrings(input)),
     time: toUtcTime(rec.event_time, '/event_time'),
     vendor: 'wherobots',
     action: {
@@ -145,10 +150,21 @@ export function normalizeWherobots(raw: unknown, options: NormalizeOptions = {})
   if (client) event.client = client;
   const region = v('compute_region');
   if (region !== undefined) event.cloud = { region };
-  const details = unmappedDetails(rec, MAPPED);
+  // An empty cell or string has no mapped place; it is kept in details so no field is lost.
+  let details = unmappedDetails(rec, MAPPED);
+  for (const k of MAPPED) {
+    if (k !== 'event_time' && k !== 'action_name' && (rec as Record<string, unknown>)[k] === '') setOwn((details ??= {}), k, '');
+  }
   if (details) event.details = details;
   if (options.keepRaw) event.raw = raw as Record<string, unknown>;
   return event;
+}
+
+function withoutEmptyStrings(input: unknown): unknown {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(input)) if (v !== '') setOwn(out, k, v);
+  return out;
 }
 
 /** True when a record looks like a Wherobots audit log item or CSV row (for `--from auto`). */

@@ -61,13 +61,14 @@ function dropUndefined<T extends object>(obj: T): T {
 }
 
 /**
- * Copies every key of `record` that is not in `mapped` into a fresh `details` object
- * (null values included, so nothing is lost); returns undefined when there is none.
+ * Copies every key of `record` that is not in `mapped` into a fresh `details` object, and
+ * every mapped key whose value is `null` (a null has no mapped place, and dropping it would
+ * lose the fact the vendor sent it); returns undefined when there is none.
  */
 export function unmappedDetails(record: Record<string, unknown>, mapped: ReadonlySet<string>): Record<string, unknown> | undefined {
   let details: Record<string, unknown> | undefined;
   for (const key of Object.keys(record)) {
-    if (mapped.has(key)) continue;
+    if (mapped.has(key) && record[key] !== null) continue;
     details ??= {};
     setOwn(details, key, record[key]);
   }

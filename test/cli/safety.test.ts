@@ -66,3 +66,36 @@ t.test('verify and query on a missing directory both exit 3 with one line naming
   t.equal(q.code, 3);
   t.notMatch(`${v.stderr}${q.stderr}`, /\n\s+at /, 'no stack trace');
 });
+
+t.test('no input field is lost: null values of known keys and empty CSV cells are kept in details (issue 13, item 9)', async (t) => {
+  const { writeFile } = await import('node:fs/promises');
+  const ndjson = path.join(tmp, 'nulls.ndjson');
+  await writeFile(
+    ndjson,
+    '{"action":"user:login","timestamp":"2023-01-23T12:34:56Z","actor_user_id":null,"response_code":null}\n' +
+      '{"event_time":"2021-08-17T20:51:47.268843","event_name":"api_key","event_type":"create","user_uid":null,"event_details":null}\n',
+  );
+  const r = await cli(['convert', ndjson]);
+  t.equal(r.code, 0, r.stderr);
+  const [w, s] = r.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { details?: Record<string, unknown> });
+  t.same(w?.details, { actor_user_id: null, response_code: null }, 'W&B nulls are in details');
+  t.same(s?.details, { user_uid: null, event_details: null }, 'Snorkel nulls are in details');
+
+  const csv = path.join(tmp, 'empty-cells.csv');
+  await writeFile(
+    csv,
+    'Time,User,Action,Resource,IP Address,User Agent,Region,Extra\n2026-02-01T00:00:00-08:00,,CreateJobRun,,203.0.113.24,,aws-us-west-2,\n',
+  );
+  const c = await cli(['convert', '--from', 'wherobots', csv]);
+  t.equal(c.code, 0, c.stderr);
+  const e = JSON.parse(c.stdout) as { id: string; actor: unknown; details?: Record<string, unknown> };
+  t.same(e.details, { user_name: '', resource_name: '', user_agent: '', Extra: '' }, 'every empty cell is in details');
+  t.same(e.actor, { ip: '203.0.113.24' }, 'an empty cell fills no mapped place');
+  const filled = path.join(tmp, 'no-empty-cells.csv');
+  await writeFile(filled, 'Time,Action,IP Address,Region\n2026-02-01T00:00:00-08:00,CreateJobRun,203.0.113.24,aws-us-west-2\n');
+  const f = JSON.parse((await cli(['convert', '--from', 'wherobots', filled])).stdout) as { id: string };
+  t.equal(e.id, f.id, 'the id ignores empty cells, so it is the one earlier versions gave');
+});
