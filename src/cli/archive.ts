@@ -83,14 +83,16 @@ export interface QueryCliOptions extends QueryFilter {
 }
 
 const cell = (s: string, width: number): string => (s.length > width ? `${s.slice(0, width - 1)}…` : s.padEnd(width));
-const TABLE: [keyof ReturnType<typeof eventRow>, number][] = [
-  ['time', 27],
-  ['vendor', 9],
-  ['action', 34],
-  ['result', 7],
-  ['actor_email', 30],
-  ['actor_ip', 18],
-  ['resources', 40],
+type Row = ReturnType<typeof eventRow>;
+/** The table's columns: `actor` is who acted, by e-mail, else name, else id (Snorkel has only an id). */
+const TABLE: [string, number, (row: Row) => string][] = [
+  ['time', 27, (r) => r.time],
+  ['vendor', 9, (r) => r.vendor],
+  ['action', 34, (r) => r.action],
+  ['result', 7, (r) => r.result],
+  ['actor', 30, (r) => r.actor_email || r.actor_name || r.actor_id],
+  ['actor_ip', 18, (r) => r.actor_ip],
+  ['resources', 40, (r) => r.resources],
 ];
 
 /**
@@ -152,7 +154,7 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
         if (!csv.write(opts.csvRaw ? row : neutralized(row))) await new Promise((r) => csv.once('drain', r));
       } else if (opts.format === 'table') {
         const row = eventRow(e);
-        await out.write(TABLE.map(([c, w]) => cell(row[c], w)).join(' '));
+        await out.write(TABLE.map(([, w, value]) => cell(value(row), w)).join(' '));
       } else await out.write(JSON.stringify(e));
     }
   } catch (err) {

@@ -99,3 +99,39 @@ t.test('no input field is lost: null values of known keys and empty CSV cells ar
   const f = JSON.parse((await cli(['convert', '--from', 'wherobots', filled])).stdout) as { id: string };
   t.equal(e.id, f.id, 'the id ignores empty cells, so it is the one earlier versions gave');
 });
+
+t.test(
+  'query --format table has an actor column: e-mail, else name, else id, so Snorkel rows show who acted (issue 13, item 9)',
+  async (t) => {
+    const { writeFile } = await import('node:fs/promises');
+    const dir = path.join(tmp, 'actor-archive');
+    const input = path.join(tmp, 'actors.ndjson');
+    await writeFile(
+      input,
+      '{"event_time":"2026-08-01T00:00:01","event_name":"api_key","event_type":"create","user_uid":4242}\n' +
+        '{"action":"user:login","timestamp":"2026-08-01T00:00:02Z","actor_email":"maria@example.com","actor_user_id":"u-1"}\n',
+    );
+    t.equal((await cli(['convert', input, '--to', 'archive', '-o', dir])).code, 0);
+    const r = await cli(['query', dir, '--format', 'table']);
+    t.equal(r.code, 0, r.stderr);
+    const [header, ...rows] = r.stdout.trimEnd().split('\n');
+    t.match(header, /\bactor\s+actor_ip\b/, 'the header names the actor column');
+    const at = header!.indexOf('actor ');
+    t.equal(
+      rows
+        .find((l) => l.includes('api_key:create'))
+        ?.slice(at, at + 30)
+        .trim(),
+      '4242',
+      'Snorkel: the user id',
+    );
+    t.equal(
+      rows
+        .find((l) => l.includes('user:login'))
+        ?.slice(at, at + 30)
+        .trim(),
+      'maria@example.com',
+      'W&B: the e-mail first',
+    );
+  },
+);
