@@ -169,10 +169,7 @@ export async function runConvert(
     return { code: EXIT.io, counts };
   }
   if (!opts.quiet) {
-    const per = Object.entries(counts.byVendor)
-      .filter(([, c]) => c.written + c.rejected > 0)
-      .map(([v, c]) => `${v} ${c.written}${c.rejected ? `/${c.rejected} rejected` : ''}`)
-      .join(', ');
+    const per = vendorBreakdown(counts);
     const delivered = edge.otlpEndpoint ? `, delivered ${exporter.stats.delivered} over OTLP` : '';
     const skipped = exporter.stats.duplicates ? `, skipped ${exporter.stats.duplicates} already archived` : '';
     say(
@@ -188,4 +185,21 @@ export async function runConvert(
   }
   const code = counts.failedSources ? EXIT.io : counts.rejected ? EXIT.rejected : EXIT.ok;
   return { code, counts };
+}
+
+/**
+ * `wandb: 10 written, 3 rejected; no vendor: 1 rejected` — what each vendor's records became;
+ * a record rejected before a vendor was known (unreadable, unrecognized) is counted under
+ * `no vendor`, so the parts always add up to the totals.
+ */
+export function vendorBreakdown(counts: ConvertCounts): string {
+  const parts: string[] = [];
+  let attributed = 0;
+  for (const [v, c] of Object.entries(counts.byVendor)) {
+    attributed += c.rejected;
+    if (c.written + c.rejected > 0) parts.push(`${v}: ${c.written} written, ${c.rejected} rejected`);
+  }
+  const unattributed = counts.rejected - attributed;
+  if (unattributed > 0) parts.push(`no vendor: ${unattributed} rejected`);
+  return parts.join('; ');
 }

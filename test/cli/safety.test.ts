@@ -135,3 +135,42 @@ t.test(
     );
   },
 );
+
+t.test(
+  'the summary says what each count means and the per-vendor parts add up to the totals, for every input format (issue 13, item 8)',
+  async (t) => {
+    const { writeFile } = await import('node:fs/promises');
+    const good = '{"action":"user:login","timestamp":"2026-08-01T00:00:00Z"}';
+    const cases: [string, string, string[]][] = [
+      ['mixed.ndjson', `${good}\n{"action":"user:login","timestamp":"yesterday"}\n{"hello":1}\nnot json\n`, []],
+      ['mixed.json', `[${good},{"action":"user:login","timestamp":"never"},{"x":1},7]`, ['--input-format', 'json']],
+      [
+        'mixed.csv',
+        'Time,User,Action\n2026-02-01T00:00:00Z,a@b.co,CreateJobRun\n"bad\n2026-02-01T00:00:00Z,,\n',
+        ['--input-format', 'csv'],
+      ],
+    ];
+    for (const [name, text, args] of cases) {
+      const file = path.join(tmp, name);
+      await writeFile(file, text);
+      const r = await cli(['convert', file, ...args]);
+      const line = r.stderr.trim().split('\n').at(-1)!;
+      const m = /^auditkit convert: read (\d+), written (\d+), rejected (\d+) \((.*)\)$/.exec(line);
+      t.ok(m, `${name}: ${line}`);
+      if (!m) continue;
+      const [read, written, rejected] = [Number(m[1]), Number(m[2]), Number(m[3])];
+      t.equal(read, written + rejected, `${name}: read = written + rejected`);
+      t.ok(rejected > 0 && written > 0, `${name}: the case has both`);
+      let w = 0;
+      let rj = 0;
+      for (const part of m[4]!.split('; ')) {
+        const p = /^(wandb|snorkel|wherobots|no vendor): (?:(\d+) written, )?(\d+) rejected$/.exec(part);
+        t.ok(p, `${name}: part "${part}" says what it counts`);
+        w += Number(p?.[2] ?? 0);
+        rj += Number(p?.[3] ?? 0);
+      }
+      t.equal(w, written, `${name}: per-vendor written adds up`);
+      t.equal(rj, rejected, `${name}: per-vendor rejected adds up`);
+    }
+  },
+);
