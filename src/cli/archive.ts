@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
@@ -37,6 +37,7 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
   }
   try {
     if (!(await stat(dir)).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+    await readdir(dir); // a directory that cannot be listed (EACCES) cannot be verified
   } catch (err) {
     io.stderr.write(`auditkit verify: cannot read ${dir}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}\n`);
     return EXIT.io;

@@ -44,8 +44,17 @@ function parallelJobs(opts: ConvertCliOptions): number {
 /** True when two paths name one file: the same path, the same inode, or a link to it. */
 function sameFile(a: string, b: string): boolean {
   if (path.resolve(a) === path.resolve(b)) return true;
-  const sa = statSync(a, { throwIfNoEntry: false });
-  const sb = statSync(b, { throwIfNoEntry: false });
+  // A path that cannot be examined (EACCES, ENOTDIR) is not the input; opening it later
+  // reports why, as one line with exit 3.
+  const stat = (p: string) => {
+    try {
+      return statSync(p, { throwIfNoEntry: false });
+    } catch {
+      return undefined;
+    }
+  };
+  const sa = stat(a);
+  const sb = stat(b);
   return sb !== undefined && sa?.dev === sb.dev && sa.ino === sb.ino;
 }
 

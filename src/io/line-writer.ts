@@ -63,6 +63,9 @@ export async function openLineFile(file: string): Promise<{ writer: LineWriter; 
     stream.on('error', reject);
     stream.on('finish', resolve);
   });
+  // When the open fails, the caller gets the error from the await below and never awaits
+  // `done`: mark it handled so the failure is not also an unhandled rejection (a crash).
+  done.catch(() => undefined);
   await new Promise<void>((resolve, reject) => {
     stream.once('open', () => {
       resolve();
