@@ -58,8 +58,10 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   if (problems.length) throw new ConfigError(problems);
   const raw = substitute(doc.toJS({ maxAliasCount: 100 }) as unknown, env, '', problems);
   if (!validateConfig(raw)) {
-    const kinds = /^(receivers|processors|exporters|service\.pipelines)$/;
-    problems.push(...configProblems(validateConfig.errors, '', (parent) => (kinds.test(parent) ? 'unknown component type' : undefined)));
+    const kinds = /^(receivers|processors|exporters)$/;
+    const explain = (parent: string): string | undefined =>
+      parent === 'service.pipelines' ? 'pipelines are named logs or logs/NAME' : kinds.test(parent) ? 'unknown component type' : undefined;
+    problems.push(...configProblems(validateConfig.errors, '', explain));
     throw new ConfigError(problems);
   }
   const config = raw;

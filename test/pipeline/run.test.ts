@@ -264,3 +264,20 @@ t.test('a W&B pipeline runs from YAML too (Basic auth from ${env:...})', async (
   await rt.close();
   t.equal(report!.counts?.delivered, 60);
 });
+
+t.test('a pipeline with a name other than logs or logs/NAME says how pipelines are named (issue 13, item 7)', async (t) => {
+  const text = BROKEN.replace('  zendesk: {}\n', '')
+    .replace('page_size: 0', 'page_size: 10')
+    .replace('protocol: grpc', 'protocol: http/json')
+    .replace('    logs:\n', '    audit:\n');
+  const err = t.throws(() => parseConfig(text, { NOPE: 'k' })) as unknown as ConfigError;
+  const problems = err.problems.map((p) => `${p.path}: ${p.message}`);
+  t.ok(
+    problems.some((p) => p.startsWith('service.pipelines.audit') && p.includes('pipelines are named logs or logs/NAME')),
+    problems.join('\n'),
+  );
+  t.notOk(
+    problems.some((p) => p.startsWith('service.pipelines.audit') && p.includes('unknown component type')),
+    'not called a component type',
+  );
+});
