@@ -78,6 +78,10 @@ export async function runConvert(
       return { code: EXIT.usage };
     }
   }
+  if (opts.jobs !== undefined && opts.jobs !== 'auto' && !(/^\d+$/.test(opts.jobs) && Number(opts.jobs) >= 1 && Number(opts.jobs) <= 64)) {
+    say('auditkit convert: --jobs: must be auto or a whole number from 1 to 64');
+    return { code: EXIT.usage };
+  }
   for (const [flag, value] of [
     ['--max-record-bytes', opts.maxRecordBytes],
     ['--max-input-bytes', opts.maxInputBytes],

@@ -95,7 +95,7 @@ export async function runCli(
     .option('--keep-raw', "keep the original vendor record in each event's `raw`")
     .option(
       '--jobs <n>',
-      'worker threads for NDJSON to NDJSON output: a number, or auto (one per core); faster, uses more memory (default 1)',
+      'worker threads for NDJSON to NDJSON output: 1 to 64, or auto (one per core, up to 4); faster, uses more memory (default 1)',
     )
     .option('-q, --quiet', 'no progress bar and no summary');
   addOutputOptions(convert).action(async (files: string[], opts: ConvertCliOptions) => {

@@ -174,3 +174,13 @@ t.test(
     }
   },
 );
+
+t.test('--jobs accepts auto or 1..64, anything else is a usage error naming the flag (issue 13, item 2)', async (t) => {
+  for (const bad of ['0', '65', 'two', '1.5', '-1', '']) {
+    const r = await cli(['convert', example, '--jobs', bad]);
+    t.equal(r.code, 2, `--jobs ${JSON.stringify(bad)}: exit 2`);
+    t.match(r.stderr, /--jobs: must be auto or a whole number from 1 to 64/);
+    t.equal(r.stdout, '', 'nothing converted');
+  }
+  for (const good of ['auto', '1', '2', '64']) t.equal((await cli(['convert', example, '--jobs', good])).code, 0, `--jobs ${good}`);
+});
