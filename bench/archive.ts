@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { queryArchive } from '../src/exporters/ndjson_file/query.js';
-import { DATA, ROOT, generate, run, wandbRecord } from './lib.js';
+import { DATA, convertChild, generate, wandbRecord } from './lib.js';
 
 export interface ArchiveRow {
   records: number;
@@ -20,23 +20,7 @@ export async function benchArchive(n: number): Promise<ArchiveRow> {
   const file = await generate(path.join(DATA, `wandb-${n}.ndjson`), n, (i) => JSON.stringify(wandbRecord(i)));
   const dir = path.join(DATA, 'archive-twice');
   await rm(dir, { recursive: true, force: true });
-  const convert = async (): Promise<{ ms: number; rssMb: number }> => {
-    const r = await run(process.execPath, [
-      path.join(ROOT, 'bench/convert-child.mjs'),
-      'convert',
-      file,
-      '--from',
-      'wandb',
-      '--to',
-      'archive',
-      '-o',
-      dir,
-      '-q',
-    ]);
-    const m = /BENCH (\{.*\})/.exec(r.stderr);
-    if (r.code !== 0 || !m) throw new Error(`archive run failed: ${r.stderr.slice(0, 300)}`);
-    return { ms: r.ms, rssMb: Math.round((JSON.parse(m[1]!) as { maxRssKb: number }).maxRssKb / 1024) };
-  };
+  const convert = () => convertChild([file, '--from', 'wandb', '--to', 'archive', '-o', dir], 'archive');
   const first = await convert();
   const second = await convert();
   let lines = 0;
@@ -45,7 +29,7 @@ export async function benchArchive(n: number): Promise<ArchiveRow> {
     records: n,
     firstSeconds: Math.round(first.ms / 10) / 100,
     secondSeconds: Math.round(second.ms / 10) / 100,
-    secondPeakRssMb: second.rssMb,
+    secondPeakRssMb: second.peakRssMb,
     lines,
   };
 }

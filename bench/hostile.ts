@@ -6,7 +6,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DATA, ROOT, run, wandbRecord } from './lib.js';
+import { DATA, convertChild, wandbRecord } from './lib.js';
 
 export interface HostileRow {
   case: string;
@@ -29,25 +29,13 @@ export async function benchHostile(): Promise<HostileRow[]> {
     ['a 64 MB single line', plain, 64],
     [`a gzip bomb (${(gz.length / 1024).toFixed(0)} KB to 64 MB of one line)`, bomb, gz.length / 2 ** 20],
   ] as const) {
-    const r = await run(process.execPath, [
-      path.join(ROOT, 'bench/convert-child.mjs'),
-      'convert',
-      file,
-      '--from',
-      'wandb',
-      '-o',
-      path.join(DATA, 'hostile.out'),
-      '-q',
-    ]);
-    const m = /BENCH (\{.*\})/.exec(r.stderr);
-    if (!m) throw new Error(`hostile run failed: ${r.stderr.slice(0, 300)}`);
-    const { maxRssKb, code } = JSON.parse(m[1]!) as { maxRssKb: number; code: number };
+    const r = await convertChild([file, '--from', 'wandb', '-o', path.join(DATA, 'hostile.out')], 'hostile', true);
     rows.push({
       case: name,
       inputMb: Math.round(mb * 100) / 100,
       seconds: Math.round(r.ms / 10) / 100,
-      peakRssMb: Math.round(maxRssKb / 1024),
-      exit: code,
+      peakRssMb: r.peakRssMb,
+      exit: r.code,
     });
   }
   return rows;

@@ -104,6 +104,23 @@ export function run(
   });
 }
 
+/**
+ * Runs `auditkit convert ARGS -q` in bench/convert-child.mjs: its wall time, peak RSS and exit
+ * code. Throws (naming `what`) when the child reports nothing, or exits non-zero unless
+ * `anyExit` (a bench that measures rejection).
+ */
+export async function convertChild(
+  args: string[],
+  what: string,
+  anyExit = false,
+): Promise<{ ms: number; peakRssMb: number; code: number }> {
+  const r = await run(process.execPath, [path.join(ROOT, 'bench/convert-child.mjs'), 'convert', ...args, '-q']);
+  const m = /BENCH (\{.*\})/.exec(r.stderr);
+  if (!m || (!anyExit && r.code !== 0)) throw new Error(`${what} run failed: ${r.stderr.slice(0, 300)}`);
+  const { maxRssKb, code } = JSON.parse(m[1]!) as { maxRssKb: number; code: number };
+  return { ms: r.ms, peakRssMb: Math.round(maxRssKb / 1024), code };
+}
+
 /** Median of `runs` timings of `fn` (after one warm-up when `warm`). */
 export async function median(runs: number, fn: () => Promise<number>): Promise<number> {
   const xs: number[] = [];

@@ -3,7 +3,7 @@
  * stay under 150 MB at 1M (streaming, constant memory).
  */
 import path from 'node:path';
-import { DATA, ROOT, generate, run, wandbRecord } from './lib.js';
+import { DATA, convertChild, generate, wandbRecord } from './lib.js';
 
 export interface ScalingRow {
   records: number;
@@ -17,26 +17,13 @@ export async function benchScaling(sizes: number[], extra: string[] = []): Promi
   const out: ScalingRow[] = [];
   for (const n of sizes) {
     const file = await generate(path.join(DATA, `wandb-${n}.ndjson`), n, (i) => JSON.stringify(wandbRecord(i)));
-    const r = await run(process.execPath, [
-      path.join(ROOT, 'bench/convert-child.mjs'),
-      'convert',
-      file,
-      '--from',
-      'wandb',
-      '-o',
-      path.join(DATA, 'scaling.out'),
-      '-q',
-      ...extra,
-    ]);
-    const m = /BENCH (\{.*\})/.exec(r.stderr);
-    if (r.code !== 0 || !m) throw new Error(`scaling run failed: ${r.stderr.slice(0, 300)}`);
-    const { maxRssKb } = JSON.parse(m[1]!) as { maxRssKb: number };
+    const r = await convertChild([file, '--from', 'wandb', '-o', path.join(DATA, 'scaling.out'), ...extra], 'scaling');
     out.push({
       ...(extra.includes('--jobs') ? { jobs: Number(extra[extra.indexOf('--jobs') + 1]) } : {}),
       records: n,
       seconds: Math.round(r.ms / 10) / 100,
       usPerRecord: Math.round(((r.ms * 1000) / n) * 100) / 100,
-      peakRssMb: Math.round(maxRssKb / 1024),
+      peakRssMb: r.peakRssMb,
     });
   }
   return out;
