@@ -96,6 +96,15 @@ t.test('CR-only and mixed line ends read every record', async (t) => {
   );
 });
 
+/** 1 to 30 elements, each a known-good text or a generated bad one, marked which. */
+const mixedInput = (good: string[], bad: fc.Arbitrary<string>): fc.Arbitrary<{ text: string; good: boolean }[]> =>
+  fc.array(
+    fc.oneof(
+      fc.constantFrom(...good).map((text) => ({ text, good: true })),
+      bad.map((text) => ({ text, good: false })),
+    ),
+    { minLength: 1, maxLength: 30 },
+  );
 t.test(
   'property (fuzz): damaged NDJSON of every vendor: read = written + rejected, rejected originals byte-identical, good records written',
   async () => {
@@ -250,24 +259,15 @@ t.test('property (fuzz): damaged JSON arrays and CSV exports: read = written + r
     fc.string({ maxLength: 12 }).map((s) => `{"action":"a:b","timestamp":${JSON.stringify(s)}}`),
   );
   await fc.assert(
-    fc.asyncProperty(
-      fc.array(
-        fc.oneof(
-          fc.constantFrom(...goodJson).map((text) => ({ text, good: true })),
-          badJson.map((text) => ({ text, good: false })),
-        ),
-        { minLength: 1, maxLength: 30 },
-      ),
-      async (elements) => {
-        const input = file('json');
-        await writeFile(input, `[\n${elements.map((e) => e.text).join(',\n')}\n]\n`);
-        const r = await convert(input);
-        if (r.read !== r.events.length + r.letters.length) throw new Error('read != written + rejected');
-        const good = elements.filter((e) => e.good).length;
-        if (r.events.length < good) throw new Error(`written ${r.events.length}, good ${good}`);
-        for (const l of r.letters) if (!elements.some((e) => e.text === l.original)) throw new Error(`original not kept: ${l.original}`);
-      },
-    ),
+    fc.asyncProperty(mixedInput(goodJson, badJson), async (elements) => {
+      const input = file('json');
+      await writeFile(input, `[\n${elements.map((e) => e.text).join(',\n')}\n]\n`);
+      const r = await convert(input);
+      if (r.read !== r.events.length + r.letters.length) throw new Error('read != written + rejected');
+      const good = elements.filter((e) => e.good).length;
+      if (r.events.length < good) throw new Error(`written ${r.events.length}, good ${good}`);
+      for (const l of r.letters) if (!elements.some((e) => e.text === l.original)) throw new Error(`original not kept: ${l.original}`);
+    }),
     { numRuns: 60 },
   );
   const rows = wherobotsRecords(20, Date.UTC(2026, 7, 1), 1000);
@@ -279,33 +279,24 @@ t.test('property (fuzz): damaged JSON arrays and CSV exports: read = written + r
     fc.constant('evt_y,2026-08-01T00:00:00Z,CreateJobRun'), // too few columns
   );
   await fc.assert(
-    fc.asyncProperty(
-      fc.array(
-        fc.oneof(
-          fc.constantFrom(...goodRows).map((text) => ({ text, good: true })),
-          badRow.map((text) => ({ text, good: false })),
-        ),
-        { minLength: 1, maxLength: 30 },
-      ),
-      async (lines) => {
-        const input = file('csv');
-        await writeFile(input, `${cols.join(',')}\r\n${lines.map((l) => l.text).join('\r\n')}\r\n`);
-        const events: AuditEvent[] = [];
-        const letters: DeadLetter[] = [];
-        const counts = await convertSources(
-          [input],
-          { from: 'wherobots' },
-          {
-            write: (evs) => void events.push(...evs),
-            ack: () => Promise.resolve(),
-            reject: (l) => void letters.push(l),
-          },
-        );
-        if (counts.read !== events.length + letters.length) throw new Error('read != written + rejected');
-        const good = lines.filter((l) => l.good).length;
-        if (events.length !== good) throw new Error(`written ${events.length}, good ${good}: ${JSON.stringify(lines.map((l) => l.good))}`);
-      },
-    ),
+    fc.asyncProperty(mixedInput(goodRows, badRow), async (lines) => {
+      const input = file('csv');
+      await writeFile(input, `${cols.join(',')}\r\n${lines.map((l) => l.text).join('\r\n')}\r\n`);
+      const events: AuditEvent[] = [];
+      const letters: DeadLetter[] = [];
+      const counts = await convertSources(
+        [input],
+        { from: 'wherobots' },
+        {
+          write: (evs) => void events.push(...evs),
+          ack: () => Promise.resolve(),
+          reject: (l) => void letters.push(l),
+        },
+      );
+      if (counts.read !== events.length + letters.length) throw new Error('read != written + rejected');
+      const good = lines.filter((l) => l.good).length;
+      if (events.length !== good) throw new Error(`written ${events.length}, good ${good}: ${JSON.stringify(lines.map((l) => l.good))}`);
+    }),
     { numRuns: 60 },
   );
 });
