@@ -1,8 +1,9 @@
 /** Archive fixtures shared by the archive tests. */
 import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { NdjsonArchiveWriter } from '../../src/exporters/ndjson_file/writer.js';
-import type { SigningKey } from '../../src/exporters/ndjson_file/format.js';
+import { digestName, digestText, type Digest, type SigningKey } from '../../src/exporters/ndjson_file/format.js';
 import type { VerifyResult } from '../../src/exporters/ndjson_file/verify.js';
 import type { AuditEvent } from '../../src/model/event.js';
 
@@ -43,3 +44,11 @@ export const writeGzLines = async (file: string, lines: string[]): Promise<void>
 /** The errors of a verification as `file[:line]: message`. */
 export const errors = (r: VerifyResult): string[] =>
   r.problems.filter((p) => p.severity === 'error').map((p) => `${p.file}${p.line !== undefined ? `:${p.line}` : ''}: ${p.message}`);
+
+/** Rewrites segment `seq`'s digest in `dir` after `edit` changes it (the signature is left as it was). */
+export async function editDigest(dir: string, seq: number, edit: (dg: Digest) => void): Promise<void> {
+  const f = path.join(dir, digestName(seq));
+  const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
+  edit(dg);
+  await writeFile(f, digestText(dg));
+}

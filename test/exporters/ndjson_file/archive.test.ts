@@ -21,7 +21,7 @@ import {
 import { AuditLogProcessor } from '../../../src/sdk/audit-log-processor.js';
 import type { AuditEvent } from '../../../src/model/event.js';
 import { auditEvents } from '../../helpers/event-arbitrary.js';
-import { buildArchive as buildArchiveWith, errors, events, gzLines, writeGzLines } from '../../helpers/archive.js';
+import { buildArchive as buildArchiveWith, editDigest, errors, events, gzLines, writeGzLines } from '../../helpers/archive.js';
 import { cli } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 
@@ -123,12 +123,10 @@ const tamperings: [string, (dir: string) => Promise<void>, RegExp][] = [
   ],
   [
     'edit a digest',
-    async (d) => {
-      const f = path.join(d, digestName(2));
-      const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
-      dg.last_time = '2030-01-01T00:00:00Z';
-      await writeFile(f, digestText(dg));
-    },
+    (d) =>
+      editDigest(d, 2, (dg) => {
+        dg.last_time = '2030-01-01T00:00:00Z';
+      }),
     /seg-000002\.digest\.json: signature does not verify/,
   ],
   [
@@ -203,10 +201,9 @@ t.test('unsigned archives: the chain still finds edits that are not recomputed',
   const dir = fresh();
   await buildArchive(dir, null);
   t.ok((await verifyArchive(dir)).ok);
-  const f = path.join(dir, digestName(1));
-  const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
-  dg.records = 11;
-  await writeFile(f, digestText(dg));
+  await editDigest(dir, 1, (dg) => {
+    dg.records = 11;
+  });
   const r = await verifyArchive(dir);
   t.ok(
     errors(r).some((e) => e.includes('seg-000002.digest.json: previous-digest hash does not match')),

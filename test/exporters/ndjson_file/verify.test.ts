@@ -3,14 +3,14 @@
  * missing and directory segments, partial lines in closed segments, unsigned digests whose
  * fields disagree with their segment, and `--require-signatures`. `query` reads past damage.
  */
-import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile, appendFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rename, rm, writeFile, appendFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import t from 'tap';
-import { LINE_HASH_BYTES, digestName, digestText, type Digest } from '../../../src/exporters/ndjson_file/format.js';
+import { LINE_HASH_BYTES } from '../../../src/exporters/ndjson_file/format.js';
 import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
-import { buildArchive, errors } from '../../helpers/archive.js';
+import { buildArchive, editDigest, errors } from '../../helpers/archive.js';
 import { cli } from '../../helpers/cli.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-verify-'));
@@ -48,43 +48,35 @@ const cases: [string, (dir: string) => Promise<void>, RegExp][] = [
   ],
   [
     'an unsigned digest whose byte count was edited',
-    async (d) => {
-      const f = path.join(d, digestName(4));
-      const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
-      dg.bytes += 10;
-      await writeFile(f, digestText(dg));
-    },
+    (d) =>
+      editDigest(d, 4, (dg) => {
+        dg.bytes += 10;
+      }),
     /seg-000004\.digest\.json: bytes is \d+, the segment has \d+/,
   ],
   [
     'an unsigned digest naming another segment file',
-    async (d) => {
-      const f = path.join(d, digestName(4));
-      const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
-      dg.segment = 'seg-000009.ndjson';
-      await writeFile(f, digestText(dg));
-    },
+    (d) =>
+      editDigest(d, 4, (dg) => {
+        dg.segment = 'seg-000009.ndjson';
+      }),
     /seg-000004\.digest\.json: segment is "seg-000009\.ndjson", expected "seg-000004\.ndjson"/,
   ],
   [
     'an unsigned digest with an impossible opened_at',
-    async (d) => {
-      const f = path.join(d, digestName(4));
-      const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
-      dg.opened_at = 'yesterday';
-      await writeFile(f, digestText(dg));
-    },
+    (d) =>
+      editDigest(d, 4, (dg) => {
+        dg.opened_at = 'yesterday';
+      }),
     /seg-000004\.digest\.json: opened_at is not an RFC 3339 time/,
   ],
   [
     'an unsigned digest whose line hashes do not match its record count',
-    async (d) => {
-      const f = path.join(d, digestName(4));
-      const dg = JSON.parse(await readFile(f, 'utf8')) as Digest;
-      const hashes = Buffer.from(dg.line_hashes, 'base64');
-      dg.line_hashes = hashes.subarray(0, hashes.length - LINE_HASH_BYTES).toString('base64'); // one hash fewer
-      await writeFile(f, digestText(dg));
-    },
+    (d) =>
+      editDigest(d, 4, (dg) => {
+        const hashes = Buffer.from(dg.line_hashes, 'base64');
+        dg.line_hashes = hashes.subarray(0, hashes.length - LINE_HASH_BYTES).toString('base64'); // one hash fewer
+      }),
     /seg-000004\.digest\.json: line_hashes holds 4 hashes, records is 5/,
   ],
 ];
