@@ -152,9 +152,8 @@ export function normalizeWherobots(raw: unknown, options: NormalizeOptions = {})
   if (region !== undefined) event.cloud = { region };
   // An empty cell or string has no mapped place; it is kept in details so no field is lost.
   let details = unmappedDetails(rec, MAPPED);
-  for (const k of MAPPED) {
-    if (k !== 'event_time' && k !== 'action_name' && (rec as Record<string, unknown>)[k] === '') setOwn((details ??= {}), k, '');
-  }
+  // (event_time and action_name cannot be empty: the record schema rejects that first.)
+  for (const k of MAPPED) if ((rec as Record<string, unknown>)[k] === '') setOwn((details ??= {}), k, '');
   if (details) event.details = details;
   if (options.keepRaw) event.raw = raw as Record<string, unknown>;
   return event;
