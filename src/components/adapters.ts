@@ -7,7 +7,7 @@ import { AuditInputError } from '../errors.js';
 import { snorkelAdapter } from '../../adapters/snorkel/index.js';
 import { wandbAdapter } from '../../adapters/wandb/index.js';
 import { wherobotsAdapter } from '../../adapters/wherobots/index.js';
-import { applyAdapter, type RecordOutcome, type VendorAdapter } from '../model/adapter.js';
+import { applyAdapter, asInputError, type RecordOutcome, type VendorAdapter } from '../model/adapter.js';
 import { isPlainRecord, type AuditEvent, type NormalizeOptions, type Vendor } from '../model/event.js';
 import type { InputRecord } from '../model/record.js';
 
@@ -62,10 +62,9 @@ export function normalize(vendor: Vendor | 'auto', raw: unknown, options: Normal
   try {
     return normalizeUnguarded(vendor, raw, options);
   } catch (err) {
-    if (isInputError(err)) throw err;
     // A Proxy, a throwing getter or a bug in an adapter must not escape as an arbitrary
     // exception (or as a thrown non-Error): report it as bad input.
-    throw new AuditInputError('schema_violation', `cannot normalize record: ${describeThrown(err)}`, '', { cause: err });
+    throw asInputError(err);
   }
 }
 
@@ -81,26 +80,6 @@ function normalizeUnguarded(vendor: Vendor | 'auto', raw: unknown, options: Norm
     );
   }
   return adapter.normalize(raw, options);
-}
-
-/** `err instanceof AuditInputError`, false when asking throws (a thrown Proxy). */
-function isInputError(err: unknown): err is AuditInputError {
-  try {
-    return err instanceof AuditInputError;
-  } catch {
-    return false;
-  }
-}
-
-/** A thrown value's message, without calling anything that may throw again (getters, toString). */
-function describeThrown(err: unknown): string {
-  try {
-    if (err instanceof Error && typeof err.message === 'string') return err.message;
-    if (typeof err === 'string') return err;
-  } catch {
-    // a Proxy or a getter on the thrown value: fall through
-  }
-  return 'the record could not be read';
 }
 
 /** Normalizes one input record with its vendor's adapter (chosen by `from`). Never throws. */

@@ -37,13 +37,38 @@ export function applyAdapter(adapter: VendorAdapter, rec: InputRecord, options: 
   try {
     return { event: adapter.normalize(rec.value, options), vendor: adapter.vendor };
   } catch (err) {
-    // A bug in an adapter must not escape as an arbitrary exception: report it as bad input.
-    const e =
-      err instanceof AuditInputError
-        ? err
-        : new AuditInputError('schema_violation', `cannot normalize record: ${String(err)}`, '', { cause: err });
-    return { error: e, stage: 'normalize', vendor: adapter.vendor };
+    return { error: asInputError(err), stage: 'normalize', vendor: adapter.vendor };
   }
+}
+
+/**
+ * What normalizing threw, as an AuditInputError: itself when it is one, else (a bug in an
+ * adapter, a Proxy trap, a throwing getter, a thrown non-Error, even a thrown Proxy) a
+ * `schema_violation` that carries it as `cause`. Never throws.
+ */
+export function asInputError(err: unknown): AuditInputError {
+  if (isInputError(err)) return err;
+  return new AuditInputError('schema_violation', `cannot normalize record: ${describeThrown(err)}`, '', { cause: err });
+}
+
+/** `err instanceof AuditInputError`, false when asking throws (a thrown Proxy). */
+function isInputError(err: unknown): err is AuditInputError {
+  try {
+    return err instanceof AuditInputError;
+  } catch {
+    return false;
+  }
+}
+
+/** A thrown value's message, without calling anything that may throw again (getters, toString). */
+function describeThrown(err: unknown): string {
+  try {
+    if (err instanceof Error && typeof err.message === 'string') return err.message;
+    if (typeof err === 'string') return err;
+  } catch {
+    // a Proxy or a getter on the thrown value: fall through
+  }
+  return 'the record could not be read';
 }
 
 /** The dead letter of a rejected record. */
