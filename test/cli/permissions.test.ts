@@ -4,28 +4,19 @@
  * OS reason, never a stack trace. Permission checks do not apply to root, so when the suite
  * runs as root the CLI is spawned as `nobody` (uid 65534) with setpriv.
  */
-import { spawn } from 'node:child_process';
 import { chmod, copyFile, mkdir, mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { spawnCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 
 const asRoot = process.getuid?.() === 0;
 
-function run(args: string[]): Promise<{ code: number | null; stderr: string }> {
-  const node = [process.execPath, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args];
-  // `env -i`: without what tap adds to children (its loaders write coverage files `nobody` may not).
-  const clean = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`, ...node];
-  const [cmd, ...argv] = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...clean] : clean;
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd!, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-    const err: Buffer[] = [];
-    child.stderr.on('data', (d: Buffer) => err.push(d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stderr: Buffer.concat(err).toString() }));
-  });
-}
+// `env -i`: without what tap adds to children (its loaders write coverage files `nobody` may not).
+const clean = ['env', '-i', `PATH=${process.env.PATH ?? '/usr/bin:/bin'}`];
+const wrapper = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...clean] : clean;
+const run = (args: string[]) => spawnCli(args, undefined, [], wrapper);
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-perm-'));
 await chmod(tmp, 0o755);

@@ -27,14 +27,19 @@ export async function cli(args: string[], opts: { tty?: boolean } = {}): Promise
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
 
-/** Runs `auditkit` as a child process (through tsx), feeding `input` on stdin. */
+/**
+ * Runs `auditkit` as a child process (through tsx), feeding `input` on stdin. `wrapper` is a
+ * command line that runs node under it (`setpriv ...`, `env -i ...`).
+ */
 export function spawnCli(
   args: string[],
   input?: string | Buffer,
   nodeArgs: string[] = [],
+  wrapper: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const [cmd, ...argv] = [...wrapper, process.execPath, ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args];
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args], {
+    const child = spawn(cmd!, argv, {
       cwd: ROOT,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
