@@ -203,6 +203,13 @@ export async function runCli(
         ? EXIT.ok
         : EXIT.usage;
     }
+    // An OS error no command caught (stdout on a full disk, a closed descriptor): one line, exit 3.
+    const errno = err as NodeJS.ErrnoException;
+    if (typeof errno.code === 'string' && typeof errno.syscall === 'string') {
+      const target = errno.path ?? (errno.syscall === 'write' ? 'stdout' : errno.syscall);
+      io.stderr.write(`auditkit ${argv[0] ?? ''}: cannot ${errno.syscall} ${target}: ${errno.code}\n`);
+      return EXIT.io;
+    }
     throw err;
   }
   return code;
@@ -213,7 +220,8 @@ if (invokedDirectly) {
   // A reader that stops early (`| head`) is not an error.
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw err;
+    process.stderr.write(`auditkit ${process.argv[2] ?? ''}: cannot write stdout: ${err.code ?? err.message}\n`);
+    process.exit(EXIT.io);
   });
   process.exitCode = await runCli(process.argv.slice(2));
 }

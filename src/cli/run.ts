@@ -1,4 +1,4 @@
-import { ArchiveIntegrityError, ConfigError } from '../errors.js';
+import { ArchiveIntegrityError, AuditIoError, ConfigError } from '../errors.js';
 import { loadConfig } from '../pipeline/config.js';
 import { Runtime, type RuntimeOptions } from '../pipeline/runtime.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
@@ -29,6 +29,10 @@ export async function runRun(
   try {
     config = await loadConfig(opts.config, env);
   } catch (err) {
+    if (err instanceof AuditIoError) {
+      say(err.message);
+      return EXIT.io;
+    }
     if (!(err instanceof ConfigError)) throw err;
     say(`${opts.config} has ${err.problems.length} problem${err.problems.length === 1 ? '' : 's'}:`);
     for (const p of err.problems) io.stderr.write(`  ${p.path}: ${p.message}\n`);

@@ -118,6 +118,9 @@ export const createProcessor = (key: string, config: object, ctx: ComponentConte
 export const createExporter = (key: string, config: object, ctx: ComponentContext): Promise<EventExporter> =>
   factory('exporters', key).create(config as never, ctx, key);
 
+/** Whether `key` (`type` or `type/name`) names a component type of `kind`. */
+export const isKnownComponent = (kind: ComponentKind, key: string): boolean => REGISTRY[kind].has(componentType(key));
+
 /** The problems of one component's configuration that its schema cannot find. */
 export function checkComponent(kind: ComponentKind, key: string, config: object): ConfigProblem[] {
   return factory(kind, key).check(config as never, key);

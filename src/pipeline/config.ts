@@ -7,10 +7,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
-import { ConfigError, type ConfigProblem } from '../errors.js';
+import { AuditIoError, ConfigError, type ConfigProblem } from '../errors.js';
 import type { AuditkitConfig } from '../generated/types.js';
 import { configProblems, validateConfig } from '../model/validators.js';
-import { checkComponent } from '../components/registry.js';
+import { checkComponent, isKnownComponent } from '../components/registry.js';
 import { parseUserTime } from '../model/time.js';
 
 export type { AuditkitConfig } from '../generated/types.js';
@@ -47,7 +47,14 @@ function substitute(value: unknown, env: NodeJS.ProcessEnv, path: string, proble
   return value;
 }
 
-/** Parses and checks a configuration text; throws one ConfigError with every problem. */
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Parses and checks a configuration text; throws one ConfigError with every problem. Schema,
+ * component (semantic), reference and pipeline-name checks all run on the same text, so one run
+ * reports every problem: a component whose own options break the schema skips only its semantic
+ * check, and references are checked wherever the pipeline lists are lists of names.
+ */
 export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config'): AuditkitConfig {
   const problems: ConfigProblem[] = [];
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -57,48 +64,55 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   }
   if (problems.length) throw new ConfigError(problems);
   const raw = substitute(doc.toJS({ maxAliasCount: 100 }) as unknown, env, '', problems);
+  const schemaProblems: ConfigProblem[] = [];
   if (!validateConfig(raw)) {
     const kinds = /^(receivers|processors|exporters)$/;
     const explain = (parent: string): string | undefined =>
       parent === 'service.pipelines' ? 'pipelines are named logs or logs/NAME' : kinds.test(parent) ? 'unknown component type' : undefined;
-    problems.push(...configProblems(validateConfig.errors, '', explain));
-    throw new ConfigError(problems);
+    schemaProblems.push(...configProblems(validateConfig.errors, '', explain));
   }
-  const config = raw;
-  // What the schema cannot check, asked of each component's factory.
+  problems.push(...schemaProblems);
+  const schemaFailed = (path: string): boolean => schemaProblems.some((p) => p.path === path || p.path.startsWith(`${path}.`));
+  const top = isObject(raw) ? raw : {};
+  // What the schema cannot check, asked of each component's factory (when its own options passed).
   for (const kind of ['receivers', 'processors', 'exporters'] as const) {
-    for (const [name, c] of Object.entries(config[kind] ?? {})) if (c) problems.push(...checkComponent(kind, name, c as object));
+    const section = top[kind];
+    if (!isObject(section)) continue;
+    for (const [name, c] of Object.entries(section)) {
+      if (isObject(c) && isKnownComponent(kind, name) && !schemaFailed(`${kind}.${name}`)) problems.push(...checkComponent(kind, name, c));
+    }
   }
-  const used = new Set<string>();
-  for (const [pname, p] of Object.entries(config.service.pipelines)) {
-    if (!p) continue;
-    const check = (kind: 'receivers' | 'processors' | 'exporters', list: string[] | undefined): void => {
-      list?.forEach((ref, i) => {
-        used.add(`${kind}.${ref}`);
-        if (!Object.hasOwn(config[kind] ?? {}, ref))
+  const pipelines = isObject(top.service) && isObject(top.service.pipelines) ? top.service.pipelines : {};
+  for (const [pname, p] of Object.entries(pipelines)) {
+    if (!isObject(p)) continue;
+    for (const kind of ['receivers', 'processors', 'exporters'] as const) {
+      const list = p[kind];
+      if (!Array.isArray(list)) continue;
+      const section = isObject(top[kind]) ? top[kind] : {};
+      list.forEach((ref: unknown, i) => {
+        if (typeof ref === 'string' && !Object.hasOwn(section, ref))
           problems.push({
             path: `service.pipelines.${pname}.${kind}[${i}]`,
             message: `no ${kind.slice(0, -1)} named ${JSON.stringify(ref)} is configured`,
           });
       });
-    };
-    check('receivers', p.receivers);
-    check('processors', p.processors);
-    check('exporters', p.exporters);
+    }
   }
   if (problems.length) throw new ConfigError(problems);
+  const config = raw as AuditkitConfig;
   // `since` as users type it (a date, a duration back from now) becomes RFC 3339 UTC here, once.
-  for (const r of Object.values(config.receivers)) if (r) r.since = parseUserTime(r.since, '');
+  for (const r of Object.values(config.receivers)) if (r?.since !== undefined) r.since = parseUserTime(r.since, '');
   return config;
 }
 
-/** Reads, substitutes and checks a configuration file. */
+/** Reads, substitutes and checks a configuration file; AuditIoError when it cannot be read. */
 export async function loadConfig(file: string, env: NodeJS.ProcessEnv): Promise<AuditkitConfig> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new ConfigError([{ path: file, message: `cannot read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}` }]);
+    // An unreadable file is an I/O failure (exit 3), not a configuration mistake.
+    throw new AuditIoError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, { cause: err });
   }
   return parseConfig(text, env, file);
 }

@@ -8,7 +8,7 @@ import { loadConfig, parseConfig } from '../../src/pipeline/config.js';
 import { Runtime } from '../../src/pipeline/runtime.js';
 import { queryArchive } from '../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../src/exporters/ndjson_file/verify.js';
-import { cli } from '../helpers/cli.js';
+import { cli, spawnCli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 import { OtlpReceiver, freePort } from '../helpers/otlp-receiver.js';
 import { wandbRecords, wandbServer, wherobotsRecords, wherobotsServer } from '../helpers/vendor-servers.js';
@@ -77,12 +77,15 @@ t.test('a config with several mistakes reports all of them, each with its path',
   } catch (err) {
     t.ok(err instanceof ConfigError);
     const problems = (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
-    // Schema problems are reported together first; a valid schema then gets the semantic checks.
+    // Schema, semantic and reference problems all in one round (issue 13, item 7): a component
+    // whose own options break the schema skips only its semantic check.
     t.match(problems.join('\n'), /receivers\.zendesk: unknown component type/);
     t.match(problems.join('\n'), /receivers\.wandb\.page_size: must be >= 1/);
     t.match(problems.join('\n'), /exporters\.otlp\.protocol: must be one of http\/protobuf, http\/json/);
     t.match(problems.join('\n'), /receivers\.wandb\.api_key: environment variable NOPE is not set/);
-    t.ok(problems.length >= 4, `${problems.length} problems at once`);
+    t.match(problems.join('\n'), /processors\.redact\.email: hash needs hmac_key/, 'a semantic problem in the same round');
+    t.match(problems.join('\n'), /service\.pipelines\.logs\.receivers\[1\]: no receiver named "wherobots"/, 'a reference problem too');
+    t.match(problems.join('\n'), /service\.pipelines\.logs\.exporters\[1\]: no exporter named "ndjson_file"/);
   }
   const fixedSchema = BROKEN.replace('  zendesk: {}\n', '')
     .replace('page_size: 0', 'page_size: 10')
@@ -93,7 +96,7 @@ t.test('a config with several mistakes reports all of them, each with its path',
   } catch (err) {
     const problems = (err as ConfigError).problems.map((p) => `${p.path}: ${p.message}`);
     t.same(problems, [
-      'receivers.wandb.since: not an RFC 3339 date-time',
+      'receivers.wandb.since: not a time: use RFC 3339 (2026-08-01T13:45:00Z), a date (2026-08-01, UTC midnight), 2026-08-01T13:45 (UTC), or a duration back from now (90m, 24h, 7d)',
       'receivers.wandb.url: not a valid URL',
       'processors.redact.email: hash needs hmac_key (hashing without a key is refused)',
       'exporters.otlp.endpoint: not an http(s) URL',
@@ -264,6 +267,49 @@ t.test('a W&B pipeline runs from YAML too (Basic auth from ${env:...})', async (
   await rt.close();
   t.equal(report!.counts?.delivered, 60);
 });
+
+t.test(
+  'auditkit run names every problem of a broken config in one run: schema, semantics, references, pipeline names (issue 13, item 7)',
+  async (t) => {
+    const file = path.join(tmp, 'all-at-once.yaml');
+    await writeFile(
+      file,
+      [
+        'receivers:',
+        '  wandb:',
+        '    url: https://acme.wandb.io',
+        '    username: admin',
+        '    api_key: k',
+        '    since: 7d',
+        '    page_size: 0', // schema
+        'processors:',
+        '  redact:',
+        '    email: hash', // semantic: no key
+        'exporters:',
+        '  ndjson_file:',
+        `    directory: ${path.join(tmp, 'never')}`,
+        'service:',
+        '  pipelines:',
+        '    logs/audit:',
+        '      receivers: [wandb]',
+        '      processors: [redact]',
+        '      exporters: [otlp]', // reference
+        '    audit:', // pipeline name
+        '      receivers: [wandb]',
+        '      exporters: [ndjson_file]',
+        '',
+      ].join('\n'),
+    );
+    const r = await spawnCli(['run', '--config', file]);
+    t.equal(r.code, 2, 'usage error');
+    t.match(r.stderr, /receivers\.wandb\.page_size: must be >= 1/, 'the schema problem');
+    t.match(r.stderr, /processors\.redact\.email: hash needs hmac_key/, 'the semantic problem');
+    t.match(r.stderr, /service\.pipelines\.logs\/audit\.exporters\[0\]: no exporter named "otlp" is configured/, 'the missing exporter');
+    t.match(r.stderr, /service\.pipelines\.audit: pipelines are named logs or logs\/NAME/, 'the pipeline name');
+    t.match(r.stderr, /has 4 problems:/, 'exactly these four, in one run');
+    t.notMatch(r.stderr, /\n\s+at /, 'no stack trace');
+  },
+);
 
 t.test('a pipeline with a name other than logs or logs/NAME says how pipelines are named (issue 13, item 7)', async (t) => {
   const text = BROKEN.replace('  zendesk: {}\n', '')

@@ -1,6 +1,6 @@
 import type { ConfigProblem } from '../../errors.js';
 import type { Snorkel, Wandb, Wherobots } from '../../generated/types.js';
-import { parseUserTime } from '../../model/time.js';
+import { parseUserTime, TIME_FORMS } from '../../model/time.js';
 
 /** Options of the `wandb`, `snorkel` and `wherobots` receivers: schemas/config.v1.schema.json `$defs`. */
 export type VendorApiConfig = Wandb | Snorkel | Wherobots;
@@ -24,13 +24,13 @@ export const DEFAULT_MAX_PAGES = 100_000;
 export const DEFAULT_MIN_BACKOFF_MILLIS = 1000;
 export const DEFAULT_MAX_BACKOFF_MILLIS = 60_000;
 
-/** What a schema cannot say: `since` is a date-time and `url` a URL. */
+/** What a schema cannot say: `since` is a time (in any form users type) and `url` a URL. */
 export function checkVendorApiConfig(config: VendorApiConfig, name: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   try {
     parseUserTime(config.since, '');
   } catch {
-    problems.push({ path: `receivers.${name}.since`, message: 'not an RFC 3339 date-time' });
+    problems.push({ path: `receivers.${name}.since`, message: `not a time: use ${TIME_FORMS}` });
   }
   try {
     new URL(config.url);
