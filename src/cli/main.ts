@@ -110,7 +110,7 @@ export async function runCli(
       '--url <url>',
       'vendor API base URL (W&B instance URL, https://api.wandb.ai, Snorkel Flow URL, https://api.cloud.wherobots.com)',
     )
-    .requiredOption('--since <time>', 'start when there is no checkpoint yet (RFC 3339)')
+    .option('--since <time>', 'start when there is no checkpoint yet (any time form; W&B and Wherobots need it)')
     .option('--until <time>', 'end of the range, exclusive (default: now)')
     .requiredOption('--state <dir>', 'checkpoint directory')
     .requiredOption('--api-key-env <name>', 'environment variable holding the API key (never printed)')
@@ -119,6 +119,7 @@ export async function runCli(
     .option('--anonymize', 'W&B: ask for anonymized logs (Self-Managed, Dedicated)')
     .option('--page-size <n>', 'W&B limit / Wherobots size per page')
     .option('--limit <n>', 'Snorkel Flow: records per pull (default 1000)')
+    .option('--max-limit <n>', 'Snorkel Flow: double --limit up to this when an answer may hide older records (default 100000)')
     .addOption(new Option('--mode <mode>', 'Wherobots: paged API or the CSV export').choices(['api', 'csv']))
     .option('--api-key-header <name>', 'Snorkel Flow: header carrying the key (default Authorization)')
     .option('--api-key-prefix <text>', 'Snorkel Flow: text before the key (default "Bearer " for Authorization)')

@@ -7,13 +7,14 @@ import { exporterSink } from '../components/receiver-sink.js';
 import { createReceiver } from '../components/registry.js';
 import { openLineFile } from '../io/line-writer.js';
 import type { VendorApiConfig } from '../receivers/vendor_api/config.js';
+import { describeGap } from '../receivers/vendor_api/pull.js';
 import { cliContext, edgeConfig, openPipeline, type CliPipeline, type OutputCliOptions } from './outputs.js';
 import { EXIT, type CliIo } from './io.js';
 
 /** Options of `auditkit pull`. */
 export interface PullCliOptions extends OutputCliOptions {
   url: string;
-  since: string;
+  since?: string;
   until?: string;
   state: string;
   apiKeyEnv: string;
@@ -22,6 +23,7 @@ export interface PullCliOptions extends OutputCliOptions {
   anonymize?: boolean;
   pageSize?: string;
   limit?: string;
+  maxLimit?: string;
   mode?: string;
   apiKeyHeader?: string;
   apiKeyPrefix?: string;
@@ -51,10 +53,13 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   const adapter = adapterFor(vendor)!;
   const apiKey = env[opts.apiKeyEnv];
   if (!apiKey) problems.push({ path: '--api-key-env', message: `environment variable ${opts.apiKeyEnv} is not set or empty` });
-  let since = '';
+  let since: string | undefined;
   let until: string | undefined;
+  // Snorkel Flow's API has no time filter: its first pull takes what the API returns.
+  if (opts.since === undefined && vendor !== 'snorkel')
+    problems.push({ path: '--since', message: `required for ${vendor}: where to start when there is no checkpoint yet` });
   try {
-    since = parseUserTime(opts.since, '--since');
+    if (opts.since !== undefined) since = parseUserTime(opts.since, '--since');
     if (opts.until) until = parseUserTime(opts.until, '--until');
   } catch (err) {
     problems.push({ path: (err as { pointer?: string }).pointer ?? '--since', message: (err as Error).message });
@@ -71,6 +76,8 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   if (pageSize !== undefined) vendorOptions.page_size = pageSize;
   const limit = whole(opts.limit, '--limit', problems);
   if (limit !== undefined) vendorOptions.limit = limit;
+  const maxLimit = whole(opts.maxLimit, '--max-limit', problems);
+  if (maxLimit !== undefined) vendorOptions.max_limit = maxLimit;
   const overlapSecs = whole(opts.overlapSecs, '--overlap-secs', problems);
   const timeoutSecs = whole(opts.timeoutSecs, '--timeout-secs', problems);
   const retries = whole(opts.retries, '--retries', problems);
@@ -82,7 +89,13 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
     problems.push({ path: '--url', message: 'not a valid URL' });
   }
   const credentials = { apiKey: apiKey ?? '', ...(opts.username ? { username: opts.username } : {}) };
-  for (const p of adapter.api.check({ url: opts.url, since, until: until ?? since, credentials, options: vendorOptions })) {
+  for (const p of adapter.api.check({
+    url: opts.url,
+    since: since ?? '',
+    until: until ?? since ?? '',
+    credentials,
+    options: vendorOptions,
+  })) {
     const [key, ...rest] = p.split(': ');
     problems.push({ path: `--${key!.replace(/_/g, '-')}`, message: rest.join(': ') });
   }
@@ -101,7 +114,7 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   const receiverConfig = {
     url: opts.url,
     api_key: credentials.apiKey,
-    since,
+    ...(since !== undefined ? { since } : {}),
     ...(credentials.username !== undefined ? { username: credentials.username } : {}),
     ...(overlapSecs !== undefined ? { overlap_secs: overlapSecs } : {}),
     ...(timeoutSecs !== undefined ? { timeout_secs: timeoutSecs } : {}),
@@ -157,7 +170,8 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
       say(
         `${counts.pages} pages, read ${counts.read}, delivered ${counts.delivered}, rejected ${counts.rejected}, seen before ${dups}, outside the range ${counts.outsideRange}`,
       );
-    return rejected ? EXIT.rejected : EXIT.ok;
+    for (const g of counts.gaps) say(describeGap(g, 'pull again with a larger --max-limit'));
+    return rejected || counts.gaps.length ? EXIT.rejected : EXIT.ok;
   } catch (err) {
     await exporter.close().catch(() => undefined);
     if (dead) await dead.writer.close().catch(() => undefined);

@@ -58,7 +58,8 @@ export async function runRun(
     }
     const pending = runtime.pendingBatches();
     if (!drained) say(`${pending} batches are kept in the sending queue for the next run`);
-    return reports.some((r) => r.error) || !drained ? EXIT.io : EXIT.ok;
+    if (reports.some((r) => r.error) || !drained) return EXIT.io;
+    return reports.some((r) => r.counts?.gaps.length) ? EXIT.rejected : EXIT.ok;
   }
   const onSignal = (sig: string): void => {
     say(`${sig}: stopping after the current page`);

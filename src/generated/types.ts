@@ -485,9 +485,9 @@ export interface Snorkel {
    */
   api_key: string;
   /**
-   * Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).
+   * Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.
    */
-  since: string;
+  since?: string;
   /**
    * Seconds between pulls.
    */
@@ -516,6 +516,10 @@ export interface Snorkel {
    * Records per pull (`limit`).
    */
   limit?: number;
+  /**
+   * When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.
+   */
+  max_limit?: number;
   /**
    * Header carrying the key (unconfirmed by the vendor).
    */

@@ -1532,9 +1532,9 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateConfig = validate24;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"required":["endpoint"],"properties":{"endpoint":{"type":"string","description":"Collector base URL or logs URL.","minLength":1},"protocol":{"enum":["http/protobuf","http/json"],"default":"http/protobuf","description":"OTLP encoding."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"enum":["md5","sha1","sha3","hmac-sha256","hmac-sha512"],"description":"Hash matches instead of writing `****`."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them); use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."}}}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"required":["endpoint"],"properties":{"endpoint":{"type":"string","description":"Collector base URL or logs URL.","minLength":1},"protocol":{"enum":["http/protobuf","http/json"],"default":"http/protobuf","description":"OTLP encoding."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"enum":["md5","sha1","sha3","hmac-sha256","hmac-sha512"],"description":"Hash matches instead of writing `****`."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them); use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."}}}}};
 const schema36 = {"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}};
-const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
+const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
 const schema38 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}};
 const schema39 = {"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}};
 const schema40 = {"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}};
@@ -2041,8 +2041,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data15.since === undefined){
-const err40 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/snorkel/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
+for(const key5 in data15){
+if(!(func1.call(schema37.properties, key5))){
+const err40 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/snorkel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2051,9 +2052,12 @@ vErrors.push(err40);
 }
 errors++;
 }
-for(const key5 in data15){
-if(!(func1.call(schema37.properties, key5))){
-const err41 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/snorkel/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+}
+if(data15.url !== undefined){
+let data16 = data15.url;
+if(typeof data16 === "string"){
+if(func2(data16) < 1){
+const err41 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/snorkel/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2063,11 +2067,8 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data15.url !== undefined){
-let data16 = data15.url;
-if(typeof data16 === "string"){
-if(func2(data16) < 1){
-const err42 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/snorkel/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err42 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/snorkel/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2077,8 +2078,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-else {
-const err43 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/snorkel/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.api_key !== undefined){
+let data17 = data15.api_key;
+if(typeof data17 === "string"){
+if(func2(data17) < 1){
+const err43 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/snorkel/properties/api_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2088,11 +2092,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data15.api_key !== undefined){
-let data17 = data15.api_key;
-if(typeof data17 === "string"){
-if(func2(data17) < 1){
-const err44 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/snorkel/properties/api_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err44 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/snorkel/properties/api_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -2102,8 +2103,11 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/snorkel/properties/api_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.since !== undefined){
+let data18 = data15.since;
+if(typeof data18 === "string"){
+if(func2(data18) < 1){
+const err45 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/snorkel/properties/since/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -2113,11 +2117,8 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data15.since !== undefined){
-let data18 = data15.since;
-if(typeof data18 === "string"){
-if(func2(data18) < 1){
-const err46 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/snorkel/properties/since/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err46 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/snorkel/properties/since/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -2127,8 +2128,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/snorkel/properties/since/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.poll_interval_secs !== undefined){
+let data19 = data15.poll_interval_secs;
+if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
+const err47 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/snorkel/properties/poll_interval_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -2137,11 +2140,9 @@ vErrors.push(err47);
 }
 errors++;
 }
-}
-if(data15.poll_interval_secs !== undefined){
-let data19 = data15.poll_interval_secs;
-if(!(((typeof data19 == "number") && (!(data19 % 1) && !isNaN(data19))) && (isFinite(data19)))){
-const err48 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/snorkel/properties/poll_interval_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 < 1 || isNaN(data19)){
+const err48 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/snorkel/properties/poll_interval_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -2150,9 +2151,12 @@ vErrors.push(err48);
 }
 errors++;
 }
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 < 1 || isNaN(data19)){
-const err49 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/snorkel/properties/poll_interval_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data15.overlap_secs !== undefined){
+let data20 = data15.overlap_secs;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err49 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/snorkel/properties/overlap_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -2161,12 +2165,9 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-if(data15.overlap_secs !== undefined){
-let data20 = data15.overlap_secs;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err50 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/snorkel/properties/overlap_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 0 || isNaN(data20)){
+const err50 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/snorkel/properties/overlap_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -2175,9 +2176,12 @@ vErrors.push(err50);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 0 || isNaN(data20)){
-const err51 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/snorkel/properties/overlap_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data15.timeout_secs !== undefined){
+let data21 = data15.timeout_secs;
+if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
+const err51 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/snorkel/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -2186,12 +2190,9 @@ vErrors.push(err51);
 }
 errors++;
 }
-}
-}
-if(data15.timeout_secs !== undefined){
-let data21 = data15.timeout_secs;
-if(!(((typeof data21 == "number") && (!(data21 % 1) && !isNaN(data21))) && (isFinite(data21)))){
-const err52 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/snorkel/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data21 == "number") && (isFinite(data21))){
+if(data21 < 1 || isNaN(data21)){
+const err52 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/snorkel/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -2200,9 +2201,12 @@ vErrors.push(err52);
 }
 errors++;
 }
-if((typeof data21 == "number") && (isFinite(data21))){
-if(data21 < 1 || isNaN(data21)){
-const err53 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/snorkel/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data15.retries !== undefined){
+let data22 = data15.retries;
+if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
+const err53 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/snorkel/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -2211,12 +2215,9 @@ vErrors.push(err53);
 }
 errors++;
 }
-}
-}
-if(data15.retries !== undefined){
-let data22 = data15.retries;
-if(!(((typeof data22 == "number") && (!(data22 % 1) && !isNaN(data22))) && (isFinite(data22)))){
-const err54 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/snorkel/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data22 == "number") && (isFinite(data22))){
+if(data22 > 20 || isNaN(data22)){
+const err54 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/snorkel/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -2225,9 +2226,8 @@ vErrors.push(err54);
 }
 errors++;
 }
-if((typeof data22 == "number") && (isFinite(data22))){
-if(data22 > 20 || isNaN(data22)){
-const err55 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/snorkel/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
+if(data22 < 0 || isNaN(data22)){
+const err55 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/snorkel/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -2236,8 +2236,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-if(data22 < 0 || isNaN(data22)){
-const err56 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/snorkel/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data15.max_response_bytes !== undefined){
+let data23 = data15.max_response_bytes;
+if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
+const err56 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/snorkel/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -2246,12 +2250,9 @@ vErrors.push(err56);
 }
 errors++;
 }
-}
-}
-if(data15.max_response_bytes !== undefined){
-let data23 = data15.max_response_bytes;
-if(!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23)))){
-const err57 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/snorkel/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data23 == "number") && (isFinite(data23))){
+if(data23 < 1 || isNaN(data23)){
+const err57 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/snorkel/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -2260,9 +2261,12 @@ vErrors.push(err57);
 }
 errors++;
 }
-if((typeof data23 == "number") && (isFinite(data23))){
-if(data23 < 1 || isNaN(data23)){
-const err58 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/snorkel/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data15.max_pages !== undefined){
+let data24 = data15.max_pages;
+if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
+const err58 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/snorkel/properties/max_pages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -2271,12 +2275,9 @@ vErrors.push(err58);
 }
 errors++;
 }
-}
-}
-if(data15.max_pages !== undefined){
-let data24 = data15.max_pages;
-if(!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24)))){
-const err59 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/snorkel/properties/max_pages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data24 == "number") && (isFinite(data24))){
+if(data24 < 1 || isNaN(data24)){
+const err59 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/snorkel/properties/max_pages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -2285,9 +2286,12 @@ vErrors.push(err59);
 }
 errors++;
 }
-if((typeof data24 == "number") && (isFinite(data24))){
-if(data24 < 1 || isNaN(data24)){
-const err60 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/snorkel/properties/max_pages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data15.limit !== undefined){
+let data25 = data15.limit;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err60 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/limit",schemaPath:"#/$defs/snorkel/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -2296,12 +2300,9 @@ vErrors.push(err60);
 }
 errors++;
 }
-}
-}
-if(data15.limit !== undefined){
-let data25 = data15.limit;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err61 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/limit",schemaPath:"#/$defs/snorkel/properties/limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data25 == "number") && (isFinite(data25))){
+if(data25 < 1 || isNaN(data25)){
+const err61 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/limit",schemaPath:"#/$defs/snorkel/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -2310,9 +2311,12 @@ vErrors.push(err61);
 }
 errors++;
 }
-if((typeof data25 == "number") && (isFinite(data25))){
-if(data25 < 1 || isNaN(data25)){
-const err62 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/limit",schemaPath:"#/$defs/snorkel/properties/limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data15.max_limit !== undefined){
+let data26 = data15.max_limit;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err62 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_limit",schemaPath:"#/$defs/snorkel/properties/max_limit/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -2321,11 +2325,9 @@ vErrors.push(err62);
 }
 errors++;
 }
-}
-}
-if(data15.api_key_header !== undefined){
-if(typeof data15.api_key_header !== "string"){
-const err63 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key_header",schemaPath:"#/$defs/snorkel/properties/api_key_header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 < 1 || isNaN(data26)){
+const err63 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_limit",schemaPath:"#/$defs/snorkel/properties/max_limit/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -2335,9 +2337,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data15.api_key_prefix !== undefined){
-if(typeof data15.api_key_prefix !== "string"){
-const err64 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key_prefix",schemaPath:"#/$defs/snorkel/properties/api_key_prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data15.api_key_header !== undefined){
+if(typeof data15.api_key_header !== "string"){
+const err64 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key_header",schemaPath:"#/$defs/snorkel/properties/api_key_header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -2347,9 +2350,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/snorkel/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15.api_key_prefix !== undefined){
+if(typeof data15.api_key_prefix !== "string"){
+const err65 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key_prefix",schemaPath:"#/$defs/snorkel/properties/api_key_prefix/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -2360,12 +2363,8 @@ errors++;
 }
 }
 }
-for(const key6 in data0){
-if(pattern10.test(key6)){
-let data28 = data0[key6];
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.url === undefined){
-const err66 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
+else {
+const err66 = {instancePath:instancePath+"/receivers/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/snorkel/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -2374,8 +2373,14 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(data28.api_key === undefined){
-const err67 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/required",keyword:"required",params:{missingProperty: "api_key"},message:"must have required property '"+"api_key"+"'"};
+}
+}
+for(const key6 in data0){
+if(pattern10.test(key6)){
+let data29 = data0[key6];
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(data29.url === undefined){
+const err67 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/required",keyword:"required",params:{missingProperty: "url"},message:"must have required property '"+"url"+"'"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -2384,8 +2389,8 @@ vErrors.push(err67);
 }
 errors++;
 }
-if(data28.since === undefined){
-const err68 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
+if(data29.api_key === undefined){
+const err68 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/required",keyword:"required",params:{missingProperty: "api_key"},message:"must have required property '"+"api_key"+"'"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -2394,9 +2399,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-for(const key7 in data28){
-if(!(func1.call(schema38.properties, key7))){
-const err69 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data29.since === undefined){
+const err69 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/required",keyword:"required",params:{missingProperty: "since"},message:"must have required property '"+"since"+"'"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -2405,12 +2409,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data28.url !== undefined){
-let data29 = data28.url;
-if(typeof data29 === "string"){
-if(func2(data29) < 1){
-const err70 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/wherobots/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key7 in data29){
+if(!(func1.call(schema38.properties, key7))){
+const err70 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -2420,8 +2421,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-else {
-const err71 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/wherobots/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data29.url !== undefined){
+let data30 = data29.url;
+if(typeof data30 === "string"){
+if(func2(data30) < 1){
+const err71 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/wherobots/properties/url/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -2431,11 +2435,8 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data28.api_key !== undefined){
-let data30 = data28.api_key;
-if(typeof data30 === "string"){
-if(func2(data30) < 1){
-const err72 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/wherobots/properties/api_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err72 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/$defs/wherobots/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -2445,8 +2446,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-else {
-const err73 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/wherobots/properties/api_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data29.api_key !== undefined){
+let data31 = data29.api_key;
+if(typeof data31 === "string"){
+if(func2(data31) < 1){
+const err73 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/wherobots/properties/api_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -2456,11 +2460,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data28.since !== undefined){
-let data31 = data28.since;
-if(typeof data31 === "string"){
-if(func2(data31) < 1){
-const err74 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/wherobots/properties/since/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err74 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/api_key",schemaPath:"#/$defs/wherobots/properties/api_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -2470,8 +2471,11 @@ vErrors.push(err74);
 errors++;
 }
 }
-else {
-const err75 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/wherobots/properties/since/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data29.since !== undefined){
+let data32 = data29.since;
+if(typeof data32 === "string"){
+if(func2(data32) < 1){
+const err75 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/wherobots/properties/since/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -2481,10 +2485,8 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data28.poll_interval_secs !== undefined){
-let data32 = data28.poll_interval_secs;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-const err76 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/wherobots/properties/poll_interval_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err76 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/since",schemaPath:"#/$defs/wherobots/properties/since/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -2493,9 +2495,11 @@ vErrors.push(err76);
 }
 errors++;
 }
-if((typeof data32 == "number") && (isFinite(data32))){
-if(data32 < 1 || isNaN(data32)){
-const err77 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/wherobots/properties/poll_interval_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data29.poll_interval_secs !== undefined){
+let data33 = data29.poll_interval_secs;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err77 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/wherobots/properties/poll_interval_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -2504,12 +2508,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-}
-if(data28.overlap_secs !== undefined){
-let data33 = data28.overlap_secs;
-if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err78 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/wherobots/properties/overlap_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data33 == "number") && (isFinite(data33))){
+if(data33 < 1 || isNaN(data33)){
+const err78 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/poll_interval_secs",schemaPath:"#/$defs/wherobots/properties/poll_interval_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -2518,9 +2519,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-if((typeof data33 == "number") && (isFinite(data33))){
-if(data33 < 0 || isNaN(data33)){
-const err79 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/wherobots/properties/overlap_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data29.overlap_secs !== undefined){
+let data34 = data29.overlap_secs;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err79 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/wherobots/properties/overlap_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -2529,12 +2533,9 @@ vErrors.push(err79);
 }
 errors++;
 }
-}
-}
-if(data28.timeout_secs !== undefined){
-let data34 = data28.timeout_secs;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err80 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/wherobots/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data34 == "number") && (isFinite(data34))){
+if(data34 < 0 || isNaN(data34)){
+const err80 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/overlap_secs",schemaPath:"#/$defs/wherobots/properties/overlap_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -2543,9 +2544,12 @@ vErrors.push(err80);
 }
 errors++;
 }
-if((typeof data34 == "number") && (isFinite(data34))){
-if(data34 < 1 || isNaN(data34)){
-const err81 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/wherobots/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data29.timeout_secs !== undefined){
+let data35 = data29.timeout_secs;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err81 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/wherobots/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -2554,12 +2558,9 @@ vErrors.push(err81);
 }
 errors++;
 }
-}
-}
-if(data28.retries !== undefined){
-let data35 = data28.retries;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err82 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/wherobots/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data35 == "number") && (isFinite(data35))){
+if(data35 < 1 || isNaN(data35)){
+const err82 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/wherobots/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -2568,9 +2569,12 @@ vErrors.push(err82);
 }
 errors++;
 }
-if((typeof data35 == "number") && (isFinite(data35))){
-if(data35 > 20 || isNaN(data35)){
-const err83 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/wherobots/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
+}
+}
+if(data29.retries !== undefined){
+let data36 = data29.retries;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err83 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/wherobots/properties/retries/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -2579,8 +2583,9 @@ vErrors.push(err83);
 }
 errors++;
 }
-if(data35 < 0 || isNaN(data35)){
-const err84 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/wherobots/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if((typeof data36 == "number") && (isFinite(data36))){
+if(data36 > 20 || isNaN(data36)){
+const err84 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/wherobots/properties/retries/maximum",keyword:"maximum",params:{comparison: "<=", limit: 20},message:"must be <= 20"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -2589,12 +2594,8 @@ vErrors.push(err84);
 }
 errors++;
 }
-}
-}
-if(data28.max_response_bytes !== undefined){
-let data36 = data28.max_response_bytes;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err85 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/wherobots/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data36 < 0 || isNaN(data36)){
+const err85 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/retries",schemaPath:"#/$defs/wherobots/properties/retries/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -2603,9 +2604,12 @@ vErrors.push(err85);
 }
 errors++;
 }
-if((typeof data36 == "number") && (isFinite(data36))){
-if(data36 < 1 || isNaN(data36)){
-const err86 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/wherobots/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data29.max_response_bytes !== undefined){
+let data37 = data29.max_response_bytes;
+if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
+const err86 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/wherobots/properties/max_response_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -2614,12 +2618,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-}
-if(data28.max_pages !== undefined){
-let data37 = data28.max_pages;
-if(!(((typeof data37 == "number") && (!(data37 % 1) && !isNaN(data37))) && (isFinite(data37)))){
-const err87 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/wherobots/properties/max_pages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data37 == "number") && (isFinite(data37))){
+if(data37 < 1 || isNaN(data37)){
+const err87 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_response_bytes",schemaPath:"#/$defs/wherobots/properties/max_response_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -2628,9 +2629,12 @@ vErrors.push(err87);
 }
 errors++;
 }
-if((typeof data37 == "number") && (isFinite(data37))){
-if(data37 < 1 || isNaN(data37)){
-const err88 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/wherobots/properties/max_pages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data29.max_pages !== undefined){
+let data38 = data29.max_pages;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err88 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/wherobots/properties/max_pages/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -2639,12 +2643,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-}
-if(data28.mode !== undefined){
-let data38 = data28.mode;
-if(!((data38 === "api") || (data38 === "csv"))){
-const err89 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/mode",schemaPath:"#/$defs/wherobots/properties/mode/enum",keyword:"enum",params:{allowedValues: schema38.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if((typeof data38 == "number") && (isFinite(data38))){
+if(data38 < 1 || isNaN(data38)){
+const err89 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_pages",schemaPath:"#/$defs/wherobots/properties/max_pages/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -2654,10 +2655,11 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data28.page_size !== undefined){
-let data39 = data28.page_size;
-if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
-const err90 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/page_size",schemaPath:"#/$defs/wherobots/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data29.mode !== undefined){
+let data39 = data29.mode;
+if(!((data39 === "api") || (data39 === "csv"))){
+const err90 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/mode",schemaPath:"#/$defs/wherobots/properties/mode/enum",keyword:"enum",params:{allowedValues: schema38.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -2666,9 +2668,11 @@ vErrors.push(err90);
 }
 errors++;
 }
-if((typeof data39 == "number") && (isFinite(data39))){
-if(data39 > 100 || isNaN(data39)){
-const err91 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/page_size",schemaPath:"#/$defs/wherobots/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
+}
+if(data29.page_size !== undefined){
+let data40 = data29.page_size;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err91 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/page_size",schemaPath:"#/$defs/wherobots/properties/page_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -2677,8 +2681,9 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data39 < 1 || isNaN(data39)){
-const err92 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/page_size",schemaPath:"#/$defs/wherobots/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data40 == "number") && (isFinite(data40))){
+if(data40 > 100 || isNaN(data40)){
+const err92 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/page_size",schemaPath:"#/$defs/wherobots/properties/page_size/maximum",keyword:"maximum",params:{comparison: "<=", limit: 100},message:"must be <= 100"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -2687,11 +2692,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err93 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data40 < 1 || isNaN(data40)){
+const err93 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1")+"/page_size",schemaPath:"#/$defs/wherobots/properties/page_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -2704,7 +2706,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err94 = {instancePath:instancePath+"/receivers/" + key6.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/wherobots/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -2714,12 +2716,10 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data.processors !== undefined){
-let data40 = data.processors;
-if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
-for(const key8 in data40){
-if(!((pattern14.test(key8)) || (pattern15.test(key8)))){
-const err95 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+}
+else {
+const err95 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2729,13 +2729,12 @@ vErrors.push(err95);
 errors++;
 }
 }
-for(const key9 in data40){
-if(pattern14.test(key9)){
-let data41 = data40[key9];
+if(data.processors !== undefined){
+let data41 = data.processors;
 if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key10 in data41){
-if(!(func1.call(schema39.properties, key10))){
-const err96 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+for(const key8 in data41){
+if(!((pattern14.test(key8)) || (pattern15.test(key8)))){
+const err96 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2745,10 +2744,13 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data41.preset !== undefined){
-let data42 = data41.preset;
-if(!(((data42 === "default") || (data42 === "wandb-anonymize")) || (data42 === "off"))){
-const err97 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/preset",schemaPath:"#/$defs/redact/properties/preset/enum",keyword:"enum",params:{allowedValues: schema39.properties.preset.enum},message:"must be equal to one of the allowed values"};
+for(const key9 in data41){
+if(pattern14.test(key9)){
+let data42 = data41[key9];
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key10 in data42){
+if(!(func1.call(schema39.properties, key10))){
+const err97 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2758,10 +2760,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data41.email !== undefined){
-let data43 = data41.email;
-if(!(((((data43 === "keep") || (data43 === "remove")) || (data43 === "mask")) || (data43 === "hash")) || (data43 === "truncate"))){
-const err98 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/email",schemaPath:"#/$defs/redact/properties/email/enum",keyword:"enum",params:{allowedValues: schema39.properties.email.enum},message:"must be equal to one of the allowed values"};
+if(data42.preset !== undefined){
+let data43 = data42.preset;
+if(!(((data43 === "default") || (data43 === "wandb-anonymize")) || (data43 === "off"))){
+const err98 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/preset",schemaPath:"#/$defs/redact/properties/preset/enum",keyword:"enum",params:{allowedValues: schema39.properties.preset.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2771,10 +2773,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data41.name !== undefined){
-let data44 = data41.name;
+if(data42.email !== undefined){
+let data44 = data42.email;
 if(!(((((data44 === "keep") || (data44 === "remove")) || (data44 === "mask")) || (data44 === "hash")) || (data44 === "truncate"))){
-const err99 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/$defs/redact/properties/name/enum",keyword:"enum",params:{allowedValues: schema39.properties.name.enum},message:"must be equal to one of the allowed values"};
+const err99 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/email",schemaPath:"#/$defs/redact/properties/email/enum",keyword:"enum",params:{allowedValues: schema39.properties.email.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2784,10 +2786,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data41.ip !== undefined){
-let data45 = data41.ip;
+if(data42.name !== undefined){
+let data45 = data42.name;
 if(!(((((data45 === "keep") || (data45 === "remove")) || (data45 === "mask")) || (data45 === "hash")) || (data45 === "truncate"))){
-const err100 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/ip",schemaPath:"#/$defs/redact/properties/ip/enum",keyword:"enum",params:{allowedValues: schema39.properties.ip.enum},message:"must be equal to one of the allowed values"};
+const err100 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/$defs/redact/properties/name/enum",keyword:"enum",params:{allowedValues: schema39.properties.name.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2797,9 +2799,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data41.mask !== undefined){
-if(typeof data41.mask !== "string"){
-const err101 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/mask",schemaPath:"#/$defs/redact/properties/mask/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.ip !== undefined){
+let data46 = data42.ip;
+if(!(((((data46 === "keep") || (data46 === "remove")) || (data46 === "mask")) || (data46 === "hash")) || (data46 === "truncate"))){
+const err101 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/ip",schemaPath:"#/$defs/redact/properties/ip/enum",keyword:"enum",params:{allowedValues: schema39.properties.ip.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2809,11 +2812,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data41.hmac_key !== undefined){
-let data47 = data41.hmac_key;
-if(typeof data47 === "string"){
-if(func2(data47) < 1){
-const err102 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data42.mask !== undefined){
+if(typeof data42.mask !== "string"){
+const err102 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/mask",schemaPath:"#/$defs/redact/properties/mask/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2823,8 +2824,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.hmac_key !== undefined){
+let data48 = data42.hmac_key;
+if(typeof data48 === "string"){
+if(func2(data48) < 1){
+const err103 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2834,9 +2838,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data41.hmac_key_id !== undefined){
-if(typeof data41.hmac_key_id !== "string"){
-const err104 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key_id",schemaPath:"#/$defs/redact/properties/hmac_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err104 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2846,9 +2849,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data41.scan_free_text !== undefined){
-if(typeof data41.scan_free_text !== "boolean"){
-const err105 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/scan_free_text",schemaPath:"#/$defs/redact/properties/scan_free_text/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data42.hmac_key_id !== undefined){
+if(typeof data42.hmac_key_id !== "string"){
+const err105 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key_id",schemaPath:"#/$defs/redact/properties/hmac_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2858,10 +2861,9 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data41.raw !== undefined){
-let data50 = data41.raw;
-if(!((data50 === "keep") || (data50 === "remove"))){
-const err106 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/raw",schemaPath:"#/$defs/redact/properties/raw/enum",keyword:"enum",params:{allowedValues: schema39.properties.raw.enum},message:"must be equal to one of the allowed values"};
+if(data42.scan_free_text !== undefined){
+if(typeof data42.scan_free_text !== "boolean"){
+const err106 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/scan_free_text",schemaPath:"#/$defs/redact/properties/scan_free_text/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2871,9 +2873,10 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
-else {
-const err107 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data42.raw !== undefined){
+let data51 = data42.raw;
+if(!((data51 === "keep") || (data51 === "remove"))){
+const err107 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/raw",schemaPath:"#/$defs/redact/properties/raw/enum",keyword:"enum",params:{allowedValues: schema39.properties.raw.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2884,13 +2887,8 @@ errors++;
 }
 }
 }
-for(const key11 in data40){
-if(pattern15.test(key11)){
-let data51 = data40[key11];
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-for(const key12 in data51){
-if(!((key12 === "on_invalid") || (key12 === "dead_letter_path"))){
-const err108 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+else {
+const err108 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2900,10 +2898,14 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data51.on_invalid !== undefined){
-let data52 = data51.on_invalid;
-if(!(((data52 === "drop") || (data52 === "pass")) || (data52 === "dead_letter"))){
-const err109 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/on_invalid",schemaPath:"#/$defs/validate/properties/on_invalid/enum",keyword:"enum",params:{allowedValues: schema40.properties.on_invalid.enum},message:"must be equal to one of the allowed values"};
+}
+for(const key11 in data41){
+if(pattern15.test(key11)){
+let data52 = data41[key11];
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key12 in data52){
+if(!((key12 === "on_invalid") || (key12 === "dead_letter_path"))){
+const err109 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2913,9 +2915,10 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data51.dead_letter_path !== undefined){
-if(typeof data51.dead_letter_path !== "string"){
-const err110 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/dead_letter_path",schemaPath:"#/$defs/validate/properties/dead_letter_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data52.on_invalid !== undefined){
+let data53 = data52.on_invalid;
+if(!(((data53 === "drop") || (data53 === "pass")) || (data53 === "dead_letter"))){
+const err110 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/on_invalid",schemaPath:"#/$defs/validate/properties/on_invalid/enum",keyword:"enum",params:{allowedValues: schema40.properties.on_invalid.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2925,9 +2928,9 @@ vErrors.push(err110);
 errors++;
 }
 }
-}
-else {
-const err111 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data52.dead_letter_path !== undefined){
+if(typeof data52.dead_letter_path !== "string"){
+const err111 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/dead_letter_path",schemaPath:"#/$defs/validate/properties/dead_letter_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2938,9 +2941,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err112 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err112 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2950,11 +2952,10 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data.exporters !== undefined){
-let data54 = data.exporters;
-if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
-if(Object.keys(data54).length < 1){
-const err113 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2963,9 +2964,12 @@ vErrors.push(err113);
 }
 errors++;
 }
-for(const key13 in data54){
-if(!((pattern18.test(key13)) || (pattern19.test(key13)))){
-const err114 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+if(data.exporters !== undefined){
+let data55 = data.exporters;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(Object.keys(data55).length < 1){
+const err114 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2974,13 +2978,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-}
-for(const key14 in data54){
-if(pattern18.test(key14)){
-let data55 = data54[key14];
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(data55.endpoint === undefined){
-const err115 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
+for(const key13 in data55){
+if(!((pattern18.test(key13)) || (pattern19.test(key13)))){
+const err115 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2989,9 +2989,13 @@ vErrors.push(err115);
 }
 errors++;
 }
-for(const key15 in data55){
-if(!((((((key15 === "endpoint") || (key15 === "protocol")) || (key15 === "headers")) || (key15 === "compression")) || (key15 === "timeout_secs")) || (key15 === "sending_queue"))){
-const err116 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+for(const key14 in data55){
+if(pattern18.test(key14)){
+let data56 = data55[key14];
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.endpoint === undefined){
+const err116 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3000,12 +3004,9 @@ vErrors.push(err116);
 }
 errors++;
 }
-}
-if(data55.endpoint !== undefined){
-let data56 = data55.endpoint;
-if(typeof data56 === "string"){
-if(func2(data56) < 1){
-const err117 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key15 in data56){
+if(!((((((key15 === "endpoint") || (key15 === "protocol")) || (key15 === "headers")) || (key15 === "compression")) || (key15 === "timeout_secs")) || (key15 === "sending_queue"))){
+const err117 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3015,8 +3016,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-else {
-const err118 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.endpoint !== undefined){
+let data57 = data56.endpoint;
+if(typeof data57 === "string"){
+if(func2(data57) < 1){
+const err118 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3026,10 +3030,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data55.protocol !== undefined){
-let data57 = data55.protocol;
-if(!((data57 === "http/protobuf") || (data57 === "http/json"))){
-const err119 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+else {
+const err119 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3039,12 +3041,10 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data55.headers !== undefined){
-let data58 = data55.headers;
-if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
-for(const key16 in data58){
-if(typeof data58[key16] !== "string"){
-const err120 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.protocol !== undefined){
+let data58 = data56.protocol;
+if(!((data58 === "http/protobuf") || (data58 === "http/json"))){
+const err120 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3054,9 +3054,12 @@ vErrors.push(err120);
 errors++;
 }
 }
-}
-else {
-const err121 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.headers !== undefined){
+let data59 = data56.headers;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
+for(const key16 in data59){
+if(typeof data59[key16] !== "string"){
+const err121 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3066,10 +3069,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data55.compression !== undefined){
-let data60 = data55.compression;
-if(!((data60 === "gzip") || (data60 === "none"))){
-const err122 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema41.properties.compression.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err122 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3079,10 +3081,10 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data55.timeout_secs !== undefined){
-let data61 = data55.timeout_secs;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err123 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.compression !== undefined){
+let data61 = data56.compression;
+if(!((data61 === "gzip") || (data61 === "none"))){
+const err123 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema41.properties.compression.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3091,9 +3093,11 @@ vErrors.push(err123);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 < 1 || isNaN(data61)){
-const err124 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data56.timeout_secs !== undefined){
+let data62 = data56.timeout_secs;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err124 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3102,14 +3106,9 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-}
-if(data55.sending_queue !== undefined){
-let data62 = data55.sending_queue;
-if(data62 && typeof data62 == "object" && !Array.isArray(data62)){
-for(const key17 in data62){
-if(!((key17 === "enabled") || (key17 === "max_batches"))){
-const err125 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if((typeof data62 == "number") && (isFinite(data62))){
+if(data62 < 1 || isNaN(data62)){
+const err125 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3119,9 +3118,13 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data62.enabled !== undefined){
-if(typeof data62.enabled !== "boolean"){
-const err126 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data56.sending_queue !== undefined){
+let data63 = data56.sending_queue;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key17 in data63){
+if(!((key17 === "enabled") || (key17 === "max_batches"))){
+const err126 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3131,10 +3134,9 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data62.max_batches !== undefined){
-let data64 = data62.max_batches;
-if(!(((typeof data64 == "number") && (!(data64 % 1) && !isNaN(data64))) && (isFinite(data64)))){
-const err127 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data63.enabled !== undefined){
+if(typeof data63.enabled !== "boolean"){
+const err127 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3143,9 +3145,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if((typeof data64 == "number") && (isFinite(data64))){
-if(data64 < 1 || isNaN(data64)){
-const err128 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data63.max_batches !== undefined){
+let data65 = data63.max_batches;
+if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
+const err128 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3154,11 +3158,9 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err129 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data65 == "number") && (isFinite(data65))){
+if(data65 < 1 || isNaN(data65)){
+const err129 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3169,8 +3171,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err130 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err130 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3181,12 +3184,8 @@ errors++;
 }
 }
 }
-for(const key18 in data54){
-if(pattern19.test(key18)){
-let data65 = data54[key18];
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.directory === undefined){
-const err131 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
+else {
+const err131 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3195,9 +3194,14 @@ vErrors.push(err131);
 }
 errors++;
 }
-for(const key19 in data65){
-if(!(func1.call(schema42.properties, key19))){
-const err132 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+}
+for(const key18 in data55){
+if(pattern19.test(key18)){
+let data66 = data55[key18];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.directory === undefined){
+const err132 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3206,12 +3210,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-if(data65.directory !== undefined){
-let data66 = data65.directory;
-if(typeof data66 === "string"){
-if(func2(data66) < 1){
-const err133 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key19 in data66){
+if(!(func1.call(schema42.properties, key19))){
+const err133 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3221,8 +3222,11 @@ vErrors.push(err133);
 errors++;
 }
 }
-else {
-const err134 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.directory !== undefined){
+let data67 = data66.directory;
+if(typeof data67 === "string"){
+if(func2(data67) < 1){
+const err134 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3232,10 +3236,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data65.max_file_bytes !== undefined){
-let data67 = data65.max_file_bytes;
-if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
-const err135 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err135 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3244,9 +3246,11 @@ vErrors.push(err135);
 }
 errors++;
 }
-if((typeof data67 == "number") && (isFinite(data67))){
-if(data67 < 1 || isNaN(data67)){
-const err136 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data66.max_file_bytes !== undefined){
+let data68 = data66.max_file_bytes;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err136 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3255,12 +3259,9 @@ vErrors.push(err136);
 }
 errors++;
 }
-}
-}
-if(data65.max_file_age_secs !== undefined){
-let data68 = data65.max_file_age_secs;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-const err137 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data68 == "number") && (isFinite(data68))){
+if(data68 < 1 || isNaN(data68)){
+const err137 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3269,9 +3270,12 @@ vErrors.push(err137);
 }
 errors++;
 }
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 < 1 || isNaN(data68)){
-const err138 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data66.max_file_age_secs !== undefined){
+let data69 = data66.max_file_age_secs;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err138 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3280,11 +3284,9 @@ vErrors.push(err138);
 }
 errors++;
 }
-}
-}
-if(data65.sign_key_file !== undefined){
-if(typeof data65.sign_key_file !== "string"){
-const err139 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_file",schemaPath:"#/$defs/ndjson_file/properties/sign_key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 1 || isNaN(data69)){
+const err139 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3294,9 +3296,10 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data65.sign_hmac_key !== undefined){
-if(typeof data65.sign_hmac_key !== "string"){
-const err140 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_hmac_key",schemaPath:"#/$defs/ndjson_file/properties/sign_hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data66.sign_key_file !== undefined){
+if(typeof data66.sign_key_file !== "string"){
+const err140 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_file",schemaPath:"#/$defs/ndjson_file/properties/sign_key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3306,9 +3309,9 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data65.sign_key_id !== undefined){
-if(typeof data65.sign_key_id !== "string"){
-const err141 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_id",schemaPath:"#/$defs/ndjson_file/properties/sign_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.sign_hmac_key !== undefined){
+if(typeof data66.sign_hmac_key !== "string"){
+const err141 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_hmac_key",schemaPath:"#/$defs/ndjson_file/properties/sign_hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3318,10 +3321,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data65.wait_lock_secs !== undefined){
-let data72 = data65.wait_lock_secs;
-if(!(((typeof data72 == "number") && (!(data72 % 1) && !isNaN(data72))) && (isFinite(data72)))){
-const err142 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data66.sign_key_id !== undefined){
+if(typeof data66.sign_key_id !== "string"){
+const err142 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_id",schemaPath:"#/$defs/ndjson_file/properties/sign_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3330,9 +3332,11 @@ vErrors.push(err142);
 }
 errors++;
 }
-if((typeof data72 == "number") && (isFinite(data72))){
-if(data72 < 0 || isNaN(data72)){
-const err143 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data66.wait_lock_secs !== undefined){
+let data73 = data66.wait_lock_secs;
+if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
+const err143 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3341,12 +3345,9 @@ vErrors.push(err143);
 }
 errors++;
 }
-}
-}
-if(data65.dedupe_window_secs !== undefined){
-let data73 = data65.dedupe_window_secs;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err144 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data73 == "number") && (isFinite(data73))){
+if(data73 < 0 || isNaN(data73)){
+const err144 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3355,9 +3356,12 @@ vErrors.push(err144);
 }
 errors++;
 }
-if((typeof data73 == "number") && (isFinite(data73))){
-if(data73 < 0 || isNaN(data73)){
-const err145 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data66.dedupe_window_secs !== undefined){
+let data74 = data66.dedupe_window_secs;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err145 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3366,13 +3370,9 @@ vErrors.push(err145);
 }
 errors++;
 }
-}
-}
-if(data65.anchor_file !== undefined){
-let data74 = data65.anchor_file;
-if(typeof data74 === "string"){
-if(func2(data74) < 1){
-const err146 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 < 0 || isNaN(data74)){
+const err146 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3382,8 +3382,12 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data66.anchor_file !== undefined){
+let data75 = data66.anchor_file;
+if(typeof data75 === "string"){
+if(func2(data75) < 1){
+const err147 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3393,10 +3397,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data65.heartbeat_secs !== undefined){
-let data75 = data65.heartbeat_secs;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err148 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err148 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3405,9 +3407,11 @@ vErrors.push(err148);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 < 0 || isNaN(data75)){
-const err149 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data66.heartbeat_secs !== undefined){
+let data76 = data66.heartbeat_secs;
+if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
+const err149 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3416,11 +3420,9 @@ vErrors.push(err149);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err150 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data76 == "number") && (isFinite(data76))){
+if(data76 < 0 || isNaN(data76)){
+const err150 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3433,7 +3435,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err151 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3443,11 +3445,10 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data.service !== undefined){
-let data76 = data.service;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-if(data76.pipelines === undefined){
-const err152 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3456,9 +3457,12 @@ vErrors.push(err152);
 }
 errors++;
 }
-for(const key20 in data76){
-if(!((key20 === "state_directory") || (key20 === "pipelines"))){
-const err153 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+if(data.service !== undefined){
+let data77 = data.service;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+if(data77.pipelines === undefined){
+const err153 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3467,10 +3471,9 @@ vErrors.push(err153);
 }
 errors++;
 }
-}
-if(data76.state_directory !== undefined){
-if(typeof data76.state_directory !== "string"){
-const err154 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key20 in data77){
+if(!((key20 === "state_directory") || (key20 === "pipelines"))){
+const err154 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3480,11 +3483,9 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data76.pipelines !== undefined){
-let data78 = data76.pipelines;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(Object.keys(data78).length < 1){
-const err155 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data77.state_directory !== undefined){
+if(typeof data77.state_directory !== "string"){
+const err155 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3493,9 +3494,12 @@ vErrors.push(err155);
 }
 errors++;
 }
-for(const key21 in data78){
-if(!(pattern22.test(key21))){
-const err156 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(data77.pipelines !== undefined){
+let data79 = data77.pipelines;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+if(Object.keys(data79).length < 1){
+const err156 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3504,13 +3508,9 @@ vErrors.push(err156);
 }
 errors++;
 }
-}
-for(const key22 in data78){
-if(pattern22.test(key22)){
-let data79 = data78[key22];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.receivers === undefined){
-const err157 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
+for(const key21 in data79){
+if(!(pattern22.test(key21))){
+const err157 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3519,8 +3519,13 @@ vErrors.push(err157);
 }
 errors++;
 }
-if(data79.exporters === undefined){
-const err158 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
+}
+for(const key22 in data79){
+if(pattern22.test(key22)){
+let data80 = data79[key22];
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(data80.receivers === undefined){
+const err158 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3529,9 +3534,8 @@ vErrors.push(err158);
 }
 errors++;
 }
-for(const key23 in data79){
-if(!(((key23 === "receivers") || (key23 === "processors")) || (key23 === "exporters"))){
-const err159 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data80.exporters === undefined){
+const err159 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3540,12 +3544,9 @@ vErrors.push(err159);
 }
 errors++;
 }
-}
-if(data79.receivers !== undefined){
-let data80 = data79.receivers;
-if(Array.isArray(data80)){
-if(data80.length < 1){
-const err160 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+for(const key23 in data80){
+if(!(((key23 === "receivers") || (key23 === "processors")) || (key23 === "exporters"))){
+const err160 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3554,10 +3555,12 @@ vErrors.push(err160);
 }
 errors++;
 }
-const len0 = data80.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data80[i0] !== "string"){
-const err161 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i0,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data80.receivers !== undefined){
+let data81 = data80.receivers;
+if(Array.isArray(data81)){
+if(data81.length < 1){
+const err161 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3566,10 +3569,10 @@ vErrors.push(err161);
 }
 errors++;
 }
-}
-}
-else {
-const err162 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len0 = data81.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data81[i0] !== "string"){
+const err162 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i0,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3579,13 +3582,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data79.processors !== undefined){
-let data82 = data79.processors;
-if(Array.isArray(data82)){
-const len1 = data82.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data82[i1] !== "string"){
-const err163 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i1,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err163 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3595,9 +3594,13 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-else {
-const err164 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data80.processors !== undefined){
+let data83 = data80.processors;
+if(Array.isArray(data83)){
+const len1 = data83.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data83[i1] !== "string"){
+const err164 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i1,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3607,11 +3610,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data79.exporters !== undefined){
-let data84 = data79.exporters;
-if(Array.isArray(data84)){
-if(data84.length < 1){
-const err165 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err165 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3620,10 +3621,12 @@ vErrors.push(err165);
 }
 errors++;
 }
-const len2 = data84.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data84[i2] !== "string"){
-const err166 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i2,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data80.exporters !== undefined){
+let data85 = data80.exporters;
+if(Array.isArray(data85)){
+if(data85.length < 1){
+const err166 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3632,10 +3635,10 @@ vErrors.push(err166);
 }
 errors++;
 }
-}
-}
-else {
-const err167 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data85.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data85[i2] !== "string"){
+const err167 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i2,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3647,7 +3650,7 @@ errors++;
 }
 }
 else {
-const err168 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err168 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3658,9 +3661,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err169 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err169 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3671,8 +3673,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err170 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err170 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3684,12 +3687,24 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err171 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err171];
 }
 else {
 vErrors.push(err171);
+}
+errors++;
+}
+}
+}
+else {
+const err172 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
 }
 errors++;
 }

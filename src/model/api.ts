@@ -57,6 +57,22 @@ export interface VendorApi {
   explain(status: number, body: string): string;
   /** Warnings about the range (e.g. W&B Multi-tenant keeps 7 days). */
   warnings?(params: PullParams, now: number): string[];
+  /**
+   * For an API that answers only its newest `limit` records, with no time filter and no paging
+   * (Snorkel Flow): a full answer whose oldest record is newer than the range's start may be
+   * missing records, so the puller asks again with a larger limit, up to `maxLimit`.
+   */
+  newest?: NewestOnly;
+}
+
+/** How to ask a newest-`limit`-records API for more. */
+export interface NewestOnly {
+  /** The limit the options ask for. */
+  limit(options: Readonly<Record<string, unknown>>): number;
+  /** The largest limit the puller may ask for. */
+  maxLimit(options: Readonly<Record<string, unknown>>): number;
+  /** The options with another limit. */
+  withLimit(options: Readonly<Record<string, unknown>>, limit: number): Readonly<Record<string, unknown>>;
 }
 
 /** `Authorization: Basic base64(user:key)`. */

@@ -16,7 +16,7 @@ import { sleep } from '../io/sleep.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import type { AuditEvent } from '../model/event.js';
 import { DEFAULT_POLL_INTERVAL_SECS } from '../receivers/vendor_api/config.js';
-import type { PullCounts } from '../receivers/vendor_api/pull.js';
+import { describeGap, type PullCounts } from '../receivers/vendor_api/pull.js';
 import { DEFAULT_STATE_DIRECTORY, type AuditkitConfig } from './config.js';
 
 export interface RuntimeOptions {
@@ -81,7 +81,10 @@ export class Runtime {
       for (const rname of p.receivers) {
         jobs.push(
           this.pullReceiver(pname, rname, chain, exporters).then(
-            (counts) => void reports.push({ pipeline: pname, receiver: rname, counts }),
+            (counts) => {
+              for (const g of counts.gaps) this.o.log(`${pname}/${rname}: ${describeGap(g, `raise receivers.${rname}.max_limit`)}`);
+              reports.push({ pipeline: pname, receiver: rname, counts });
+            },
             (err: unknown) => {
               const message = err instanceof Error ? err.message : String(err);
               if (!this.stopping.signal.aborted) this.o.log(`${pname}/${rname}: ${message}`);

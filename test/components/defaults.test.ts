@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import t from 'tap';
-import { SNORKEL_DEFAULT_API_KEY_HEADER, SNORKEL_DEFAULT_LIMIT } from '../../adapters/snorkel/client.js';
+import { SNORKEL_DEFAULT_API_KEY_HEADER, SNORKEL_DEFAULT_LIMIT, SNORKEL_DEFAULT_MAX_LIMIT } from '../../adapters/snorkel/client.js';
 import { WANDB_DEFAULT_ANONYMIZE, WANDB_DEFAULT_DEPLOYMENT, WANDB_DEFAULT_PAGE_SIZE } from '../../adapters/wandb/client.js';
 import { WHEROBOTS_DEFAULT_MODE, WHEROBOTS_DEFAULT_PAGE_SIZE } from '../../adapters/wherobots/client.js';
 import {
@@ -61,6 +61,7 @@ const CASES: [string, string, unknown][] = [
   ['wandb', 'anonymize', WANDB_DEFAULT_ANONYMIZE],
   ['wandb', 'page_size', WANDB_DEFAULT_PAGE_SIZE],
   ['snorkel', 'limit', SNORKEL_DEFAULT_LIMIT],
+  ['snorkel', 'max_limit', SNORKEL_DEFAULT_MAX_LIMIT],
   ['snorkel', 'api_key_header', SNORKEL_DEFAULT_API_KEY_HEADER],
   ['wherobots', 'mode', WHEROBOTS_DEFAULT_MODE],
   ['wherobots', 'page_size', WHEROBOTS_DEFAULT_PAGE_SIZE],

@@ -28,7 +28,7 @@ export const DEFAULT_MAX_BACKOFF_MILLIS = 60_000;
 export function checkVendorApiConfig(config: VendorApiConfig, name: string): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   try {
-    parseUserTime(config.since, '');
+    if (config.since !== undefined) parseUserTime(config.since, '');
   } catch {
     problems.push({ path: `receivers.${name}.since`, message: `not a time: use ${TIME_FORMS}` });
   }

@@ -250,9 +250,14 @@ t.test('Snorkel Flow: /audit-logs?limit=N with a configurable key header; the ra
     }),
     sink,
   );
-  t.equal(server.requests[0]!.url.searchParams.get('limit'), '30');
-  t.equal(sink.events.length, 10, 'the newest 30, of which 10 in the range');
+  t.same(
+    server.requests.map((r) => r.url.searchParams.get('limit')),
+    ['30', '60'],
+    'the newest 30 did not reach back to the start: asked again with the limit doubled',
+  );
+  t.equal(sink.events.length, 20, 'all 40, of which 20 in the range');
   t.equal(counts.outsideRange, 20);
+  t.same(counts.gaps, []);
 });
 
 t.test('checkpoints: a later pull continues from the watermark; the overlap is deduplicated', async (t) => {
