@@ -15,6 +15,7 @@ import { PII_PRESETS } from '../redact/pii-policy.js';
 import type { ConvertCliOptions } from './convert.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
 import { SCHEMA_NAMES } from './schema-names.js';
+import type { FlagCommand } from './flags.js';
 // Commands load their modules when they run: starting the CLI stays cheap.
 import type { QueryCliOptions, VerifyCliOptions } from './archive.js';
 import type { PullCliOptions } from './pull.js';
@@ -81,6 +82,21 @@ export async function runCli(
     .configureOutput({ writeOut: (s) => void io.stdout.write(s), writeErr: (s) => void io.stderr.write(s) })
     .showHelpAfterError('(run auditkit --help for usage)');
 
+  /** Applies the flag rules (src/cli/flags.ts): false, with the usage error printed, when a flag is refused. */
+  const flagsHold = async (cmd: Command, command: FlagCommand, opts: object, vendor?: string): Promise<boolean> => {
+    const { resolveFlags } = await import('./flags.js');
+    const values = opts as Record<string, unknown>;
+    const given = new Set(Object.keys(values).filter((k) => cmd.getOptionValueSource(k) === 'cli'));
+    const { problems, notes } = resolveFlags({ command, ...(vendor ? { vendor } : {}), values, given });
+    for (const p of problems) io.stderr.write(`auditkit ${command}: ${p.path}: ${p.message}\n`);
+    if (problems.length) {
+      code = EXIT.usage;
+      return false;
+    }
+    for (const n of notes) io.stderr.write(`auditkit ${command}: note: ${n}\n`);
+    return true;
+  };
+
   const convert = program
     .command('convert')
     .description('convert vendor audit log files (or stdin) into unified NDJSON events')
@@ -99,6 +115,7 @@ export async function runCli(
     )
     .option('-q, --quiet', 'no progress bar and no summary');
   addOutputOptions(convert).action(async (files: string[], opts: ConvertCliOptions) => {
+    if (!(await flagsHold(convert, 'convert', opts))) return;
     code = (await (await import('./convert.js')).runConvert(files, opts, io)).code;
   });
 
@@ -131,6 +148,7 @@ export async function runCli(
     .option('--dead-letter <file>', 'write rejected records to FILE (NDJSON)')
     .option('-q, --quiet', 'no summary');
   addOutputOptions(pull).action(async (vendor: Vendor, opts: PullCliOptions) => {
+    if (!(await flagsHold(pull, 'pull', opts, vendor))) return;
     code = await (await import('./pull.js')).runPull(vendor, opts, io);
   });
 
@@ -159,7 +177,7 @@ export async function runCli(
       code = await (await import('./archive.js')).runVerify(dir, opts, io);
     });
 
-  program
+  const query = program
     .command('query')
     .description('stream the events of an archive, filtered')
     .argument('<dir>', 'archive directory')
@@ -172,6 +190,7 @@ export async function runCli(
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv', 'table']).default('ndjson'))
     .option('--csv-raw', "CSV: write cells as they are (by default a cell starting with = + - @ gets a leading ')")
     .action(async (dir: string, opts: QueryCliOptions) => {
+      if (!(await flagsHold(query, 'query', opts))) return;
       code = await (await import('./archive.js')).runQuery(dir, opts, io);
     });
 
