@@ -8,7 +8,8 @@ import { copyFile, mkdtemp, readFile, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { cli } from '../helpers/cli.js';
+// Spawned, as a user runs it (exit code and stderr of a real process).
+import { spawnCli as cli } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-safety-'));

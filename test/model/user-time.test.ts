@@ -1,6 +1,7 @@
 import t from 'tap';
 import { parseUserTime } from '../../src/model/time.js';
-import { cli } from '../helpers/cli.js';
+// Spawned, as a user runs it (exit code and stderr of a real process).
+import { spawnCli as cli } from '../helpers/cli.js';
 
 const NOW = Date.UTC(2026, 7, 10, 12, 0, 0);
 
@@ -22,23 +23,20 @@ t.test('query and pull take the same forms; --until not after --since is exit 2'
   t.equal(bad.code, 2);
   t.match(bad.stderr, /--since: "last tuesday" is not a time: use RFC 3339/);
   process.env.AUDITKIT_TEST_TIME_KEY = 'k';
-  const p = await cli(
-    [
-      'pull',
-      'wherobots',
-      '--url',
-      'http://127.0.0.1:9',
-      '--api-key-env',
-      'AUDITKIT_TEST_TIME_KEY',
-      '--since',
-      '2026-08-02',
-      '--until',
-      '2026-08-01',
-      '--state',
-      '/tmp/auditkit-time-state',
-    ],
-    {},
-  );
+  const p = await cli([
+    'pull',
+    'wherobots',
+    '--url',
+    'http://127.0.0.1:9',
+    '--api-key-env',
+    'AUDITKIT_TEST_TIME_KEY',
+    '--since',
+    '2026-08-02',
+    '--until',
+    '2026-08-01',
+    '--state',
+    '/tmp/auditkit-time-state',
+  ]);
   t.equal(p.code, 2);
   t.match(p.stderr, /--until: 2026-08-01T00:00:00Z is not after --since 2026-08-02T00:00:00Z/);
 });
