@@ -5,12 +5,13 @@
  * secret-looking tokens. The policy is compiled once into a plan of field paths; applying it
  * copies the event and never evaluates user input as code.
  */
+import { createHash } from 'node:crypto';
 import { ConfigError, type ConfigProblem } from '../errors.js';
 import { OTEL_FIELDS, PII_FIELDS } from '../generated/annotations.js';
 import type { AuditEvent } from '../model/event.js';
 import { hmacHex, keyFingerprint } from './hash.js';
 import { truncateIp } from './ip.js';
-import { SECRET_KEY, replaceFindings, type TextFinding } from './text-scan.js';
+import { classifyKey, replaceFindings, type TextFinding } from './text-scan.js';
 
 /** What to do with a value of one PII class. */
 export type PiiMode = 'keep' | 'remove' | 'mask' | 'hash' | 'truncate';
@@ -165,26 +166,55 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
         return cached('t', value, (v) => truncateIp(v) ?? mask);
     }
   };
-  const inText = (kind: TextFinding, match: string): string => {
+  const inText = (kind: TextFinding, match: string, original: string): string => {
     if (kind === 'secret') return mask;
-    const out = apply(kind, match);
-    // Removing a span from free text would silently change its meaning: mark it instead.
-    return out ?? mask;
+    if (modes[kind] === 'keep') return original;
+    // Hash the decoded value, so `a%40b.com` and `a@b.com` correlate. Removing a span from free
+    // text would silently change its meaning: mark it instead.
+    return apply(kind, match) ?? mask;
   };
-  const redactText = (text: string): string => (scan ? replaceFindings(text, inText) : text);
+  /** Free text, scanned with the context of the key it is under. */
+  const redactText = (text: string, key?: string): string => (scan ? replaceFindings(text, inText, key) : text);
 
-  const redactValue = (value: unknown): unknown => {
-    if (typeof value === 'string') return redactText(value);
-    if (Array.isArray(value)) return value.map(redactValue);
+  const REMOVED = Symbol('removed');
+  /**
+   * Any JSON value: strings scanned, keys scanned like values, and a key whose name classifies
+   * its value (`username`, `email`, `client_ip`, `password`, ...) rewrites that value by the
+   * class's mode whatever its type: an object or array under such a key is masked whole.
+   */
+  const redactAny = (value: unknown, key: string | undefined): unknown => {
+    const cls = key !== undefined && scan ? classifyKey(key) : undefined;
+    if (cls !== undefined && value !== null && typeof value !== 'boolean') {
+      if (cls === 'secret') return mask;
+      if (modes[cls] !== 'keep') {
+        if (typeof value === 'string') return apply(cls, value) ?? REMOVED;
+        if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return value.map((v) => apply(cls, v) ?? mask);
+        return modes[cls] === 'remove' ? REMOVED : mask;
+      }
+    }
+    if (typeof value === 'string') return redactText(value, key);
+    if (Array.isArray(value))
+      return value.map((v) => {
+        const r = redactAny(v, key);
+        return r === REMOVED ? mask : r;
+      });
     if (value !== null && typeof value === 'object') {
       const out: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(value)) {
-        const red = scan && SECRET_KEY.test(k) && v !== null && typeof v !== 'object' ? mask : redactValue(v);
-        Object.defineProperty(out, k, { value: red, enumerable: true, writable: true, configurable: true });
+        const red = redactAny(v, k);
+        if (red === REMOVED) continue;
+        // Keys are scanned like values; two keys that redact alike stay two entries.
+        let name = redactText(k);
+        if (name !== k) for (let n = 2; Object.hasOwn(out, name) || Object.hasOwn(value, name); n++) name = `${redactText(k)}#${n}`;
+        Object.defineProperty(out, name, { value: red, enumerable: true, writable: true, configurable: true });
       }
       return out;
     }
     return value;
+  };
+  const redactValue = (value: unknown): unknown => {
+    const out = redactAny(value, undefined);
+    return out === REMOVED ? mask : out;
   };
 
   /** Applies the class mode at `path` (with `*` over arrays). */
@@ -220,12 +250,12 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
       let node = event as unknown as Record<string, unknown> | undefined;
       for (let i = 0; i < path.length - 1 && node; i++) node = node[path[i]!] as Record<string, unknown> | undefined;
       const k = path[path.length - 1]!;
-      if (node && typeof node[k] === 'string') node[k] = redactText(node[k]);
+      if (node && typeof node[k] === 'string') node[k] = redactText(node[k], k);
     }
     for (const r of event.resources ?? []) {
       const res = r as Record<string, unknown>;
       for (const k of Object.keys(res))
-        if (k !== 'type' && !resourceClassKeys.has(k) && typeof res[k] === 'string') res[k] = redactText(res[k]);
+        if (k !== 'type' && !resourceClassKeys.has(k) && typeof res[k] === 'string') res[k] = redactText(res[k], k);
     }
   };
 
@@ -240,7 +270,13 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
       const { details, raw, ...rest } = event;
       const out = copyEvent(rest);
       for (const entry of plan) applyAt(out, entry.path, 0, entry.cls);
-      if (scan) scanFields(out);
+      if (scan) {
+        scanFields(out);
+        // An id that carries PII (`wherobots:evt_idleak.person@example.com`) is replaced by a hash
+        // of itself: still a stable dedupe key, without the PII.
+        if (redactText(out.id) !== out.id)
+          out.id = `${out.vendor}:sha256:${key ? hmacHex('sha256', key, out.id) : createHash('sha256').update(out.id).digest('hex')}`;
+      }
       if (details !== undefined) out.details = (scan ? redactValue(details) : structuredClone(details)) as Record<string, unknown>;
       if (raw !== undefined && rawMode === 'keep') out.raw = (scan ? redactValue(raw) : structuredClone(raw)) as Record<string, unknown>;
       for (const key of ['actor', 'target_user'] as const) if (out[key] && Object.keys(out[key]).length === 0) delete out[key];
