@@ -6,6 +6,7 @@ import { exporterSink } from '../components/receiver-sink.js';
 import { ArchiveIntegrityError, ConfigError, formatLocation } from '../errors.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import { openLineFile, type LineWriter } from '../io/line-writer.js';
+import { DEAD_LETTER_MODE } from '../io/dead-letter-file.js';
 import type { Vendor } from '../model/event.js';
 import { convertSources, type ConvertCounts } from '../pipeline/convert.js';
 import type { InputFormat } from '../receivers/files/files.js';
@@ -103,7 +104,7 @@ export async function runConvert(
   let dead: { writer: LineWriter; done: Promise<void> } | undefined;
   try {
     pipeline = await openPipeline(edge, cliContext(io));
-    if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
+    if (opts.deadLetter) dead = await openLineFile(opts.deadLetter, { mode: DEAD_LETTER_MODE });
   } catch (err) {
     say(`auditkit convert: cannot open output: ${(err as Error).message}`);
     return { code: err instanceof ArchiveIntegrityError ? EXIT.rejected : EXIT.io };

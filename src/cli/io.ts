@@ -5,6 +5,8 @@ export interface CliIo {
   stdout: Writable & { isTTY?: boolean };
   stderr: Writable & { isTTY?: boolean };
   stdin?: Readable;
+  /** Where commands register the secrets and the policy they learn (a configuration's keys); see scrub.ts. */
+  secrets?: { addFromConfig(config: unknown): void; usePolicy(config: object): void };
 }
 
 /** CLI exit codes (DESIGN.md). */

@@ -15,6 +15,7 @@ import { PII_PRESETS } from '../redact/pii-policy.js';
 import type { ConvertCliOptions } from './convert.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
 import { SCHEMA_NAMES } from './schema-names.js';
+import { Scrubber } from './scrub.js';
 import type { FlagCommand } from './flags.js';
 // Commands load their modules when they run: starting the CLI stays cheap.
 import type { QueryCliOptions, VerifyCliOptions } from './archive.js';
@@ -74,6 +75,11 @@ export async function runCli(
   io: CliIo = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin },
 ): Promise<number> {
   let code: number = EXIT.ok;
+  // Everything on stderr is scrubbed of the secrets this command line names (and, under a
+  // redacting policy, passes through it): scrub.ts.
+  const scrubber = new Scrubber(process.env);
+  scrubber.addFromArgv(argv);
+  io = { ...io, stderr: scrubber.wrap(io.stderr), secrets: scrubber };
   const program = new Command()
     .name('auditkit')
     .description('Normalize SaaS audit logs into one audit event; redact, validate and deliver them.')

@@ -6,6 +6,7 @@ import { adapterFor } from '../components/adapters.js';
 import { exporterSink } from '../components/receiver-sink.js';
 import { createReceiver } from '../components/registry.js';
 import { openLineFile } from '../io/line-writer.js';
+import { DEAD_LETTER_MODE } from '../io/dead-letter-file.js';
 import type { VendorApiConfig } from '../receivers/vendor_api/config.js';
 import { describeGap } from '../receivers/vendor_api/pull.js';
 import { cliContext, edgeConfig, openPipeline, type CliPipeline, type OutputCliOptions } from './outputs.js';
@@ -128,7 +129,7 @@ export async function runPull(vendor: Vendor, opts: PullCliOptions, io: CliIo, e
   let dead: Awaited<ReturnType<typeof openLineFile>> | undefined;
   try {
     pipeline = await openPipeline(edge, cliContext(io));
-    if (opts.deadLetter) dead = await openLineFile(opts.deadLetter);
+    if (opts.deadLetter) dead = await openLineFile(opts.deadLetter, { mode: DEAD_LETTER_MODE });
   } catch (err) {
     say(`cannot open output: ${(err as Error).message}`);
     return err instanceof ArchiveIntegrityError ? EXIT.rejected : EXIT.io;

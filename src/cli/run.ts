@@ -38,6 +38,9 @@ export async function runRun(
     for (const p of err.problems) io.stderr.write(`  ${p.path}: ${p.message}\n`);
     return EXIT.usage;
   }
+  io.secrets?.addFromConfig(config);
+  const redact = Object.entries(config.processors ?? {}).find(([name]) => name.split('/')[0] === 'redact')?.[1];
+  if (redact) io.secrets?.usePolicy(redact);
   const drainMillis = Number(opts.drainTimeoutSecs ?? DEFAULT_DRAIN_TIMEOUT_SECS) * 1000;
   const runtime = new Runtime(config, { log: say, ...extra });
   try {

@@ -3,6 +3,9 @@ import path from 'node:path';
 import type { DeadLetter, DeadLetterSink } from '../model/dead-letter.js';
 import { LineWriter } from './line-writer.js';
 
+/** Dead-letter files are created owner-only: they keep the original, unredacted records. */
+export const DEAD_LETTER_MODE = 0o600;
+
 /**
  * Dead letters appended to an NDJSON file (the same line format every command writes). Writes
  * are queued in order from a synchronous `write`, as processors' `onEmit` cannot wait.
@@ -16,7 +19,8 @@ export class NdjsonDeadLetterFile implements DeadLetterSink {
 
   constructor(readonly filePath: string) {
     mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
-    this.stream = createWriteStream(filePath, { flags: 'a' });
+    // Dead letters hold originals, unredacted (they must, to be fed back): only the owner reads them.
+    this.stream = createWriteStream(filePath, { flags: 'a', mode: DEAD_LETTER_MODE });
     this.stream.on('error', () => {
       this.failures++;
     });

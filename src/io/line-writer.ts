@@ -56,9 +56,9 @@ export class LineWriter {
 }
 
 /** A line writer on a new file (parent directories created), and a promise of its end. */
-export async function openLineFile(file: string): Promise<{ writer: LineWriter; done: Promise<void> }> {
+export async function openLineFile(file: string, options: { mode?: number } = {}): Promise<{ writer: LineWriter; done: Promise<void> }> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const stream = createWriteStream(file);
+  const stream = createWriteStream(file, options.mode !== undefined ? { mode: options.mode } : {});
   const done = new Promise<void>((resolve, reject) => {
     stream.on('error', reject);
     stream.on('finish', resolve);

@@ -406,21 +406,28 @@ function widenEmail(text: string, span: Span): Span {
 }
 
 /** Every finding of every detector in `text` (already decoded), merged. */
-function collect(text: string, key: string | undefined): Span[] {
+function collect(text: string, key: string | undefined, kinds: ReadonlySet<TextFinding> | undefined): Span[] {
   const spans: Span[] = [];
   for (const d of DETECTORS) {
+    if (kinds && !kinds.has(d.kind)) continue;
     if (key !== undefined && d.notKey?.test(key)) continue;
     const byKey = key !== undefined && (d.key?.test(key) ?? false);
     if (!byKey && !d.prefilter.test(text)) continue;
     const found: Iterable<readonly [number, number]> = d.find
       ? d.find(text)
       : [...text.matchAll(d.pattern!)].map((m) => [m.index, m.index + m[0].length] as const);
+    // A widened finding covers its whole run: later matches inside it add nothing (and widening
+    // each again would be quadratic on a run such as `1.1.1.1.1…`).
+    let coveredUntil = -1;
     for (const [start, end0] of found) {
+      if (start < coveredUntil) continue;
       if (d.check && !d.check(text.slice(start, end0))) continue;
       if (d.before && !byKey && !d.before.test(text.slice(Math.max(0, start - 48), start))) continue;
       const end = d.extend ? d.extend(text, end0) : end0;
       const span: Span = { start, end, kind: d.kind };
-      spans.push(d.kind === 'email' ? widenEmail(text, span) : d.kind === 'ip' ? widenAddress(text, span) : span);
+      const widened = d.kind === 'email' ? widenEmail(text, span) : d.kind === 'ip' ? widenAddress(text, span) : span;
+      if (widened !== span) coveredUntil = widened.end;
+      spans.push(widened);
     }
   }
   // Overlapping findings are merged into one span (a finding is never dropped for overlapping
@@ -442,17 +449,19 @@ function collect(text: string, key: string | undefined): Span[] {
 /**
  * Rewrites every finding in `text` with `replace(kind, decoded match, original text)`; returns the text
  * unchanged (same string) when nothing is found. `key` is the name the text is under, for the
- * detectors' context rules. An encoded finding is replaced whole, its encoding included.
+ * detectors' context rules; `kinds` limits the detectors to those kinds. An encoded finding is
+ * replaced whole, its encoding included.
  */
 export function replaceFindings(
   text: string,
   replace: (kind: TextFinding, match: string, original: string) => string,
   key?: string,
+  kinds?: ReadonlySet<TextFinding>,
 ): string {
   if (text.length < 4) return text; // shorter than any address or token
   const view = decodeView(text);
   const scanned = view ? view.text : text;
-  const spans = collect(scanned, key);
+  const spans = collect(scanned, key, kinds);
   if (spans.length === 0) return text;
   let out = '';
   let at = 0;

@@ -26,7 +26,25 @@ export interface AuditLogProcessorOptions extends ForwardingProcessorOptions {
   keepRaw?: boolean;
 }
 
-const isVendor = (v: unknown): v is Vendor => typeof v === 'string' && adapterFor(v) !== undefined;
+/** How senders spell the vendors (case, spaces, `-`, `_` and `.` do not matter). */
+const VENDOR_ALIASES: Readonly<Record<string, Vendor>> = {
+  wandb: 'wandb',
+  'w&b': 'wandb',
+  wb: 'wandb',
+  weightsandbiases: 'wandb',
+  'weights&biases': 'wandb',
+  snorkel: 'snorkel',
+  snorkelflow: 'snorkel',
+  snorkelai: 'snorkel',
+  wherobots: 'wherobots',
+};
+
+/** The vendor an `audit.vendor` attribute names (`W&B`, `WandB`, `weights-and-biases` are all W&B), if any. */
+export function vendorOf(value: unknown): Vendor | undefined {
+  if (typeof value !== 'string') return undefined;
+  const vendor = VENDOR_ALIASES[value.toLowerCase().replace(/[\s._-]+/g, '')];
+  return vendor && adapterFor(vendor) ? vendor : undefined;
+}
 
 /** A body's text form, for dead letters. */
 function bodyText(body: AnyValue | undefined): string {
@@ -74,14 +92,17 @@ export class AuditLogProcessor extends ForwardingProcessor {
 
   protected process(record: ReadWriteLogRecord): boolean {
     const attrs = record.attributes;
-    const vendor = attrs[ATTR.vendor];
+    const vendor = vendorOf(attrs[ATTR.vendor]);
     let event: AuditEvent | undefined;
     let problems: Problem[] = [];
     try {
       if (typeof attrs[ATTR.id] === 'string') event = fromLogRecord(record);
-      else if (isVendor(vendor)) {
+      else if (vendor) {
         const raw: unknown = typeof record.body === 'string' ? parseJsonExact(record.body) : record.body;
         event = normalize(vendor, raw, { keepRaw: this.keepRaw });
+      } else if (attrs[ATTR.vendor] !== undefined) {
+        // It says it is an audit record, of a vendor we do not know: never passed on unredacted.
+        throw new AuditInputError('unknown_vendor', `${ATTR.vendor} names no vendor auditkit reads (wandb, snorkel, wherobots)`, '');
       } else {
         this.passedThrough++;
         return true;
@@ -92,7 +113,7 @@ export class AuditLogProcessor extends ForwardingProcessor {
         err instanceof AuditInputError ? err : new AuditInputError('invalid_json', err instanceof Error ? err.message : String(err), '');
       problems = [{ code: e.code, pointer: e.pointer ?? '', message: e.message }];
     }
-    if (problems.length || !event) return this.invalid(record, problems, isVendor(vendor) ? vendor : undefined);
+    if (problems.length || !event) return this.invalid(record, problems, vendor);
     this.rewrite(record, this.redact ? this.redact.policy.redactEvent(event) : event);
     return true;
   }

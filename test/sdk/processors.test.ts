@@ -235,3 +235,34 @@ t.test('property: no processor ever throws from onEmit, and every record is acco
     t.equal(p.exporter.getFinishedLogRecords().length, s.forwarded, `${name}: exactly the forwarded records reached the exporter`);
   }
 });
+
+t.test('AuditLogProcessor: the vendor attribute is matched case- and spelling-insensitively (issue 12, item 5)', async (t) => {
+  const { exporter, provider, logger } = pipeline((next) => new AuditLogProcessor({ next }));
+  for (const vendor of ['WandB', 'W&B', 'weights-and-biases', 'Weights & Biases', ' WANDB '])
+    logger.emit({ body: WANDB, attributes: { 'audit.vendor': vendor } });
+  await provider.forceFlush();
+  const records = exporter.getFinishedLogRecords();
+  t.equal(records.length, 5);
+  for (const r of records) {
+    t.equal(r.attributes['audit.vendor'], 'wandb', 'normalized as W&B');
+    t.equal(r.attributes['user.email'], '****', 'and redacted');
+    t.notMatch(JSON.stringify(r.body) + JSON.stringify(r.attributes), /maria\.garcia/);
+  }
+});
+
+t.test('AuditLogProcessor: a record naming a vendor it does not know is rejected, never passed on unredacted', async (t) => {
+  for (const onInvalid of ['drop', 'pass'] as const) {
+    const { exporter, processor, provider, logger } = pipeline((next) => new AuditLogProcessor({ next, onInvalid }));
+    logger.emit({ body: WANDB, attributes: { 'audit.vendor': 'zendesk' } });
+    await provider.forceFlush();
+    const records = exporter.getFinishedLogRecords();
+    t.notMatch(
+      JSON.stringify(records.map((r) => [r.body, r.attributes])),
+      /maria\.garcia|203\.0\.113\.24/,
+      `${onInvalid}: no PII forwarded`,
+    );
+    t.equal(processor.passedThrough, 0, `${onInvalid}: not counted as other telemetry`);
+    if (onInvalid === 'pass') t.match(JSON.stringify(records[0]!.attributes), /unknown_vendor/, 'pass: marked with the problem');
+    else t.equal(records.length, 0, 'drop: dropped');
+  }
+});

@@ -120,7 +120,9 @@ async function fetchPage(
           retryAfter(res.headers.get('retry-after')),
         );
       }
-      if (!res.ok) throw new AbortError(new AuditIoError(`${api.explain(res.status, body)} [${where}]`));
+      // A vendor error body may echo the key it was sent: it never reaches a message.
+      const key = params.credentials.apiKey;
+      if (!res.ok) throw new AbortError(new AuditIoError(`${api.explain(res.status, key.length >= 4 ? body.split(key).join('****') : body)} [${where}]`));
       try {
         return api.parse(body, res.headers.get('content-type') ?? '');
       } catch (err) {
