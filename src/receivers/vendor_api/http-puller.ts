@@ -122,7 +122,10 @@ async function fetchPage(
       }
       // A vendor error body may echo the key it was sent: it never reaches a message.
       const key = params.credentials.apiKey;
-      if (!res.ok) throw new AbortError(new AuditIoError(`${api.explain(res.status, key.length >= 4 ? body.split(key).join('****') : body)} [${where}]`));
+      if (!res.ok)
+        throw new AbortError(
+          new AuditIoError(`${api.explain(res.status, key.length >= 4 ? body.split(key).join('****') : body)} [${where}]`),
+        );
       try {
         return api.parse(body, res.headers.get('content-type') ?? '');
       } catch (err) {
