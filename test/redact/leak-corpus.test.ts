@@ -10,6 +10,7 @@ import path from 'node:path';
 import t from 'tap';
 import { compilePiiPolicy } from '../../src/redact/pii-policy.js';
 import { spawnCli } from '../helpers/cli.js';
+import { ROOT } from '../helpers/golden.js';
 import { OtlpReceiver } from '../helpers/otlp-receiver.js';
 import { BENIGN, LEAKS, type Leak } from './corpus.js';
 
@@ -141,4 +142,13 @@ t.test('the benign corpus survives the CLI too, in details of every vendor', asy
     const event = JSON.parse(r.stdout) as { details: { event_details: unknown } };
     t.same(event.details.event_details, BENIGN, flags.join(' '));
   }
+});
+
+t.test('the bundled Snorkel example keeps no user name under --redact default (README: default masks names)', async (t) => {
+  const example = path.join(ROOT, 'examples/snorkel/audit-logs.json');
+  const plain = await spawnCli(['convert', example]);
+  t.match(plain.stdout, /john_wick/, 'the example has one');
+  const r = await spawnCli(['convert', example, '--redact', 'default']);
+  t.equal(r.code, 0, r.stderr);
+  t.notMatch(r.stdout, /john_wick/);
 });
