@@ -55,15 +55,31 @@ function addOutputOptions(cmd: Command): Command {
     .option('--sign-key-file <pem>', 'archive: sign digests with this Ed25519 private key')
     .option('--sign-hmac-key-env <name>', 'archive: sign digests with HMAC-SHA256, key in this environment variable')
     .option('--sign-key-id <id>', 'archive: key id written into signatures (default: a key fingerprint)')
-    .option('--endpoint <url>', 'OTLP endpoint (base URL, /v1/logs is added; default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)')
-    .addOption(new Option('--otlp-protocol <protocol>', 'OTLP encoding').choices([...OTLP_PROTOCOLS]).default(DEFAULT_OTLP_PROTOCOL))
+    .option(
+      '--endpoint <url>',
+      'OTLP endpoint: a base URL gets /v1/logs, a URL with a path is used as is (default: OTEL_EXPORTER_OTLP_LOGS_ENDPOINT, or OTEL_EXPORTER_OTLP_ENDPOINT + /v1/logs)',
+    )
+    .addOption(
+      new Option(
+        '--otlp-protocol <protocol>',
+        `OTLP transport (default: OTEL_EXPORTER_OTLP_LOGS_PROTOCOL, OTEL_EXPORTER_OTLP_PROTOCOL, else ${DEFAULT_OTLP_PROTOCOL})`,
+      ).choices([...OTLP_PROTOCOLS]),
+    )
     .option(
       '--header <key=value>',
       'OTLP request header, repeatable (default: OTEL_EXPORTER_OTLP_LOGS_HEADERS)',
       (v: string, prev: string[] | undefined) => [...(prev ?? []), v],
     )
-    .addOption(new Option('--compression <algorithm>', 'OTLP compression').choices(['gzip', 'none']).default('gzip'))
-    .option('--timeout-ms <millis>', 'OTLP request timeout in milliseconds', String(DEFAULT_OTLP_TIMEOUT_MILLIS))
+    .addOption(
+      new Option(
+        '--compression <algorithm>',
+        'OTLP compression (default: OTEL_EXPORTER_OTLP_LOGS_COMPRESSION, OTEL_EXPORTER_OTLP_COMPRESSION, else gzip)',
+      ).choices(['gzip', 'none']),
+    )
+    .option(
+      '--timeout-ms <millis>',
+      `OTLP request timeout in milliseconds (default: OTEL_EXPORTER_OTLP_LOGS_TIMEOUT, OTEL_EXPORTER_OTLP_TIMEOUT, else ${DEFAULT_OTLP_TIMEOUT_MILLIS})`,
+    )
     .addOption(new Option('--redact <preset>', 'PII policy for every output').choices([...PII_PRESETS]).default('off'))
     .option('--hmac-key-env <name>', 'environment variable holding the HMAC key (hash mode; never printed)')
     .option('--hmac-key-id <id>', 'key id written into hashed values (default: a fingerprint of the key)');

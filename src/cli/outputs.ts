@@ -13,6 +13,7 @@ import type { NdjsonFileConfig } from '../exporters/ndjson_file/config.js';
 import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import type { OtlpConfig } from '../exporters/otlp/config.js';
 import type { OtlpProtocol } from '../exporters/otlp/options.js';
+import { resolveOtlpEnv } from '../exporters/otlp/env.js';
 import { redactChain } from '../pipeline/redact-chain.js';
 import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset } from '../redact/pii-policy.js';
 import type { CliIo } from './io.js';
@@ -131,43 +132,53 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
   }
   let otlpEndpoint: string | undefined;
   if (opts.to === 'otlp') {
-    const endpoint = opts.endpoint ?? env.OTEL_EXPORTER_OTLP_LOGS_ENDPOINT ?? env.OTEL_EXPORTER_OTLP_ENDPOINT;
-    if (!endpoint) problems.push({ path: '--endpoint', message: 'required with --to otlp (or set OTEL_EXPORTER_OTLP_LOGS_ENDPOINT)' });
-    else {
-      try {
-        const u = new URL(endpoint);
-        if (u.protocol !== 'http:' && u.protocol !== 'https:')
-          problems.push({ path: '--endpoint', message: 'must be an http or https URL' });
-      } catch {
-        problems.push({ path: '--endpoint', message: 'not a valid URL' });
-      }
-    }
+    // Flags over OTEL_EXPORTER_OTLP_LOGS_* over OTEL_EXPORTER_OTLP_* over defaults (exporters/otlp/env.ts).
+    const resolved = resolveOtlpEnv(
+      {
+        ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+        ...(opts.otlpProtocol !== undefined ? { protocol: opts.otlpProtocol } : {}),
+        ...(opts.compression !== undefined ? { compression: opts.compression } : {}),
+        ...(opts.timeoutMs !== undefined ? { timeoutMillis: opts.timeoutMs } : {}),
+      },
+      env,
+      { endpoint: '--endpoint', protocol: '--otlp-protocol', compression: '--compression', timeoutMillis: '--timeout-ms' },
+    );
+    problems.push(...resolved.problems);
+    const { options } = resolved;
+    if (!resolved.endpointFrom)
+      problems.push({
+        path: '--endpoint',
+        message: 'required with --to otlp (or set OTEL_EXPORTER_OTLP_LOGS_ENDPOINT or OTEL_EXPORTER_OTLP_ENDPOINT)',
+      });
     let headers: Record<string, string> = {};
     collect(() => {
-      const fromEnv = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS ?? env.OTEL_EXPORTER_OTLP_HEADERS;
+      const generic = env.OTEL_EXPORTER_OTLP_HEADERS;
+      const logs = env.OTEL_EXPORTER_OTLP_LOGS_HEADERS;
       headers = {
-        ...(fromEnv ? parseHeaders(fromEnv.split(','), 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') : {}),
+        ...(generic ? parseHeaders(generic.split(','), 'OTEL_EXPORTER_OTLP_HEADERS') : {}),
+        ...(logs ? parseHeaders(logs.split(','), 'OTEL_EXPORTER_OTLP_LOGS_HEADERS') : {}),
         ...parseHeaders(opts.header ?? [], '--header'),
       };
     });
-    if (endpoint) {
-      otlpEndpoint = endpoint;
+    const target = options.logsEndpoint ?? options.endpoint;
+    if (target) {
+      otlpEndpoint = target;
       exporter = {
         type: 'otlp',
         config: {
-          endpoint,
+          ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+          ...(options.logsEndpoint ? { logs_endpoint: options.logsEndpoint } : {}),
           headers,
-          ...(opts.otlpProtocol ? { protocol: opts.otlpProtocol } : {}),
-          ...(opts.compression ? { compression: opts.compression } : {}),
-          ...(opts.timeoutMs ? { timeout_secs: Number(opts.timeoutMs) / 1000 } : {}),
+          ...(options.protocol ? { protocol: options.protocol } : {}),
+          ...(options.compression ? { compression: options.compression } : {}),
+          // Milliseconds as given (the YAML option is whole seconds; the exporter takes any).
+          ...(options.timeoutMillis !== undefined ? { timeout_secs: options.timeoutMillis / 1000 } : {}),
           // The CLI waits for each batch instead of queueing it on disk.
           sending_queue: { enabled: false },
         },
       };
     }
   }
-  if (opts.timeoutMs !== undefined && !/^\d+$/.test(opts.timeoutMs))
-    problems.push({ path: '--timeout-ms', message: 'must be a whole number of milliseconds' });
   if (opts.to === 'otlp' && opts.output) problems.push({ path: '-o', message: 'not used with --to otlp (events go to --endpoint)' });
   if (problems.length) throw new ConfigError(problems);
   return { ...(redactionConfig ? { redactionConfig } : {}), exporter, ...(otlpEndpoint ? { otlpEndpoint } : {}) };

@@ -643,13 +643,17 @@ export interface Validate {
  */
 export interface Otlp {
   /**
-   * Collector base URL or logs URL.
+   * Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.
    */
-  endpoint: string;
+  endpoint?: string;
   /**
-   * OTLP encoding.
+   * The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).
    */
-  protocol?: 'http/protobuf' | 'http/json';
+  logs_endpoint?: string;
+  /**
+   * OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc).
+   */
+  protocol?: 'http/protobuf' | 'http/json' | 'grpc';
   /**
    * Request headers (API keys via ${env:NAME}).
    */

@@ -1532,13 +1532,13 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateConfig = validate24;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"required":["endpoint"],"properties":{"endpoint":{"type":"string","description":"Collector base URL or logs URL.","minLength":1},"protocol":{"enum":["http/protobuf","http/json"],"default":"http/protobuf","description":"OTLP encoding."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"enum":["md5","sha1","sha3","hmac-sha256","hmac-sha512"],"description":"Hash matches instead of writing `****`."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them); use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."}}}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"default":"http/protobuf","description":"OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"enum":["md5","sha1","sha3","hmac-sha256","hmac-sha512"],"description":"Hash matches instead of writing `****`."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them); use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."}}}}};
 const schema36 = {"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}};
 const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
 const schema38 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}};
 const schema39 = {"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}};
 const schema40 = {"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}};
-const schema41 = {"type":"object","additionalProperties":false,"required":["endpoint"],"properties":{"endpoint":{"type":"string","description":"Collector base URL or logs URL.","minLength":1},"protocol":{"enum":["http/protobuf","http/json"],"default":"http/protobuf","description":"OTLP encoding."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"default":"http/protobuf","description":"OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}};
 const schema42 = {"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}};
 const pattern8 = new RegExp("^wandb(/[A-Za-z0-9_.-]+)?$", "u");
 const pattern9 = new RegExp("^snorkel(/[A-Za-z0-9_.-]+)?$", "u");
@@ -2994,8 +2994,9 @@ for(const key14 in data55){
 if(pattern18.test(key14)){
 let data56 = data55[key14];
 if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-if(data56.endpoint === undefined){
-const err116 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/required",keyword:"required",params:{missingProperty: "endpoint"},message:"must have required property '"+"endpoint"+"'"};
+for(const key15 in data56){
+if(!(((((((key15 === "endpoint") || (key15 === "logs_endpoint")) || (key15 === "protocol")) || (key15 === "headers")) || (key15 === "compression")) || (key15 === "timeout_secs")) || (key15 === "sending_queue"))){
+const err116 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3004,9 +3005,12 @@ vErrors.push(err116);
 }
 errors++;
 }
-for(const key15 in data56){
-if(!((((((key15 === "endpoint") || (key15 === "protocol")) || (key15 === "headers")) || (key15 === "compression")) || (key15 === "timeout_secs")) || (key15 === "sending_queue"))){
-const err117 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+if(data56.endpoint !== undefined){
+let data57 = data56.endpoint;
+if(typeof data57 === "string"){
+if(func2(data57) < 1){
+const err117 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3016,11 +3020,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data56.endpoint !== undefined){
-let data57 = data56.endpoint;
-if(typeof data57 === "string"){
-if(func2(data57) < 1){
-const err118 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err118 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3030,8 +3031,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-else {
-const err119 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.logs_endpoint !== undefined){
+let data58 = data56.logs_endpoint;
+if(typeof data58 === "string"){
+if(func2(data58) < 1){
+const err119 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3041,10 +3045,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data56.protocol !== undefined){
-let data58 = data56.protocol;
-if(!((data58 === "http/protobuf") || (data58 === "http/json"))){
-const err120 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+else {
+const err120 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3054,12 +3056,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data56.headers !== undefined){
-let data59 = data56.headers;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key16 in data59){
-if(typeof data59[key16] !== "string"){
-const err121 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.protocol !== undefined){
+let data59 = data56.protocol;
+if(!(((data59 === "http/protobuf") || (data59 === "http/json")) || (data59 === "grpc"))){
+const err121 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3069,9 +3069,12 @@ vErrors.push(err121);
 errors++;
 }
 }
-}
-else {
-const err122 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.headers !== undefined){
+let data60 = data56.headers;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key16 in data60){
+if(typeof data60[key16] !== "string"){
+const err122 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3081,10 +3084,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data56.compression !== undefined){
-let data61 = data56.compression;
-if(!((data61 === "gzip") || (data61 === "none"))){
-const err123 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema41.properties.compression.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err123 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3094,10 +3096,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data56.timeout_secs !== undefined){
-let data62 = data56.timeout_secs;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err124 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.compression !== undefined){
+let data62 = data56.compression;
+if(!((data62 === "gzip") || (data62 === "none"))){
+const err124 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema41.properties.compression.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3106,9 +3108,11 @@ vErrors.push(err124);
 }
 errors++;
 }
-if((typeof data62 == "number") && (isFinite(data62))){
-if(data62 < 1 || isNaN(data62)){
-const err125 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data56.timeout_secs !== undefined){
+let data63 = data56.timeout_secs;
+if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
+const err125 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3117,14 +3121,9 @@ vErrors.push(err125);
 }
 errors++;
 }
-}
-}
-if(data56.sending_queue !== undefined){
-let data63 = data56.sending_queue;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
-for(const key17 in data63){
-if(!((key17 === "enabled") || (key17 === "max_batches"))){
-const err126 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if((typeof data63 == "number") && (isFinite(data63))){
+if(data63 < 1 || isNaN(data63)){
+const err126 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3134,9 +3133,13 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data63.enabled !== undefined){
-if(typeof data63.enabled !== "boolean"){
-const err127 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data56.sending_queue !== undefined){
+let data64 = data56.sending_queue;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+for(const key17 in data64){
+if(!((key17 === "enabled") || (key17 === "max_batches"))){
+const err127 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3146,10 +3149,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data63.max_batches !== undefined){
-let data65 = data63.max_batches;
-if(!(((typeof data65 == "number") && (!(data65 % 1) && !isNaN(data65))) && (isFinite(data65)))){
-const err128 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data64.enabled !== undefined){
+if(typeof data64.enabled !== "boolean"){
+const err128 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3158,9 +3160,11 @@ vErrors.push(err128);
 }
 errors++;
 }
-if((typeof data65 == "number") && (isFinite(data65))){
-if(data65 < 1 || isNaN(data65)){
-const err129 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data64.max_batches !== undefined){
+let data66 = data64.max_batches;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err129 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3169,11 +3173,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err130 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data66 == "number") && (isFinite(data66))){
+if(data66 < 1 || isNaN(data66)){
+const err130 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3184,8 +3186,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err131 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err131 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3196,12 +3199,8 @@ errors++;
 }
 }
 }
-for(const key18 in data55){
-if(pattern19.test(key18)){
-let data66 = data55[key18];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-if(data66.directory === undefined){
-const err132 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
+else {
+const err132 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3210,9 +3209,14 @@ vErrors.push(err132);
 }
 errors++;
 }
-for(const key19 in data66){
-if(!(func1.call(schema42.properties, key19))){
-const err133 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+}
+for(const key18 in data55){
+if(pattern19.test(key18)){
+let data67 = data55[key18];
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+if(data67.directory === undefined){
+const err133 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3221,12 +3225,9 @@ vErrors.push(err133);
 }
 errors++;
 }
-}
-if(data66.directory !== undefined){
-let data67 = data66.directory;
-if(typeof data67 === "string"){
-if(func2(data67) < 1){
-const err134 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key19 in data67){
+if(!(func1.call(schema42.properties, key19))){
+const err134 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3236,8 +3237,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data67.directory !== undefined){
+let data68 = data67.directory;
+if(typeof data68 === "string"){
+if(func2(data68) < 1){
+const err135 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3247,10 +3251,8 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data66.max_file_bytes !== undefined){
-let data68 = data66.max_file_bytes;
-if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
-const err136 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err136 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3259,9 +3261,11 @@ vErrors.push(err136);
 }
 errors++;
 }
-if((typeof data68 == "number") && (isFinite(data68))){
-if(data68 < 1 || isNaN(data68)){
-const err137 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data67.max_file_bytes !== undefined){
+let data69 = data67.max_file_bytes;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err137 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3270,12 +3274,9 @@ vErrors.push(err137);
 }
 errors++;
 }
-}
-}
-if(data66.max_file_age_secs !== undefined){
-let data69 = data66.max_file_age_secs;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-const err138 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 1 || isNaN(data69)){
+const err138 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3284,9 +3285,12 @@ vErrors.push(err138);
 }
 errors++;
 }
-if((typeof data69 == "number") && (isFinite(data69))){
-if(data69 < 1 || isNaN(data69)){
-const err139 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data67.max_file_age_secs !== undefined){
+let data70 = data67.max_file_age_secs;
+if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
+const err139 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3295,11 +3299,9 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-}
-if(data66.sign_key_file !== undefined){
-if(typeof data66.sign_key_file !== "string"){
-const err140 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_file",schemaPath:"#/$defs/ndjson_file/properties/sign_key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data70 == "number") && (isFinite(data70))){
+if(data70 < 1 || isNaN(data70)){
+const err140 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3309,9 +3311,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data66.sign_hmac_key !== undefined){
-if(typeof data66.sign_hmac_key !== "string"){
-const err141 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_hmac_key",schemaPath:"#/$defs/ndjson_file/properties/sign_hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data67.sign_key_file !== undefined){
+if(typeof data67.sign_key_file !== "string"){
+const err141 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_file",schemaPath:"#/$defs/ndjson_file/properties/sign_key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3321,9 +3324,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data66.sign_key_id !== undefined){
-if(typeof data66.sign_key_id !== "string"){
-const err142 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_id",schemaPath:"#/$defs/ndjson_file/properties/sign_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data67.sign_hmac_key !== undefined){
+if(typeof data67.sign_hmac_key !== "string"){
+const err142 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_hmac_key",schemaPath:"#/$defs/ndjson_file/properties/sign_hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3333,10 +3336,9 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data66.wait_lock_secs !== undefined){
-let data73 = data66.wait_lock_secs;
-if(!(((typeof data73 == "number") && (!(data73 % 1) && !isNaN(data73))) && (isFinite(data73)))){
-const err143 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data67.sign_key_id !== undefined){
+if(typeof data67.sign_key_id !== "string"){
+const err143 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_id",schemaPath:"#/$defs/ndjson_file/properties/sign_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3345,9 +3347,11 @@ vErrors.push(err143);
 }
 errors++;
 }
-if((typeof data73 == "number") && (isFinite(data73))){
-if(data73 < 0 || isNaN(data73)){
-const err144 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data67.wait_lock_secs !== undefined){
+let data74 = data67.wait_lock_secs;
+if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
+const err144 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3356,12 +3360,9 @@ vErrors.push(err144);
 }
 errors++;
 }
-}
-}
-if(data66.dedupe_window_secs !== undefined){
-let data74 = data66.dedupe_window_secs;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err145 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data74 == "number") && (isFinite(data74))){
+if(data74 < 0 || isNaN(data74)){
+const err145 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3370,9 +3371,12 @@ vErrors.push(err145);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 < 0 || isNaN(data74)){
-const err146 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+if(data67.dedupe_window_secs !== undefined){
+let data75 = data67.dedupe_window_secs;
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err146 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3381,13 +3385,9 @@ vErrors.push(err146);
 }
 errors++;
 }
-}
-}
-if(data66.anchor_file !== undefined){
-let data75 = data66.anchor_file;
-if(typeof data75 === "string"){
-if(func2(data75) < 1){
-const err147 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 < 0 || isNaN(data75)){
+const err147 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3397,8 +3397,12 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data67.anchor_file !== undefined){
+let data76 = data67.anchor_file;
+if(typeof data76 === "string"){
+if(func2(data76) < 1){
+const err148 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3408,10 +3412,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data66.heartbeat_secs !== undefined){
-let data76 = data66.heartbeat_secs;
-if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
-const err149 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err149 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3420,9 +3422,11 @@ vErrors.push(err149);
 }
 errors++;
 }
-if((typeof data76 == "number") && (isFinite(data76))){
-if(data76 < 0 || isNaN(data76)){
-const err150 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data67.heartbeat_secs !== undefined){
+let data77 = data67.heartbeat_secs;
+if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
+const err150 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3431,11 +3435,9 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err151 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data77 == "number") && (isFinite(data77))){
+if(data77 < 0 || isNaN(data77)){
+const err151 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3448,7 +3450,7 @@ errors++;
 }
 }
 else {
-const err152 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err152 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3458,11 +3460,10 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data.service !== undefined){
-let data77 = data.service;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-if(data77.pipelines === undefined){
-const err153 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3471,9 +3472,12 @@ vErrors.push(err153);
 }
 errors++;
 }
-for(const key20 in data77){
-if(!((key20 === "state_directory") || (key20 === "pipelines"))){
-const err154 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+if(data.service !== undefined){
+let data78 = data.service;
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+if(data78.pipelines === undefined){
+const err154 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3482,10 +3486,9 @@ vErrors.push(err154);
 }
 errors++;
 }
-}
-if(data77.state_directory !== undefined){
-if(typeof data77.state_directory !== "string"){
-const err155 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key20 in data78){
+if(!((key20 === "state_directory") || (key20 === "pipelines"))){
+const err155 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3495,11 +3498,9 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data77.pipelines !== undefined){
-let data79 = data77.pipelines;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(Object.keys(data79).length < 1){
-const err156 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data78.state_directory !== undefined){
+if(typeof data78.state_directory !== "string"){
+const err156 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3508,9 +3509,12 @@ vErrors.push(err156);
 }
 errors++;
 }
-for(const key21 in data79){
-if(!(pattern22.test(key21))){
-const err157 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(data78.pipelines !== undefined){
+let data80 = data78.pipelines;
+if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
+if(Object.keys(data80).length < 1){
+const err157 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3519,13 +3523,9 @@ vErrors.push(err157);
 }
 errors++;
 }
-}
-for(const key22 in data79){
-if(pattern22.test(key22)){
-let data80 = data79[key22];
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(data80.receivers === undefined){
-const err158 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
+for(const key21 in data80){
+if(!(pattern22.test(key21))){
+const err158 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3534,8 +3534,13 @@ vErrors.push(err158);
 }
 errors++;
 }
-if(data80.exporters === undefined){
-const err159 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
+}
+for(const key22 in data80){
+if(pattern22.test(key22)){
+let data81 = data80[key22];
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.receivers === undefined){
+const err159 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3544,9 +3549,8 @@ vErrors.push(err159);
 }
 errors++;
 }
-for(const key23 in data80){
-if(!(((key23 === "receivers") || (key23 === "processors")) || (key23 === "exporters"))){
-const err160 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+if(data81.exporters === undefined){
+const err160 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3555,12 +3559,9 @@ vErrors.push(err160);
 }
 errors++;
 }
-}
-if(data80.receivers !== undefined){
-let data81 = data80.receivers;
-if(Array.isArray(data81)){
-if(data81.length < 1){
-const err161 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+for(const key23 in data81){
+if(!(((key23 === "receivers") || (key23 === "processors")) || (key23 === "exporters"))){
+const err161 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3569,10 +3570,12 @@ vErrors.push(err161);
 }
 errors++;
 }
-const len0 = data81.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data81[i0] !== "string"){
-const err162 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i0,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data81.receivers !== undefined){
+let data82 = data81.receivers;
+if(Array.isArray(data82)){
+if(data82.length < 1){
+const err162 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3581,10 +3584,10 @@ vErrors.push(err162);
 }
 errors++;
 }
-}
-}
-else {
-const err163 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len0 = data82.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data82[i0] !== "string"){
+const err163 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i0,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3594,13 +3597,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data80.processors !== undefined){
-let data83 = data80.processors;
-if(Array.isArray(data83)){
-const len1 = data83.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data83[i1] !== "string"){
-const err164 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i1,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err164 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3610,9 +3609,13 @@ vErrors.push(err164);
 errors++;
 }
 }
-}
-else {
-const err165 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data81.processors !== undefined){
+let data84 = data81.processors;
+if(Array.isArray(data84)){
+const len1 = data84.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data84[i1] !== "string"){
+const err165 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i1,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3622,11 +3625,9 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data80.exporters !== undefined){
-let data85 = data80.exporters;
-if(Array.isArray(data85)){
-if(data85.length < 1){
-const err166 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err166 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3635,10 +3636,12 @@ vErrors.push(err166);
 }
 errors++;
 }
-const len2 = data85.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data85[i2] !== "string"){
-const err167 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i2,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data81.exporters !== undefined){
+let data86 = data81.exporters;
+if(Array.isArray(data86)){
+if(data86.length < 1){
+const err167 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3647,10 +3650,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-}
-}
-else {
-const err168 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len2 = data86.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data86[i2] !== "string"){
+const err168 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i2,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3662,7 +3665,7 @@ errors++;
 }
 }
 else {
-const err169 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err169 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3673,9 +3676,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err170 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err170 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3686,8 +3688,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err171 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err171 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3699,12 +3702,24 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err172 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err172];
 }
 else {
 vErrors.push(err172);
+}
+errors++;
+}
+}
+}
+else {
+const err173 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
 }
 errors++;
 }

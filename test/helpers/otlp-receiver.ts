@@ -57,7 +57,7 @@ function kvs(list: Record<string, unknown>[] | undefined): Record<string, unknow
   return out;
 }
 
-function decode(contentType: string, body: Buffer): ReceivedRecord[] {
+export function decode(contentType: string, body: Buffer): ReceivedRecord[] {
   const msg: Record<string, unknown> = contentType.includes('json')
     ? (JSON.parse(body.toString('utf8')) as Record<string, unknown>)
     : Request.toObject(Request.decode(body), { longs: String, bytes: String, defaults: false, oneofs: false });
@@ -86,6 +86,11 @@ export class OtlpReceiver {
   failNext: { status: number; retryAfter?: number }[] = [];
   /** Reject this many records per request with a partial-success response. */
   rejectPerRequest = 0;
+  /** The path it accepts (`/v1/logs`); any other is answered 404 and kept in `otherPaths`. */
+  path = '/v1/logs';
+  readonly otherPaths: string[] = [];
+  /** Answer this long after a request arrived (a slow backend). */
+  delayMillis = 0;
   private server: Server | undefined;
   url = '';
 
@@ -97,14 +102,17 @@ export class OtlpReceiver {
     this.server = createServer((req, res) => {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
+      req.on('end', () => void setTimeout(answer, this.delayMillis));
+      const answer = (): void => {
+        if (res.destroyed) return;
         const fail = this.failNext.shift();
         if (fail) {
           res.writeHead(fail.status, fail.retryAfter !== undefined ? { 'retry-after': String(fail.retryAfter) } : {});
           res.end();
           return;
         }
-        if (req.method !== 'POST' || req.url !== '/v1/logs') {
+        if (req.method !== 'POST' || req.url !== this.path) {
+          this.otherPaths.push(req.url ?? '');
           res.writeHead(404);
           res.end();
           return;
@@ -132,7 +140,7 @@ export class OtlpReceiver {
           res.writeHead(200, { 'content-type': 'application/x-protobuf' });
           res.end(Buffer.from(Response.encode(Response.fromObject(partial)).finish()));
         }
-      });
+      };
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;

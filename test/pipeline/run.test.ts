@@ -62,7 +62,7 @@ processors:
 exporters:
   otlp:
     endpoint: ftp://x
-    protocol: grpc
+    protocol: http/xml
 service:
   pipelines:
     logs:
@@ -81,7 +81,7 @@ t.test('a config with several mistakes reports all of them, each with its path',
     // whose own options break the schema skips only its semantic check.
     t.match(problems.join('\n'), /receivers\.zendesk: unknown component type/);
     t.match(problems.join('\n'), /receivers\.wandb\.page_size: must be >= 1/);
-    t.match(problems.join('\n'), /exporters\.otlp\.protocol: must be one of http\/protobuf, http\/json/);
+    t.match(problems.join('\n'), /exporters\.otlp\.protocol: must be one of http\/protobuf, http\/json, grpc/);
     t.match(problems.join('\n'), /receivers\.wandb\.api_key: environment variable NOPE is not set/);
     t.match(problems.join('\n'), /processors\.redact\.email: hash needs hmac_key/, 'a semantic problem in the same round');
     t.match(problems.join('\n'), /service\.pipelines\.logs\.receivers\[1\]: no receiver named "wherobots"/, 'a reference problem too');
@@ -89,7 +89,7 @@ t.test('a config with several mistakes reports all of them, each with its path',
   }
   const fixedSchema = BROKEN.replace('  zendesk: {}\n', '')
     .replace('page_size: 0', 'page_size: 10')
-    .replace('protocol: grpc', 'protocol: http/json');
+    .replace('protocol: http/xml', 'protocol: http/json');
   try {
     parseConfig(fixedSchema, { NOPE: 'k' });
     t.fail('should throw');
@@ -314,7 +314,7 @@ t.test(
 t.test('a pipeline with a name other than logs or logs/NAME says how pipelines are named (issue 13, item 7)', async (t) => {
   const text = BROKEN.replace('  zendesk: {}\n', '')
     .replace('page_size: 0', 'page_size: 10')
-    .replace('protocol: grpc', 'protocol: http/json')
+    .replace('protocol: http/xml', 'protocol: http/json')
     .replace('    logs:\n', '    audit:\n');
   const err = t.throws(() => parseConfig(text, { NOPE: 'k' })) as unknown as ConfigError;
   const problems = err.problems.map((p) => `${p.path}: ${p.message}`);

@@ -16,13 +16,22 @@ export const DEFAULT_QUEUE_MAX_BACKOFF_MILLIS = 30_000;
 /** OTLP log records per export request when there is no sending queue. */
 export const DEFAULT_OTLP_BATCH_SIZE = 512;
 
-/** What a schema cannot say: the endpoint is an http(s) URL. */
+/** What a schema cannot say: an endpoint is given, and every endpoint is an http(s) URL. */
 export function checkOtlpConfig(config: OtlpConfig, name: string): ConfigProblem[] {
-  try {
-    const u = new URL(config.endpoint);
-    if (u.protocol === 'http:' || u.protocol === 'https:') return [];
-  } catch {
-    // reported below
+  if (config.endpoint === undefined && config.logs_endpoint === undefined)
+    return [{ path: `exporters.${name}.endpoint`, message: 'required (or logs_endpoint)' }];
+  const problems: ConfigProblem[] = [];
+  for (const key of ['endpoint', 'logs_endpoint'] as const) {
+    const value = config[key];
+    if (value === undefined) continue;
+    let ok = false;
+    try {
+      const u = new URL(value);
+      ok = u.protocol === 'http:' || u.protocol === 'https:';
+    } catch {
+      // reported below
+    }
+    if (!ok) problems.push({ path: `exporters.${name}.${key}`, message: 'not an http(s) URL' });
   }
-  return [{ path: `exporters.${name}.endpoint`, message: 'not an http(s) URL' }];
+  return problems;
 }

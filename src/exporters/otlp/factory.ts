@@ -13,7 +13,8 @@ export interface OtlpExporter extends EventExporter {
 }
 
 const exporterOptions = (c: OtlpConfig): OtlpExporterOptions => ({
-  endpoint: c.endpoint,
+  ...(c.endpoint ? { endpoint: c.endpoint } : {}),
+  ...(c.logs_endpoint ? { logsEndpoint: c.logs_endpoint } : {}),
   ...(c.protocol ? { protocol: c.protocol } : {}),
   ...(c.headers ? { headers: c.headers as Record<string, string> } : {}),
   ...(c.compression ? { compression: c.compression } : {}),

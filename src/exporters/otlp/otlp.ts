@@ -1,9 +1,10 @@
 /**
  * OTLP export through the official exporters: `@opentelemetry/exporter-logs-otlp-http`
- * (http/json) and `-otlp-proto` (http/protobuf), with gzip, headers, timeout and the
+ * (http/json), `-otlp-proto` (http/protobuf) and `-otlp-grpc` (grpc), with gzip, headers, timeout and the
  * exporters' own retries (429/502/503/504 with backoff, Retry-After). Library code takes
  * options only; `OTEL_EXPORTER_OTLP_LOGS_*` are read at the CLI edge.
  */
+import { createRequire } from 'node:module';
 import type { HrTime } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -15,25 +16,34 @@ import type { AuditEvent } from '../../model/event.js';
 import { toLogRecord } from '../../model/otel.js';
 import { DEFAULT_OTLP_BATCH_SIZE } from './config.js';
 
-export { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS, logsUrl } from './options.js';
+export { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS, exportUrl, logsUrl } from './options.js';
 export type { OtlpExporterOptions, OtlpProtocol } from './options.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
   DEFAULT_OTLP_PROTOCOL,
   DEFAULT_OTLP_TIMEOUT_MILLIS,
-  logsUrl,
+  exportUrl,
   type OtlpExporterOptions,
 } from './options.js';
 
-/** Creates the official OTLP log exporter for the protocol. */
+const require = createRequire(import.meta.url);
+
+/** Creates the official OTLP log exporter for the protocol (the gRPC one is loaded only when asked for). */
 export function createOtlpLogExporter(options: OtlpExporterOptions): LogRecordExporter {
-  const config = {
-    url: logsUrl(options.endpoint),
-    headers: { ...(options.headers ?? {}) },
-    compression: (options.compression ?? DEFAULT_OTLP_COMPRESSION) === 'none' ? CompressionAlgorithm.NONE : CompressionAlgorithm.GZIP,
-    timeoutMillis: options.timeoutMillis ?? DEFAULT_OTLP_TIMEOUT_MILLIS,
-  };
-  return (options.protocol ?? DEFAULT_OTLP_PROTOCOL) === 'http/json' ? new OtlpJsonLogExporter(config) : new OtlpProtoLogExporter(config);
+  const url = exportUrl(options);
+  const compression = (options.compression ?? DEFAULT_OTLP_COMPRESSION) === 'none' ? CompressionAlgorithm.NONE : CompressionAlgorithm.GZIP;
+  const timeoutMillis = options.timeoutMillis ?? DEFAULT_OTLP_TIMEOUT_MILLIS;
+  const protocol = options.protocol ?? DEFAULT_OTLP_PROTOCOL;
+  if (protocol === 'grpc') {
+    const { OTLPLogExporter } =
+      require('@opentelemetry/exporter-logs-otlp-grpc') as typeof import('@opentelemetry/exporter-logs-otlp-grpc');
+    const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
+    const metadata = new Metadata();
+    for (const [k, v] of Object.entries(options.headers ?? {})) metadata.set(k, v);
+    return new OTLPLogExporter({ url, metadata, compression, timeoutMillis });
+  }
+  const config = { url, headers: { ...(options.headers ?? {}) }, compression, timeoutMillis };
+  return protocol === 'http/json' ? new OtlpJsonLogExporter(config) : new OtlpProtoLogExporter(config);
 }
 
 /** Exports one batch and resolves with the result (never rejects). */
