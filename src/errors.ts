@@ -11,6 +11,7 @@ export type InputErrorCode =
   | 'not_an_object'
   | 'schema_violation'
   | 'invalid_time'
+  | 'time_out_of_range'
   | 'unknown_vendor'
   | 'record_too_large'
   | 'too_deep'

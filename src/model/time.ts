@@ -15,7 +15,30 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 const UTC_Z = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?Z$/;
 const DAYS = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/**
+ * The instants OTLP can carry: `time_unix_nano` is an unsigned 64-bit count of nanoseconds since
+ * 1970, so from 1970-01-01T00:00:00Z to 2262-04-11T23:47:16.854775807Z (what an SDK HrTime
+ * converts exactly). An event outside them is rejected rather than sent garbled.
+ */
+export const MIN_TIME = '1970-01-01T00:00:00Z';
+export const MAX_TIME = '2262-04-11T23:47:16.854775807Z';
+
+function inOtlpRange(utc: string, text: string, pointer: string): string {
+  const year = Number(utc.slice(0, 4));
+  if (year < 1970 || (year >= 2262 && (year > 2262 || compareTimes(utc, MAX_TIME) > 0)))
+    throw new AuditInputError(
+      'time_out_of_range',
+      `${JSON.stringify(text.slice(0, 64))} is outside what OTLP can carry (${MIN_TIME} to ${MAX_TIME})`,
+      pointer,
+    );
+  return utc;
+}
+
 export function toUtcTime(text: string, pointer: string): string {
+  return inOtlpRange(parseUtcTime(text, pointer), text, pointer);
+}
+
+function parseUtcTime(text: string, pointer: string): string {
   // Fast path: already RFC 3339 UTC with `Z` and in range (the common case); returned as is.
   const z = UTC_Z.exec(text);
   if (z) {
