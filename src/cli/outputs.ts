@@ -14,6 +14,8 @@ import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import type { OtlpConfig } from '../exporters/otlp/config.js';
 import type { OtlpProtocol } from '../exporters/otlp/options.js';
 import { resolveOtlpEnv } from '../exporters/otlp/env.js';
+import { auditkitResource } from '../exporters/otlp/resource.js';
+import type { Resource } from '@opentelemetry/resources';
 import { redactChain } from '../pipeline/redact-chain.js';
 import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset } from '../redact/pii-policy.js';
 import type { CliIo } from './io.js';
@@ -72,6 +74,8 @@ export interface EdgeConfig {
   exporter: { type: 'ndjson' | 'otlp' | 'ndjson_file'; config: NdjsonConfig | OtlpConfig | NdjsonFileConfig };
   /** The OTLP endpoint (for messages, printed without credentials). */
   otlpEndpoint?: string;
+  /** The resource of OTLP records (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES). */
+  resource?: Resource;
 }
 
 /**
@@ -131,6 +135,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     collect(() => compilePiiPolicy(policy, '--redact'));
   }
   let otlpEndpoint: string | undefined;
+  let resource: Resource | undefined;
   if (opts.to === 'otlp') {
     // Flags over OTEL_EXPORTER_OTLP_LOGS_* over OTEL_EXPORTER_OTLP_* over defaults (exporters/otlp/env.ts).
     const resolved = resolveOtlpEnv(
@@ -145,6 +150,9 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     );
     problems.push(...resolved.problems);
     const { options } = resolved;
+    const res = auditkitResource(env);
+    problems.push(...res.problems);
+    resource = res.resource;
     if (!resolved.endpointFrom)
       problems.push({
         path: '--endpoint',
@@ -181,7 +189,12 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
   }
   if (opts.to === 'otlp' && opts.output) problems.push({ path: '-o', message: 'not used with --to otlp (events go to --endpoint)' });
   if (problems.length) throw new ConfigError(problems);
-  return { ...(redactionConfig ? { redactionConfig } : {}), exporter, ...(otlpEndpoint ? { otlpEndpoint } : {}) };
+  return {
+    ...(redactionConfig ? { redactionConfig } : {}),
+    exporter,
+    ...(otlpEndpoint ? { otlpEndpoint } : {}),
+    ...(resource ? { resource } : {}),
+  };
 }
 
 /** The pipeline the flags describe, built from the component registry. */
@@ -205,5 +218,8 @@ export function cliContext(io: CliIo, extra: Partial<ComponentContext> = {}): Co
 
 /** Builds the processors and opens the exporter the flags name. */
 export async function openPipeline(edge: EdgeConfig, ctx: ComponentContext): Promise<CliPipeline> {
-  return { chain: redactChain(edge.redactionConfig), exporter: await createExporter(edge.exporter.type, edge.exporter.config, ctx) };
+  return {
+    chain: redactChain(edge.redactionConfig),
+    exporter: await createExporter(edge.exporter.type, edge.exporter.config, edge.resource ? { ...ctx, resource: edge.resource } : ctx),
+  };
 }

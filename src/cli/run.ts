@@ -1,6 +1,7 @@
 import { ArchiveIntegrityError, AuditIoError, ConfigError } from '../errors.js';
 import { loadConfig } from '../pipeline/config.js';
 import { Runtime, type RuntimeOptions } from '../pipeline/runtime.js';
+import { auditkitResource } from '../exporters/otlp/resource.js';
 import { DEFAULT_DRAIN_TIMEOUT_SECS, EXIT, type CliIo } from './io.js';
 
 /** After SIGTERM, the queues get at most this long before the process exits (what is left stays on disk). */
@@ -42,7 +43,13 @@ export async function runRun(
   const redact = Object.entries(config.processors ?? {}).find(([name]) => name.split('/')[0] === 'redact')?.[1];
   if (redact) io.secrets?.usePolicy(redact);
   const drainMillis = Number(opts.drainTimeoutSecs ?? DEFAULT_DRAIN_TIMEOUT_SECS) * 1000;
-  const runtime = new Runtime(config, { log: say, ...extra });
+  // The resource of OTLP records: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES, read here at the edge.
+  const { resource, problems } = auditkitResource(env);
+  if (problems.length) {
+    for (const p of problems) say(`${p.path}: ${p.message}`);
+    return EXIT.usage;
+  }
+  const runtime = new Runtime(config, { log: say, resource, ...extra });
   try {
     await runtime.start();
   } catch (err) {

@@ -1,4 +1,5 @@
 import type { Writable } from 'node:stream';
+import type { Resource } from '@opentelemetry/resources';
 import type { DeadLetterSink } from '../model/dead-letter.js';
 
 /** Backoff bounds of a retry loop (tests shorten them). */
@@ -23,6 +24,8 @@ export interface ComponentContext {
   readonly pullBackoffMillis?: BackoffMillis;
   /** Where an NDJSON exporter without a path writes (the CLI's stdout). */
   readonly stdout?: Writable;
+  /** The resource of emitted OTLP records (the edge builds it from OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES). */
+  readonly resource?: Resource;
 }
 
 /**

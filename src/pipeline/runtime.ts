@@ -6,6 +6,7 @@
  * queue holds it on disk (or, without the queue, the backend accepted it).
  */
 import path from 'node:path';
+import type { Resource } from '@opentelemetry/resources';
 import type { BackoffMillis, ComponentContext } from '../components/context.js';
 import type { EventExporter } from '../components/event-exporter.js';
 import { ProcessorChain } from '../components/processor-chain.js';
@@ -26,6 +27,8 @@ export interface RuntimeOptions {
   queueBackoffMillis?: BackoffMillis;
   /** HTTP retry backoff of the pullers (tests shorten it). */
   pullBackoffMillis?: BackoffMillis;
+  /** The resource of emitted OTLP records (default: auditkit's, without the environment). */
+  resource?: Resource;
 }
 
 export interface PullReport {
@@ -58,6 +61,7 @@ export class Runtime {
       signal: this.stopping.signal,
       ...(o.queueBackoffMillis ? { queueBackoffMillis: o.queueBackoffMillis } : {}),
       ...(o.pullBackoffMillis ? { pullBackoffMillis: o.pullBackoffMillis } : {}),
+      ...(o.resource ? { resource: o.resource } : {}),
     };
   }
 

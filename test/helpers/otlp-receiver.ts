@@ -1,7 +1,7 @@
 /**
  * A real OTLP/HTTP logs receiver on 127.0.0.1 (ephemeral port) for tests: it gunzips, decodes
- * protobuf with protobufjs and the OTLP definitions in test/fixtures/otlp-proto (independent
- * of the exporter's own encoder), or parses JSON, and keeps every request and record.
+ * protobuf with protobufjs and the official OTLP definitions in test/fixtures/opentelemetry-proto
+ * (independent of the exporter's own encoder), or parses JSON, and keeps every request and record.
  * `failNext` makes it answer errors (503, 429 with Retry-After) to test retries.
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
@@ -11,9 +11,13 @@ import { gunzipSync } from 'node:zlib';
 import protobuf from 'protobufjs';
 import { ROOT } from './golden.js';
 
-const root = protobuf.loadSync(path.join(ROOT, 'test/fixtures/otlp-proto/otlp-logs.proto'));
-const Request = root.lookupType('opentelemetry.proto.ExportLogsServiceRequest');
-const Response = root.lookupType('opentelemetry.proto.ExportLogsServiceResponse');
+// The official definitions (opentelemetry-proto v1.7.0, committed with their licence).
+const PROTO_DIR = path.join(ROOT, 'test/fixtures/opentelemetry-proto');
+const root = new protobuf.Root();
+root.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
+root.loadSync('opentelemetry/proto/collector/logs/v1/logs_service.proto');
+const Request = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest');
+const Response = root.lookupType('opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse');
 
 /** A decoded record, normalized across JSON and protobuf. */
 export interface ReceivedRecord {
@@ -24,6 +28,10 @@ export interface ReceivedRecord {
   eventName: string;
   body: unknown;
   attributes: Record<string, unknown>;
+  droppedAttributesCount: number;
+  /** The resource's attributes and the scope of the record's ResourceLogs / ScopeLogs. */
+  resource: Record<string, unknown>;
+  scope: { name: string; version: string };
 }
 
 export interface ReceivedRequest {
@@ -63,7 +71,10 @@ export function decode(contentType: string, body: Buffer): ReceivedRecord[] {
     : Request.toObject(Request.decode(body), { longs: String, bytes: String, defaults: false, oneofs: false });
   const out: ReceivedRecord[] = [];
   for (const rl of (msg.resourceLogs as Record<string, unknown>[] | undefined) ?? []) {
+    const resource = kvs((rl.resource as { attributes?: Record<string, unknown>[] } | undefined)?.attributes);
     for (const sl of (rl.scopeLogs as Record<string, unknown>[] | undefined) ?? []) {
+      const sc = (sl.scope as { name?: string; version?: string } | undefined) ?? {};
+      const scope = { name: sc.name ?? '', version: sc.version ?? '' };
       for (const lr of (sl.logRecords as Record<string, unknown>[] | undefined) ?? []) {
         out.push({
           timeUnixNano: String(lr.timeUnixNano),
@@ -73,6 +84,9 @@ export function decode(contentType: string, body: Buffer): ReceivedRecord[] {
           eventName: (lr.eventName as string | undefined) ?? '',
           body: anyValue(lr.body as Record<string, unknown>),
           attributes: kvs(lr.attributes as Record<string, unknown>[]),
+          droppedAttributesCount: Number(lr.droppedAttributesCount ?? 0),
+          resource,
+          scope,
         });
       }
     }

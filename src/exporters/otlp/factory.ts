@@ -29,10 +29,10 @@ const exporterOptions = (c: OtlpConfig): OtlpExporterOptions => ({
  */
 export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentContext, name = 'otlp'): Promise<OtlpExporter> {
   const options = exporterOptions(config);
-  if (config.sending_queue?.enabled === false) return streamingExporter(name, options);
+  if (config.sending_queue?.enabled === false) return streamingExporter(name, options, ctx);
   const stats = newExporterStats();
   const sendBatch = async (events: AuditEvent[]): Promise<void> => {
-    const sink = new OtlpEventSink(createOtlpLogExporter(options), events.length || 1);
+    const sink = new OtlpEventSink(createOtlpLogExporter(options), events.length || 1, ctx.resource);
     for (const e of events) await sink.write(e);
     await sink.close();
     if (sink.failed) throw sink.lastError ?? new Error('export failed');
@@ -68,8 +68,8 @@ export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentConte
   };
 }
 
-function streamingExporter(name: string, options: OtlpExporterOptions): OtlpExporter {
-  const sink = new OtlpEventSink(createOtlpLogExporter(options));
+function streamingExporter(name: string, options: OtlpExporterOptions, ctx: ComponentContext): OtlpExporter {
+  const sink = new OtlpEventSink(createOtlpLogExporter(options), undefined, ctx.resource);
   const stats = {
     get delivered() {
       return sink.delivered;

@@ -10,7 +10,8 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OtlpProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { CompressionAlgorithm } from '@opentelemetry/otlp-exporter-base';
-import { resourceFromAttributes, type Resource } from '@opentelemetry/resources';
+import type { Resource } from '@opentelemetry/resources';
+import { AUDITKIT_SCOPE, auditkitResource } from './resource.js';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { AuditEvent } from '../../model/event.js';
 import { toLogRecord } from '../../model/otel.js';
@@ -59,9 +60,9 @@ export function exportBatch(exporter: LogRecordExporter, records: ReadableLogRec
   });
 }
 
-/** Resource and scope of the records auditkit itself emits. */
-export const AUDITKIT_RESOURCE: Resource = resourceFromAttributes({ 'service.name': 'auditkit' });
-export const AUDITKIT_SCOPE = { name: 'auditkit' } as const;
+/** Resource and scope of the records auditkit emits when no environment is given (library use). */
+export const AUDITKIT_RESOURCE: Resource = auditkitResource().resource;
+export { AUDITKIT_SCOPE };
 
 /** An event as an SDK ReadableLogRecord, ready for any LogRecordExporter. */
 export function readableLogRecord(event: AuditEvent, observedAt: HrTime, resource: Resource = AUDITKIT_RESOURCE): ReadableLogRecord {
@@ -93,11 +94,12 @@ export class OtlpEventSink {
   constructor(
     private readonly exporter: LogRecordExporter,
     private readonly batchSize = DEFAULT_OTLP_BATCH_SIZE,
+    private readonly resource: Resource = AUDITKIT_RESOURCE,
   ) {}
 
   async write(event: AuditEvent): Promise<void> {
     const now = Date.now();
-    this.batch.push(readableLogRecord(event, [Math.floor(now / 1000), (now % 1000) * 1e6]));
+    this.batch.push(readableLogRecord(event, [Math.floor(now / 1000), (now % 1000) * 1e6], this.resource));
     if (this.batch.length >= this.batchSize) await this.flush();
   }
 

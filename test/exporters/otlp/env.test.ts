@@ -4,6 +4,7 @@
  * against real receivers on loopback (issue 14, item 1): one test per row of the issue's table,
  * and the precedence flag > OTEL_EXPORTER_OTLP_LOGS_* > OTEL_EXPORTER_OTLP_* > default.
  */
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import t from 'tap';
 import { spawnCli } from '../../helpers/cli.js';
@@ -132,4 +133,38 @@ t.test('invalid values are exit 2 naming the variable', async (t) => {
     t.equal(r.code, 2, JSON.stringify(vars));
     t.match(r.stderr, says);
   }
+});
+
+t.test('the resource: telemetry.sdk.*, service.name auditkit and its version; the scope names the version', async (t) => {
+  const version = (JSON.parse(await readFile(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+  const r = await receiver(t);
+  const run = await convert({ OTEL_EXPORTER_OTLP_ENDPOINT: r.url });
+  t.equal(run.code, 0, run.stderr);
+  const rec = r.records[0]!;
+  t.match(rec.resource, {
+    'service.name': 'auditkit',
+    'service.version': version,
+    'telemetry.sdk.name': 'opentelemetry',
+    'telemetry.sdk.language': 'nodejs',
+  });
+  t.match(rec.resource['telemetry.sdk.version'], /^\d+\.\d+\.\d+/);
+  t.same(rec.scope, { name: 'auditkit', version });
+});
+
+t.test('OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES are applied; OTEL_SERVICE_NAME wins for service.name', async (t) => {
+  const r = await receiver(t);
+  const run = await convert({
+    OTEL_EXPORTER_OTLP_ENDPOINT: r.url,
+    OTEL_SERVICE_NAME: 'audit-gateway',
+    OTEL_RESOURCE_ATTRIBUTES: 'service.name=ignored,deployment.environment.name=prod%20eu,service.namespace=security',
+  });
+  t.equal(run.code, 0, run.stderr);
+  t.match(r.records[0]!.resource, {
+    'service.name': 'audit-gateway',
+    'deployment.environment.name': 'prod eu',
+    'service.namespace': 'security',
+  });
+  const bad = await convert({ OTEL_EXPORTER_OTLP_ENDPOINT: r.url, OTEL_RESOURCE_ATTRIBUTES: 'novalue' });
+  t.equal(bad.code, 2, 'a malformed OTEL_RESOURCE_ATTRIBUTES is a usage error');
+  t.match(bad.stderr, /OTEL_RESOURCE_ATTRIBUTES: expected key=value pairs/);
 });
