@@ -12,7 +12,7 @@ import type { AuditEvent, Vendor } from '../model/event.js';
 import { ATTR, AUDIT_ATTRIBUTE_NAMES, fromLogRecord, toLogRecord } from '../model/otel.js';
 import type { PiiPolicyConfig } from '../redact/pii-policy.js';
 import { validateEvent } from '../processors/validate/validate.js';
-import { ForwardingProcessor, type ForwardingProcessorOptions } from './forwarding-processor.js';
+import { ForwardingProcessor, removeAttributes, type ForwardingProcessorOptions } from './forwarding-processor.js';
 
 /** Options of AuditLogProcessor (library options: camelCase). */
 export interface AuditLogProcessorOptions extends ForwardingProcessorOptions {
@@ -122,10 +122,13 @@ export class AuditLogProcessor extends ForwardingProcessor {
   private rewrite(record: ReadWriteLogRecord, event: AuditEvent): void {
     const attrs = record.attributes as Record<string, AnyValue>;
     const lr = toLogRecord(event);
-    // Only attributes the new event does not set are deleted: deleting and re-adding a key
-    // would turn the attribute object into a slow dictionary for the rest of the pipeline.
-    for (const k of AUDIT_ATTRIBUTE_NAMES) if (Object.hasOwn(attrs, k) && !Object.hasOwn(lr.attributes, k)) delete attrs[k];
-    Object.assign(attrs, lr.attributes);
+    // Only attributes the new event does not set are removed; the rest are set through the SDK,
+    // so its attribute limits (count, value length) and dropped count hold.
+    removeAttributes(
+      record,
+      [...AUDIT_ATTRIBUTE_NAMES].filter((k) => Object.hasOwn(attrs, k) && !Object.hasOwn(lr.attributes, k)),
+    );
+    record.setAttributes(lr.attributes);
     record.hrTime = lr.timestamp;
     record.setEventName(lr.eventName!);
     record.setSeverityNumber(lr.severityNumber!);
@@ -140,10 +143,10 @@ export class AuditLogProcessor extends ForwardingProcessor {
     const attrs = record.attributes as Record<string, AnyValue>;
     if (this.redact) {
       const policy = this.redact.policy;
-      for (const [k, v] of Object.entries(attrs)) attrs[k] = policy.redactValue(v) as AnyValue;
+      for (const [k, v] of Object.entries(attrs)) record.setAttribute(k, policy.redactValue(v) as AnyValue);
       record.setBody(policy.redactValue(record.body) as AnyValue);
     }
-    attrs[ATTR.validationErrors] = r.problems.map(formatProblem);
+    record.setAttribute(ATTR.validationErrors, r.problems.map(formatProblem));
     return true;
   }
 

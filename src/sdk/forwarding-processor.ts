@@ -109,6 +109,16 @@ export abstract class ForwardingProcessor implements LogRecordProcessor {
     return this.flushOwn();
   }
 
+  /**
+   * Whether a record would be processed at all: asked of `next` (a record this processor keeps
+   * still has to be wanted downstream); true without one, as sdk-logs assumes of a processor
+   * without `enabled`. False after shutdown.
+   */
+  enabled(options: Parameters<NonNullable<LogRecordProcessor['enabled']>>[0]): boolean {
+    if (this.shutdownDone) return false;
+    return this.next?.enabled ? this.next.enabled(options) : true;
+  }
+
   forceFlush(): Promise<void> {
     const flush = this.flushOwn().then(() => this.next?.forceFlush());
     let timer: NodeJS.Timeout | undefined;
@@ -128,9 +138,31 @@ export abstract class ForwardingProcessor implements LogRecordProcessor {
   }
 }
 
-/** Empties a record that cannot be withheld from later processors, so nothing it held leaks. */
+/**
+ * Empties a record that cannot be withheld from later processors (list mode: no `next`), so
+ * nothing it held leaks: its attributes are removed (counted in `droppedAttributesCount` where
+ * the SDK record allows), its body emptied, and `auditkit.dropped` set, so an exporter or backend
+ * can filter it out. README documents this.
+ */
 function blank(record: ReadWriteLogRecord): void {
-  for (const k of Object.keys(record.attributes)) delete (record.attributes as Record<string, unknown>)[k];
+  removeAttributes(record, Object.keys(record.attributes));
   record.setBody('');
   record.setAttribute('auditkit.dropped', true);
+}
+
+/**
+ * Removes attributes from an SDK record. sdk-logs has no call for it, so the keys are deleted
+ * from `attributes` and the record's own counters (`_attributesCount`, `_droppedAttributesCount`
+ * of LogRecordImpl) are adjusted when it has them: the slots come free for later `setAttribute`
+ * calls and the removed attributes are counted as dropped, as the data model asks.
+ */
+export function removeAttributes(record: ReadWriteLogRecord, keys: readonly string[]): void {
+  const attrs = record.attributes as Record<string, unknown>;
+  const impl = record as unknown as { _attributesCount?: number; _droppedAttributesCount?: number };
+  for (const k of keys) {
+    if (!Object.hasOwn(attrs, k)) continue;
+    delete attrs[k];
+    if (typeof impl._attributesCount === 'number') impl._attributesCount--;
+    if (typeof impl._droppedAttributesCount === 'number') impl._droppedAttributesCount++;
+  }
 }

@@ -1,8 +1,9 @@
+import type { AnyValue } from '@opentelemetry/api-logs';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { CollectorRedactionConfig } from '../processors/redaction/config.js';
 import { compileCollectorRedaction } from '../processors/redaction/factory.js';
 import type { CollectorRedactor } from '../processors/redaction/redaction.js';
-import { ForwardingProcessor, type ForwardingProcessorOptions } from './forwarding-processor.js';
+import { ForwardingProcessor, removeAttributes, type ForwardingProcessorOptions } from './forwarding-processor.js';
 
 /** A LogRecordProcessor applying the Collector-compatible redaction to attributes and body. */
 export class RedactionProcessor extends ForwardingProcessor {
@@ -14,9 +15,21 @@ export class RedactionProcessor extends ForwardingProcessor {
   }
 
   protected process(record: ReadWriteLogRecord): boolean {
-    const attributes = record.attributes;
+    // Redacted on a copy, then applied through the SDK: removed keys are counted as dropped and
+    // free their slots, new and masked values go through setAttribute (limits hold).
+    const before = record.attributes as Record<string, AnyValue>;
+    const attributes: Record<string, AnyValue> = { ...before };
     this.redactor.processAttributes(attributes);
-    if (record.body !== undefined) record.setBody(this.redactor.processBody(record.body, attributes));
+    removeAttributes(
+      record,
+      Object.keys(before).filter((k) => !Object.hasOwn(attributes, k)),
+    );
+    for (const [k, v] of Object.entries(attributes)) if (before[k] !== v) record.setAttribute(k, v);
+    if (record.body !== undefined) {
+      const summary: Record<string, AnyValue> = { ...record.attributes };
+      record.setBody(this.redactor.processBody(record.body, summary));
+      for (const [k, v] of Object.entries(summary)) if ((record.attributes as Record<string, AnyValue>)[k] !== v) record.setAttribute(k, v);
+    }
     return true;
   }
 }

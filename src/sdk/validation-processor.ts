@@ -1,4 +1,3 @@
-import type { AnyValue } from '@opentelemetry/api-logs';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import { isRejection, rejection, type EventProcessor } from '../components/event-processor.js';
 import { RejectionRouter, formatProblem } from '../components/rejections.js';
@@ -48,7 +47,7 @@ export class ValidationProcessor extends ForwardingProcessor {
     }
     if (!isRejection(result)) return true;
     if (!this.router.route(result, () => JSON.stringify({ attributes: record.attributes, body: record.body }))) return false;
-    (record.attributes as Record<string, AnyValue>)[ATTR.validationErrors] = result.problems.map(formatProblem);
+    record.setAttribute(ATTR.validationErrors, result.problems.map(formatProblem));
     return true;
   }
 
