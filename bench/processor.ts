@@ -43,7 +43,7 @@ async function once(lines: string[], withAudit: boolean): Promise<number> {
   const provider = new LoggerProvider({ processors: [processor] });
   const logger = provider.getLogger('bench');
   const t = process.hrtime.bigint();
-  for (const body of lines) logger.emit({ body, attributes: { 'audit.vendor': 'wandb' } });
+  for (const body of lines) logger.emit({ body, attributes: { 'auditkit.vendor': 'wandb' } });
   await provider.forceFlush();
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
   await provider.shutdown();

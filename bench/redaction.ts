@@ -15,8 +15,8 @@ function records(n: number): Record<string, string | number>[] {
     'user.email': `user${i % 97}@acme.io`,
     'client.address': `203.0.113.${i % 250}`,
     'user.name': `User ${i % 97}`,
-    'audit.action.name': 'artifact:create',
-    'audit.id': `wandb:${i}`,
+    'auditkit.action.name': 'artifact:create',
+    'auditkit.id': `wandb:${i}`,
     'http.response.status_code': 200,
     'cloud.region': 'us-west-2',
   }));

@@ -4,7 +4,7 @@
  *   node --import tsx examples/sdk/audit-log-processor.ts http://127.0.0.1:4318
  *
  * Vendor audit records are emitted as they arrive (body: the raw record, attribute
- * `audit.vendor`); AuditLogProcessor normalizes, validates and redacts them before the
+ * `auditkit.vendor`); AuditLogProcessor normalizes, validates and redacts them before the
  * BatchLogRecordProcessor hands them to the OTLP exporter. Other log records pass untouched.
  * In your project, import from 'auditkit' instead of '../../src/index.js'.
  */
@@ -31,7 +31,7 @@ export async function run(endpoint: string, file: string): Promise<AuditLogProce
   const { provider, audit } = createLoggerProvider(endpoint);
   const logger = provider.getLogger('wandb-audit');
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    if (line.trim()) logger.emit({ body: line, attributes: { 'audit.vendor': 'wandb' } });
+    if (line.trim()) logger.emit({ body: line, attributes: { 'auditkit.vendor': 'wandb' } });
   }
   logger.emit({ body: 'forwarder started' }); // ordinary telemetry: passes through untouched
   await provider.shutdown(); // flushes the batch processor

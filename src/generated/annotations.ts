@@ -35,11 +35,11 @@ export const PII_FIELDS: readonly FieldAnnotation[] = [
 export const OTEL_FIELDS: readonly FieldAnnotation[] = [
   {
     "pointer": "/schema_version",
-    "value": "audit.schema_version"
+    "value": "auditkit.schema_version"
   },
   {
     "pointer": "/id",
-    "value": "audit.id"
+    "value": "auditkit.id"
   },
   {
     "pointer": "/time",
@@ -47,23 +47,23 @@ export const OTEL_FIELDS: readonly FieldAnnotation[] = [
   },
   {
     "pointer": "/vendor",
-    "value": "audit.vendor"
+    "value": "auditkit.vendor"
   },
   {
     "pointer": "/action/name",
-    "value": "audit.action.name"
+    "value": "auditkit.action.name"
   },
   {
     "pointer": "/action/category",
-    "value": "audit.action.category"
+    "value": "auditkit.action.category"
   },
   {
     "pointer": "/action/operation",
-    "value": "audit.action.operation"
+    "value": "auditkit.action.operation"
   },
   {
     "pointer": "/outcome/result",
-    "value": "audit.outcome.result"
+    "value": "auditkit.outcome.result"
   },
   {
     "pointer": "/outcome/status_code",
@@ -91,35 +91,35 @@ export const OTEL_FIELDS: readonly FieldAnnotation[] = [
   },
   {
     "pointer": "/actor/type",
-    "value": "audit.actor.type"
+    "value": "auditkit.actor.type"
   },
   {
     "pointer": "/target_user/id",
-    "value": "audit.target_user.id"
+    "value": "auditkit.target_user.id"
   },
   {
     "pointer": "/target_user/email",
-    "value": "audit.target_user.email"
+    "value": "auditkit.target_user.email"
   },
   {
     "pointer": "/target_user/name",
-    "value": "audit.target_user.name"
+    "value": "auditkit.target_user.name"
   },
   {
     "pointer": "/resources",
-    "value": "audit.resources"
+    "value": "auditkit.resources"
   },
   {
     "pointer": "/client/version",
-    "value": "audit.client.version"
+    "value": "auditkit.client.version"
   },
   {
     "pointer": "/client/source",
-    "value": "audit.client.source"
+    "value": "auditkit.client.source"
   },
   {
     "pointer": "/client/chain",
-    "value": "audit.client.chain"
+    "value": "auditkit.client.chain"
   },
   {
     "pointer": "/cloud/region",
@@ -127,11 +127,11 @@ export const OTEL_FIELDS: readonly FieldAnnotation[] = [
   },
   {
     "pointer": "/details",
-    "value": "audit.details"
+    "value": "auditkit.details"
   },
   {
     "pointer": "/raw",
-    "value": "audit.raw"
+    "value": "auditkit.raw"
   }
 ];
 

@@ -5,10 +5,10 @@
  * Attribute contract (names come from the schema's `x-otel` annotations):
  * - semantic conventions where one exists: `user.id`, `user.email`, `user.name` (actor),
  *   `client.address` (actor ip), `user_agent.original`, `http.response.status_code`, `cloud.region`;
- * - everything else under `audit.*`; `audit.resources` is an array of maps, while
- *   `audit.details` and `audit.raw` are JSON text: they hold arbitrary vendor keys
+ * - everything else under `auditkit.*`; `auditkit.resources` is an array of maps, while
+ *   `auditkit.details` and `auditkit.raw` are JSON text: they hold arbitrary vendor keys
  *   (`constructor`, `__proto__`) that the SDK's attribute validation would otherwise drop;
- * - `audit.time` keeps the event's time text, because the log Timestamp (nanoseconds) cannot
+ * - `auditkit.time` keeps the event's time text, because the log Timestamp (nanoseconds) cannot
  *   say whether the source wrote `.1` or `.100` or more than nine fraction digits.
  */
 import type { HrTime } from '@opentelemetry/api';
@@ -19,36 +19,36 @@ import { hrTimeToTime, timeToHrTime } from './time.js';
 export { hrTimeToTime, timeToHrTime } from './time.js';
 
 /** EventName of every audit log record (event names carry no dynamic values). */
-export const AUDIT_EVENT_NAME = 'audit.event';
+export const AUDIT_EVENT_NAME = 'auditkit.event';
 
 /** Attribute names, from the `x-otel` annotations of schemas/audit-event.v1.schema.json. */
 export const ATTR = {
-  id: 'audit.id',
-  vendor: 'audit.vendor',
-  schemaVersion: 'audit.schema_version',
-  time: 'audit.time',
-  actionName: 'audit.action.name',
-  actionCategory: 'audit.action.category',
-  actionOperation: 'audit.action.operation',
-  outcomeResult: 'audit.outcome.result',
+  id: 'auditkit.id',
+  vendor: 'auditkit.vendor',
+  schemaVersion: 'auditkit.schema_version',
+  time: 'auditkit.time',
+  actionName: 'auditkit.action.name',
+  actionCategory: 'auditkit.action.category',
+  actionOperation: 'auditkit.action.operation',
+  outcomeResult: 'auditkit.outcome.result',
   statusCode: 'http.response.status_code',
   actorId: 'user.id',
   actorEmail: 'user.email',
   actorName: 'user.name',
   actorIp: 'client.address',
   actorUserAgent: 'user_agent.original',
-  actorType: 'audit.actor.type',
-  targetUserId: 'audit.target_user.id',
-  targetUserEmail: 'audit.target_user.email',
-  targetUserName: 'audit.target_user.name',
-  resources: 'audit.resources',
-  clientVersion: 'audit.client.version',
-  clientSource: 'audit.client.source',
-  clientChain: 'audit.client.chain',
+  actorType: 'auditkit.actor.type',
+  targetUserId: 'auditkit.target_user.id',
+  targetUserEmail: 'auditkit.target_user.email',
+  targetUserName: 'auditkit.target_user.name',
+  resources: 'auditkit.resources',
+  clientVersion: 'auditkit.client.version',
+  clientSource: 'auditkit.client.source',
+  clientChain: 'auditkit.client.chain',
   cloudRegion: 'cloud.region',
-  details: 'audit.details',
-  raw: 'audit.raw',
-  validationErrors: 'audit.validation.errors',
+  details: 'auditkit.details',
+  raw: 'auditkit.raw',
+  validationErrors: 'auditkit.validation.errors',
 } as const;
 
 /** Every attribute name the mapping owns (the processors replace exactly these). */
@@ -149,7 +149,7 @@ function compact<T extends object>(obj: T): T | undefined {
 
 /**
  * Rebuilds the AuditEvent from its log record. Returns undefined when the record carries no
- * audit event (no `audit.id`). The caller validates the result.
+ * audit event (no `auditkit.id`). The caller validates the result.
  */
 export function fromLogRecord(record: LogRecordLike): AuditEvent | undefined {
   const a = record.attributes ?? {};

@@ -22,7 +22,7 @@ export interface AuditLogProcessorOptions extends ForwardingProcessorOptions {
   onInvalid?: OnInvalid;
   /** Required with `onInvalid: 'dead_letter'`; flushed by `forceFlush`, closed by `shutdown`. */
   deadLetter?: DeadLetterSink;
-  /** Keep the original vendor record in `audit.raw` (subject to the policy's `raw`). Default false. */
+  /** Keep the original vendor record in `auditkit.raw` (subject to the policy's `raw`). Default false. */
   keepRaw?: boolean;
 }
 
@@ -39,7 +39,7 @@ const VENDOR_ALIASES: Readonly<Record<string, Vendor>> = {
   wherobots: 'wherobots',
 };
 
-/** The vendor an `audit.vendor` attribute names (`W&B`, `WandB`, `weights-and-biases` are all W&B), if any. */
+/** The vendor an `auditkit.vendor` attribute names (`W&B`, `WandB`, `weights-and-biases` are all W&B), if any. */
 export function vendorOf(value: unknown): Vendor | undefined {
   if (typeof value !== 'string') return undefined;
   const vendor = VENDOR_ALIASES[value.toLowerCase().replace(/[\s._-]+/g, '')];
@@ -62,10 +62,10 @@ function bodyText(body: AnyValue | undefined): string {
 
 /**
  * A LogRecordProcessor for `@opentelemetry/sdk-logs` that turns records carrying a raw vendor
- * audit record (body: the record as a map or JSON text; attribute `audit.vendor`: wandb,
+ * audit record (body: the record as a map or JSON text; attribute `auditkit.vendor`: wandb,
  * snorkel or wherobots) into audit event records: normalized, validated, PII-redacted, with
  * the attribute contract of src/model/otel.ts. Records that already carry an event
- * (`audit.id`) are validated and redacted again; other records pass through untouched.
+ * (`auditkit.id`) are validated and redacted again; other records pass through untouched.
  * A thin wrapper: the `redact` component redacts, the validator checks, and the rejection
  * router applies `onInvalid`. Never throws from `onEmit`; `stats` counts what it forwarded,
  * dropped and dead-lettered.

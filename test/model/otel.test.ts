@@ -20,7 +20,7 @@ t.test('round trip: fromLogRecord(toLogRecord(e)) deep-equals e', async () => {
   );
 });
 
-t.test('round trip also through the timestamp alone (no audit.time)', async () => {
+t.test('round trip also through the timestamp alone (no auditkit.time)', async () => {
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 4102444800 }), fc.integer({ min: 0, max: 999_999_999 }), (s, ns) => {
       const time = hrTimeToTime([s, ns]);
@@ -47,7 +47,7 @@ const sample: AuditEvent = {
 
 t.test('the attribute contract', async (t) => {
   const lr = toLogRecord(sample);
-  t.equal(lr.eventName, AUDIT_EVENT_NAME, 'EventName audit.event');
+  t.equal(lr.eventName, AUDIT_EVENT_NAME, 'EventName auditkit.event');
   t.equal(lr.severityNumber, SeverityNumber.WARN, 'failure is WARN (13)');
   t.equal(toLogRecord({ ...sample, outcome: { result: 'success' } }).severityNumber, SeverityNumber.INFO, 'success is INFO (9)');
   t.same(lr.timestamp, [Date.UTC(2026, 7, 1, 13, 2, 11) / 1000, 123456789], 'Timestamp to the nanosecond, as HrTime');
@@ -59,11 +59,11 @@ t.test('the attribute contract', async (t) => {
   t.equal(a['user_agent.original'], 'curl/8');
   t.equal(a['http.response.status_code'], 403);
   t.equal(a['cloud.region'], 'us-west-2');
-  t.equal(a['audit.id'], 'wandb:sha256:abc');
-  t.equal(a['audit.action.name'], 'artifact:create');
-  t.equal(a['audit.target_user.email'], 'kenji@acme.io');
-  t.same(a['audit.resources'], [{ type: 'project', id: '5120', name: 'detr' }]);
-  t.equal(a['audit.details'], '{"constructor":"x","n":1}', 'details as JSON text (a `constructor` key would make the SDK drop a map)');
+  t.equal(a['auditkit.id'], 'wandb:sha256:abc');
+  t.equal(a['auditkit.action.name'], 'artifact:create');
+  t.equal(a['auditkit.target_user.email'], 'kenji@acme.io');
+  t.same(a['auditkit.resources'], [{ type: 'project', id: '5120', name: 'detr' }]);
+  t.equal(a['auditkit.details'], '{"constructor":"x","n":1}', 'details as JSON text (a `constructor` key would make the SDK drop a map)');
   t.equal(lr.body, 'wandb artifact:create by maria@acme.io on project detr: failure', 'one-line summary body');
 });
 
@@ -83,6 +83,6 @@ t.test('fromLogRecord: not an audit record, and the SDK ReadableLogRecord shape'
   t.equal(
     fromLogRecord({ attributes: attrs, hrTime: lr.timestamp })?.time,
     '2026-08-01T13:02:11.123456789Z',
-    'time from hrTime when audit.time is absent',
+    'time from hrTime when auditkit.time is absent',
   );
 });

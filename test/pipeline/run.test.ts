@@ -218,7 +218,7 @@ t.test('fault: the OTLP backend is down for a while, then returns; every record 
   const again = await b.runOnce();
   t.equal(again[0]!.counts?.delivered, 0, 'the checkpoint prevents pulling the same events again');
   await b.close();
-  const ids = otlp.records.map((r) => r.attributes['audit.id']);
+  const ids = otlp.records.map((r) => r.attributes['auditkit.id']);
   t.equal(ids.length, 180, 'every record arrived');
   t.equal(new Set(ids).size, 180, 'none twice');
 });

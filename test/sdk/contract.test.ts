@@ -39,7 +39,7 @@ for (const [kind, make] of KINDS) {
   t.test(`${kind}: AuditLogProcessor respects attributeCountLimit and attributeValueLengthLimit, and counts what it dropped`, async (t) => {
     const exporter = new InMemoryLogRecordExporter();
     const provider = new LoggerProvider({ logRecordLimits: LIMITS, processors: [new AuditLogProcessor({ next: make(exporter) })] });
-    provider.getLogger('audit').emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb' } });
+    provider.getLogger('audit').emit({ body: WANDB, attributes: { 'auditkit.vendor': 'wandb' } });
     await provider.forceFlush();
     const [rec] = exporter.getFinishedLogRecords();
     t.ok(rec, 'exported');
@@ -90,7 +90,7 @@ t.test('list mode: a dropped record is exported blank, marked auditkit.dropped',
   });
   provider
     .getLogger('x')
-    .emit({ body: { not: 'a wandb record', email: 'leak@example.com' }, attributes: { 'audit.vendor': 'wandb', note: 'n' } });
+    .emit({ body: { not: 'a wandb record', email: 'leak@example.com' }, attributes: { 'auditkit.vendor': 'wandb', note: 'n' } });
   await provider.forceFlush();
   const [rec] = exporter.getFinishedLogRecords();
   t.same(rec!.attributes, { 'auditkit.dropped': true });

@@ -54,7 +54,7 @@ for (const [name, make] of makers) {
     const exporter = new InMemoryLogRecordExporter();
     const processor = make({ next: new SimpleLogRecordProcessor({ exporter }) });
     const provider = new LoggerProvider({ processors: [processor] });
-    provider.getLogger('x').emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb' } });
+    provider.getLogger('x').emit({ body: WANDB, attributes: { 'auditkit.vendor': 'wandb' } });
     await within(processor.shutdown(), 2000);
     await within(processor.shutdown(), 200).then(
       () => t.pass('a second shutdown resolves at once'),
@@ -99,7 +99,7 @@ for (const [name, make] of makers) {
     const processor = make({ next: throwing });
     const provider = new LoggerProvider({ processors: [processor] });
     t.doesNotThrow(() =>
-      provider.getLogger('x').emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb', 'audit.id': undefined as never } }),
+      provider.getLogger('x').emit({ body: WANDB, attributes: { 'auditkit.vendor': 'wandb', 'auditkit.id': undefined as never } }),
     );
     t.equal(processor.stats.errors, 1);
     t.match(errors.join('\n'), new RegExp(`${name}: the next processor threw: exporter broke`));
@@ -115,7 +115,7 @@ t.test('ValidationProcessor: forceFlush writes its dead letters, shutdown closes
     { next: new SimpleLogRecordProcessor({ exporter }), deadLetter: new NdjsonDeadLetterFile(file) },
   );
   const provider = new LoggerProvider({ processors: [processor] });
-  provider.getLogger('x').emit({ body: 'x', attributes: { 'audit.id': 'wandb:1', 'audit.vendor': 'wandb' } });
+  provider.getLogger('x').emit({ body: 'x', attributes: { 'auditkit.id': 'wandb:1', 'auditkit.vendor': 'wandb' } });
   await provider.forceFlush();
   const lines = (await readFile(file, 'utf8')).trim().split('\n');
   t.equal(lines.length, 1, 'the rejected record is in the file after forceFlush');

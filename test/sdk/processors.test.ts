@@ -34,7 +34,7 @@ const WANDB = {
 
 t.test('AuditLogProcessor: raw vendor bodies become redacted audit event records', async (t) => {
   const { exporter, processor, provider, logger } = pipeline((next) => new AuditLogProcessor({ next }));
-  logger.emit({ body: WANDB, attributes: { 'audit.vendor': 'wandb', 'service.name.custom': 'kept' } });
+  logger.emit({ body: WANDB, attributes: { 'auditkit.vendor': 'wandb', 'service.name.custom': 'kept' } });
   logger.emit({
     body: JSON.stringify({
       event_id: 1,
@@ -43,26 +43,26 @@ t.test('AuditLogProcessor: raw vendor bodies become redacted audit event records
       event_type: 'create',
       user_uid: 2,
     }),
-    attributes: { 'audit.vendor': 'snorkel' },
+    attributes: { 'auditkit.vendor': 'snorkel' },
   });
   logger.emit({
     body: { event_time: '2025-02-20T18:09:00-08:00', action_name: 'CreateJobRun', user_name: 'dana@geo.io', source_ip: '198.51.100.7' },
-    attributes: { 'audit.vendor': 'wherobots' },
+    attributes: { 'auditkit.vendor': 'wherobots' },
   });
   await provider.forceFlush();
   const records = exporter.getFinishedLogRecords();
   t.equal(records.length, 3);
   const [w, s, r] = records;
-  t.equal(w!.eventName, 'audit.event');
+  t.equal(w!.eventName, 'auditkit.event');
   t.equal(w!.severityNumber, SeverityNumber.INFO);
   t.same(w!.hrTime, timeToHrTime('2026-08-01T13:02:11.123456Z'), 'Timestamp = event time to the nanosecond');
-  t.equal(w!.attributes['audit.action.operation'], 'login');
+  t.equal(w!.attributes['auditkit.action.operation'], 'login');
   t.equal(w!.attributes['user.email'], '****', 'PII masked by the default policy');
   t.equal(w!.attributes['client.address'], '203.0.113.0/24');
   t.equal(w!.attributes['service.name.custom'], 'kept', 'other attributes stay');
   t.equal(w!.body, 'wandb user:login by ****: success', 'the body is built after redaction');
-  t.equal(s!.attributes['audit.id'], 'snorkel:1');
-  t.equal(r!.attributes['audit.time'], '2025-02-21T02:09:00Z');
+  t.equal(s!.attributes['auditkit.id'], 'snorkel:1');
+  t.equal(r!.attributes['auditkit.time'], '2025-02-21T02:09:00Z');
   for (const rec of records) t.ok(validateAuditEvent(fromLogRecord(rec)), 'each record maps back to a valid event');
   t.same(processor.stats, { received: 3, forwarded: 3, dropped: 0, deadLettered: 0, errors: 0 });
 });
@@ -97,23 +97,23 @@ t.test('on_invalid: drop counts, pass annotates without PII, dead_letter keeps t
   const bad = { action: 'user:login', timestamp: 'yesterday', actor_email: 'maria.garcia@acme-ml.com' };
 
   const drop = pipeline((next) => new AuditLogProcessor({ next, onInvalid: 'drop' }));
-  drop.logger.emit({ body: bad, attributes: { 'audit.vendor': 'wandb' } });
+  drop.logger.emit({ body: bad, attributes: { 'auditkit.vendor': 'wandb' } });
   await drop.provider.forceFlush();
   t.equal(drop.exporter.getFinishedLogRecords().length, 0, 'dropped');
   t.equal(drop.processor.stats.dropped, 1, 'and counted');
 
   const pass = pipeline((next) => new AuditLogProcessor({ next, onInvalid: 'pass' }));
-  pass.logger.emit({ body: bad, attributes: { 'audit.vendor': 'wandb' } });
+  pass.logger.emit({ body: bad, attributes: { 'auditkit.vendor': 'wandb' } });
   await pass.provider.forceFlush();
   const [p] = pass.exporter.getFinishedLogRecords();
-  t.match(p!.attributes['audit.validation.errors'], [/\/timestamp: invalid_time/]);
+  t.match(p!.attributes['auditkit.validation.errors'], [/\/timestamp: invalid_time/]);
   t.notMatch(JSON.stringify(p!.body), /maria/, 'passed on, but PII is still scanned out');
 
   const file = path.join(dir, 'dead.ndjson');
   const sink = new NdjsonDeadLetterFile(file);
   const dl = pipeline((next) => new AuditLogProcessor({ next, onInvalid: 'dead_letter', deadLetter: sink }));
-  dl.logger.emit({ body: bad, attributes: { 'audit.vendor': 'wandb' } });
-  dl.logger.emit({ body: 'not json', attributes: { 'audit.vendor': 'wandb' } });
+  dl.logger.emit({ body: bad, attributes: { 'auditkit.vendor': 'wandb' } });
+  dl.logger.emit({ body: 'not json', attributes: { 'auditkit.vendor': 'wandb' } });
   await dl.provider.shutdown();
   const letters = (await readFile(file, 'utf8'))
     .trim()
@@ -172,14 +172,14 @@ t.test('validation processor: on_invalid policies on event records', async (t) =
     action: { name: 'a', category: 'a', operation: 'read' },
     outcome: { result: 'unknown' },
   });
-  const bad = { ...good, attributes: { ...good.attributes, 'audit.action.operation': 'explode' } };
+  const bad = { ...good, attributes: { ...good.attributes, 'auditkit.action.operation': 'explode' } };
   const v = pipeline((next) => createValidationProcessor({ on_invalid: 'pass' }, { next }));
   v.logger.emit(good);
   v.logger.emit(bad);
   await v.provider.forceFlush();
   const [a, b] = v.exporter.getFinishedLogRecords();
-  t.equal(a!.attributes['audit.validation.errors'], undefined);
-  t.match(b!.attributes['audit.validation.errors'], [/\/action\/operation: schema_violation/]);
+  t.equal(a!.attributes['auditkit.validation.errors'], undefined);
+  t.match(b!.attributes['auditkit.validation.errors'], [/\/action\/operation: schema_violation/]);
   const d = pipeline((next) => createValidationProcessor({ on_invalid: 'drop' }, { next }));
   d.logger.emit(bad);
   await d.provider.forceFlush();
@@ -190,11 +190,11 @@ t.test('validation processor: on_invalid policies on event records', async (t) =
 t.test('property: no processor ever throws from onEmit, and every record is accounted for', async (t) => {
   const key = fc.oneof(
     fc.constantFrom(
-      'audit.vendor',
-      'audit.id',
-      'audit.time',
-      'audit.resources',
-      'audit.details',
+      'auditkit.vendor',
+      'auditkit.id',
+      'auditkit.time',
+      'auditkit.resources',
+      'auditkit.details',
       'user.email',
       '__proto__',
       'constructor',
@@ -214,7 +214,7 @@ t.test('property: no processor ever throws from onEmit, and every record is acco
       'RedactionProcessor',
       (next) =>
         createRedactionProcessor(
-          { allowed_keys: ['note', 'audit.vendor'], blocked_values: ['a+', '[0-9]'], redact_all_types: true, summary: 'debug' },
+          { allowed_keys: ['note', 'auditkit.vendor'], blocked_values: ['a+', '[0-9]'], redact_all_types: true, summary: 'debug' },
           { next },
         ),
     ],
@@ -239,12 +239,12 @@ t.test('property: no processor ever throws from onEmit, and every record is acco
 t.test('AuditLogProcessor: the vendor attribute is matched case- and spelling-insensitively (issue 12, item 5)', async (t) => {
   const { exporter, provider, logger } = pipeline((next) => new AuditLogProcessor({ next }));
   for (const vendor of ['WandB', 'W&B', 'weights-and-biases', 'Weights & Biases', ' WANDB '])
-    logger.emit({ body: WANDB, attributes: { 'audit.vendor': vendor } });
+    logger.emit({ body: WANDB, attributes: { 'auditkit.vendor': vendor } });
   await provider.forceFlush();
   const records = exporter.getFinishedLogRecords();
   t.equal(records.length, 5);
   for (const r of records) {
-    t.equal(r.attributes['audit.vendor'], 'wandb', 'normalized as W&B');
+    t.equal(r.attributes['auditkit.vendor'], 'wandb', 'normalized as W&B');
     t.equal(r.attributes['user.email'], '****', 'and redacted');
     t.notMatch(JSON.stringify(r.body) + JSON.stringify(r.attributes), /maria\.garcia/);
   }
@@ -253,7 +253,7 @@ t.test('AuditLogProcessor: the vendor attribute is matched case- and spelling-in
 t.test('AuditLogProcessor: a record naming a vendor it does not know is rejected, never passed on unredacted', async (t) => {
   for (const onInvalid of ['drop', 'pass'] as const) {
     const { exporter, processor, provider, logger } = pipeline((next) => new AuditLogProcessor({ next, onInvalid }));
-    logger.emit({ body: WANDB, attributes: { 'audit.vendor': 'zendesk' } });
+    logger.emit({ body: WANDB, attributes: { 'auditkit.vendor': 'zendesk' } });
     await provider.forceFlush();
     const records = exporter.getFinishedLogRecords();
     t.notMatch(

@@ -563,7 +563,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
 
   // ---- LogRecordExporter ------------------------------------------------------------------
 
-  /** Exports audit event records (records without an `audit.id` are skipped and counted). */
+  /** Exports audit event records (records without an `auditkit.id` are skipped and counted). */
   skipped = 0;
   /** Exports not finished yet: forceFlush and shutdown wait for them. */
   private readonly inflight = new Set<Promise<void>>();

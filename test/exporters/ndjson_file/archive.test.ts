@@ -349,7 +349,7 @@ t.test('as an SDK LogRecordExporter inside a LoggerProvider', async (t) => {
   });
   const logger = provider.getLogger('x');
   for (const line of (await readFile(path.join(ROOT, 'examples/wandb/api-stream.ndjson'), 'utf8')).trim().split('\n')) {
-    logger.emit({ body: line, attributes: { 'audit.vendor': 'wandb' } });
+    logger.emit({ body: line, attributes: { 'auditkit.vendor': 'wandb' } });
   }
   await provider.shutdown();
   const got: AuditEvent[] = [];

@@ -66,7 +66,7 @@ t.test('OTEL_EXPORTER_OTLP_PROTOCOL=grpc sends OTLP/gRPC (the official exporter)
   t.equal(run.code, 0, run.stderr);
   t.equal(g.records.length, EVENTS, 'every record over gRPC');
   t.equal(g.metadata[0]?.['x-tenant'], 'acme');
-  t.equal(g.records[0]?.eventName, 'audit.event');
+  t.equal(g.records[0]?.eventName, 'auditkit.event');
 });
 
 for (const variable of ['OTEL_EXPORTER_OTLP_COMPRESSION', 'OTEL_EXPORTER_OTLP_LOGS_COMPRESSION']) {

@@ -50,7 +50,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
       receiver.requests.every((q) => q.contentType.includes(protocol === 'http/json' ? 'json' : 'protobuf')),
       'content type of the protocol',
     );
-    const byId = new Map(got.map((g) => [g.attributes['audit.id'], g]));
+    const byId = new Map(got.map((g) => [g.attributes['auditkit.id'], g]));
     t.equal(byId.size, expected.length, 'no duplicates');
     let exact = 0;
     for (const e of expected) {
@@ -59,11 +59,11 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
         t.fail(`missing ${e.id}`);
         continue;
       }
-      if (g.timeUnixNano === nanos(e.time) && g.attributes['audit.time'] === e.time) exact++;
-      if (g.eventName !== 'audit.event' || g.severityNumber !== (e.outcome.result === 'failure' ? 13 : 9))
+      if (g.timeUnixNano === nanos(e.time) && g.attributes['auditkit.time'] === e.time) exact++;
+      if (g.eventName !== 'auditkit.event' || g.severityNumber !== (e.outcome.result === 'failure' ? 13 : 9))
         t.fail(`event name/severity of ${e.id}`);
       if (
-        g.attributes['audit.action.name'] !== e.action.name ||
+        g.attributes['auditkit.action.name'] !== e.action.name ||
         g.attributes['user.email'] !== e.actor?.email ||
         g.attributes['client.address'] !== e.actor?.ip
       )
@@ -71,7 +71,7 @@ for (const protocol of ['http/protobuf', 'http/json'] as const) {
     }
     t.equal(exact, expected.length, 'every timestamp exact to the nanosecond');
     const w = byId.get(expected[0]!.id)!;
-    t.same(w.attributes['audit.resources'], expected[0]!.resources, 'resources as an array of maps');
+    t.same(w.attributes['auditkit.resources'], expected[0]!.resources, 'resources as an array of maps');
   });
 }
 
@@ -82,7 +82,7 @@ t.test('a backend that answers 503 and 429 (Retry-After) is retried; nothing los
   const r = await cli(['convert', inputs[1]!, '--to', 'otlp', '--endpoint', receiver.url]);
   t.equal(r.code, 0, r.stderr);
   t.equal(receiver.records.length, 32);
-  t.equal(new Set(receiver.records.map((x) => x.attributes['audit.id'])).size, 32);
+  t.equal(new Set(receiver.records.map((x) => x.attributes['auditkit.id'])).size, 32);
 });
 
 t.test('an unreachable backend: exit 3, a clear message, no credentials printed', async (t) => {
@@ -139,9 +139,9 @@ t.test('examples/sdk: an existing LoggerProvider with AuditLogProcessor in front
   t.equal(audit.passedThrough, 1, 'the ordinary log line passed through');
   const got = receiver.records;
   t.equal(got.length, 41, '40 audit records and 1 ordinary record received over OTLP/protobuf');
-  t.equal(got.filter((g) => g.eventName === 'audit.event').length, 40);
+  t.equal(got.filter((g) => g.eventName === 'auditkit.event').length, 40);
   t.ok(
-    got.filter((g) => g.eventName === 'audit.event').every((g) => g.attributes['user.email'] === '****'),
+    got.filter((g) => g.eventName === 'auditkit.event').every((g) => g.attributes['user.email'] === '****'),
     'PII redacted',
   );
 });
