@@ -123,7 +123,7 @@ export const OTEL_FIELDS: readonly FieldAnnotation[] = [
   },
   {
     "pointer": "/cloud/region",
-    "value": "cloud.region"
+    "value": "auditkit.cloud.region"
   },
   {
     "pointer": "/details",

@@ -83,15 +83,15 @@ export interface AuditEvent {
      */
     id?: string;
     /**
-     * E-mail address of the actor.
+     * E-mail address of the actor. OTLP: `user.email` when an e-mail address, `user.hash` when hashed, `auditkit.actor.email` when masked.
      */
     email?: string;
     /**
-     * User name of the actor.
+     * User name of the actor. OTLP: `user.name`, or `auditkit.actor.name` when masked or hashed.
      */
     name?: string;
     /**
-     * Source IP address of the actor.
+     * Source IP address of the actor. OTLP: `client.address` when an address, `auditkit.actor.ip` when truncated or masked.
      */
     ip?: string;
     /**
@@ -160,7 +160,7 @@ export interface AuditEvent {
    */
   cloud?: {
     /**
-     * Compute region (Wherobots `compute_region`).
+     * Compute region (Wherobots `compute_region`). OTLP: kept in `auditkit.cloud.region`; also `cloud.provider` and `cloud.region` where the text splits (`aws-us-west-2`) or is a region id.
      */
     region?: string;
   };

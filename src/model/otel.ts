@@ -14,6 +14,7 @@
 import type { HrTime } from '@opentelemetry/api';
 import { SeverityNumber, type AnyValue, type LogAttributes, type LogRecord } from '@opentelemetry/api-logs';
 import type { AuditEvent, Resource } from './event.js';
+import { isIP } from 'node:net';
 import { hrTimeToTime, timeToHrTime } from './time.js';
 
 export { hrTimeToTime, timeToHrTime } from './time.js';
@@ -33,9 +34,20 @@ export const ATTR = {
   outcomeResult: 'auditkit.outcome.result',
   statusCode: 'http.response.status_code',
   actorId: 'user.id',
+  /** An actor e-mail that is an e-mail address. */
   actorEmail: 'user.email',
+  /** A hashed actor e-mail (`hmac-sha256:<key id>:<hex>`): semconv's `user.hash`. */
+  actorHash: 'user.hash',
+  /** An actor e-mail that is neither (masked): not a `user.email`. */
+  actorEmailOther: 'auditkit.actor.email',
+  /** An actor name as the vendor wrote it. */
   actorName: 'user.name',
+  /** A masked or hashed actor name. */
+  actorNameOther: 'auditkit.actor.name',
+  /** An actor IP that is an address. */
   actorIp: 'client.address',
+  /** An actor IP that is not an address any more (a truncated network such as `203.0.113.0/24`, a mask). */
+  actorIpOther: 'auditkit.actor.ip',
   actorUserAgent: 'user_agent.original',
   actorType: 'auditkit.actor.type',
   targetUserId: 'auditkit.target_user.id',
@@ -45,11 +57,28 @@ export const ATTR = {
   clientVersion: 'auditkit.client.version',
   clientSource: 'auditkit.client.source',
   clientChain: 'auditkit.client.chain',
+  /** The vendor's region text, always (`aws-us-west-2`): what the event holds. */
+  cloudRegionText: 'auditkit.cloud.region',
+  /** The provider's own region id, where the vendor's text allows (`us-west-2`). */
   cloudRegion: 'cloud.region',
+  /** `aws`, `gcp` or `azure`, where the vendor's region text names it. */
+  cloudProvider: 'cloud.provider',
+  /** On failures: the HTTP status code as text, else `_OTHER` (semconv `error.type`). */
+  errorType: 'error.type',
   details: 'auditkit.details',
   raw: 'auditkit.raw',
   validationErrors: 'auditkit.validation.errors',
 } as const;
+
+/** `hmac-sha256:<key id>:<hex>`, what hash mode writes. */
+const HASHED = /^hmac-sha256:[^:]*:[0-9a-f]{64}$/;
+const EMAIL = /^[^@\s]+@[^@\s]+$/;
+/** A name made only of mask characters (`****`, the default mask) is not a name. */
+const MASKED = /^\*+$/;
+/** `aws-us-west-2`, `gcp-europe-west4`, `azure-eastus2`: provider and the provider's own region id. */
+const PROVIDER_REGION = /^(aws|gcp|azure)-([a-z0-9-]+)$/;
+/** A provider's region id as it writes them (`us-west-2`, `europe-west4`, `eastus2`). */
+const REGION_ID = /^(?=[a-z0-9-]*\d)[a-z]{2,}(?:-[a-z0-9]+)*$/;
 
 /** Every attribute name the mapping owns (the processors replace exactly these). */
 export const AUDIT_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set(Object.values(ATTR));
@@ -86,10 +115,17 @@ export function eventAttributes(event: AuditEvent): LogAttributes {
   put(a, ATTR.actionOperation, event.action.operation);
   put(a, ATTR.outcomeResult, event.outcome.result);
   put(a, ATTR.statusCode, event.outcome.status_code);
+  if (event.outcome.result === 'failure')
+    put(a, ATTR.errorType, event.outcome.status_code !== undefined ? String(event.outcome.status_code) : '_OTHER');
   put(a, ATTR.actorId, event.actor?.id);
-  put(a, ATTR.actorEmail, event.actor?.email);
-  put(a, ATTR.actorName, event.actor?.name);
-  put(a, ATTR.actorIp, event.actor?.ip);
+  // A semconv attribute only when the value has its meaning: an e-mail in user.email, a hash in
+  // user.hash, an address in client.address; redacted forms go to auditkit.actor.*.
+  const email = event.actor?.email;
+  if (email !== undefined) put(a, HASHED.test(email) ? ATTR.actorHash : EMAIL.test(email) ? ATTR.actorEmail : ATTR.actorEmailOther, email);
+  const name = event.actor?.name;
+  if (name !== undefined) put(a, HASHED.test(name) || MASKED.test(name) ? ATTR.actorNameOther : ATTR.actorName, name);
+  const ip = event.actor?.ip;
+  if (ip !== undefined) put(a, isIP(ip) ? ATTR.actorIp : ATTR.actorIpOther, ip);
   put(a, ATTR.actorUserAgent, event.actor?.user_agent);
   put(a, ATTR.actorType, event.actor?.type);
   put(a, ATTR.targetUserId, event.target_user?.id);
@@ -99,7 +135,15 @@ export function eventAttributes(event: AuditEvent): LogAttributes {
   put(a, ATTR.clientVersion, event.client?.version);
   put(a, ATTR.clientSource, event.client?.source);
   put(a, ATTR.clientChain, event.client?.chain);
-  put(a, ATTR.cloudRegion, event.cloud?.region);
+  const region = event.cloud?.region;
+  if (region !== undefined) {
+    put(a, ATTR.cloudRegionText, region);
+    const m = PROVIDER_REGION.exec(region);
+    if (m) {
+      put(a, ATTR.cloudProvider, m[1]);
+      put(a, ATTR.cloudRegion, m[2]);
+    } else if (REGION_ID.test(region)) put(a, ATTR.cloudRegion, region);
+  }
   if (event.details !== undefined) a[ATTR.details] = JSON.stringify(event.details);
   if (event.raw !== undefined) a[ATTR.raw] = JSON.stringify(event.raw);
   return a;
@@ -137,6 +181,14 @@ export interface LogRecordLike {
 }
 
 const str = (v: AnyValue | undefined): string | undefined => (typeof v === 'string' ? v : undefined);
+/** The first of the attributes that holds a string. */
+const first = (a: LogAttributes, ...keys: string[]): string | undefined => {
+  for (const k of keys) {
+    const v = str(a[k]);
+    if (v !== undefined) return v;
+  }
+  return undefined;
+};
 
 function compact<T extends object>(obj: T): T | undefined {
   let any = false;
@@ -174,9 +226,9 @@ export function fromLogRecord(record: LogRecordLike): AuditEvent | undefined {
   } as unknown as AuditEvent;
   const actor = compact({
     id: str(a[ATTR.actorId]),
-    email: str(a[ATTR.actorEmail]),
-    name: str(a[ATTR.actorName]),
-    ip: str(a[ATTR.actorIp]),
+    email: first(a, ATTR.actorEmail, ATTR.actorHash, ATTR.actorEmailOther),
+    name: first(a, ATTR.actorName, ATTR.actorNameOther),
+    ip: first(a, ATTR.actorIp, ATTR.actorIpOther),
     user_agent: str(a[ATTR.actorUserAgent]),
     type: str(a[ATTR.actorType]),
   });
@@ -187,7 +239,8 @@ export function fromLogRecord(record: LogRecordLike): AuditEvent | undefined {
   if (Array.isArray(resources)) event.resources = resources.map((r) => ({ ...(r as object) }) as Resource);
   const client = compact({ version: str(a[ATTR.clientVersion]), source: str(a[ATTR.clientSource]), chain: str(a[ATTR.clientChain]) });
   if (client) event.client = client;
-  const region = str(a[ATTR.cloudRegion]);
+  // The vendor's text; a record from elsewhere may have only the semconv region.
+  const region = first(a, ATTR.cloudRegionText, ATTR.cloudRegion);
   if (region !== undefined) event.cloud = { region };
   const details = str(a[ATTR.details]);
   if (details !== undefined) event.details = JSON.parse(details) as Record<string, unknown>;

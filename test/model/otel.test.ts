@@ -67,6 +67,37 @@ t.test('the attribute contract', async (t) => {
   t.equal(lr.body, 'wandb artifact:create by maria@acme.io on project detr: failure', 'one-line summary body');
 });
 
+t.test('semantic conventions only where the value has their meaning (issue 14, item 4)', async (t) => {
+  const hash = `hmac-sha256:k1:${'a'.repeat(64)}`;
+  const redacted: AuditEvent = {
+    ...sample,
+    actor: { id: '1187', email: hash, name: '****', ip: '203.0.113.0/24' },
+    cloud: { region: 'aws-us-west-2' },
+  };
+  const a = toLogRecord(redacted).attributes;
+  t.equal(a['user.hash'], hash, 'a hashed identity is user.hash');
+  t.equal(a['user.email'], undefined, 'not user.email');
+  t.equal(a['auditkit.actor.name'], '****', 'a masked name is not user.name');
+  t.equal(a['user.name'], undefined);
+  t.equal(a['auditkit.actor.ip'], '203.0.113.0/24', 'a truncated network is not client.address');
+  t.equal(a['client.address'], undefined);
+  t.equal(a['cloud.provider'], 'aws', 'the provider split off the vendor region');
+  t.equal(a['cloud.region'], 'us-west-2', "the provider's own region id");
+  t.equal(a['auditkit.cloud.region'], 'aws-us-west-2', "the vendor's text, kept");
+  t.equal(a['error.type'], '403', 'a failure carries error.type: the status code');
+  t.equal(toLogRecord({ ...sample, outcome: { result: 'failure' } }).attributes['error.type'], '_OTHER', 'or _OTHER');
+  t.equal(
+    toLogRecord({ ...sample, outcome: { result: 'success', status_code: 200 } }).attributes['error.type'],
+    undefined,
+    'not on success',
+  );
+  const masked = toLogRecord({ ...sample, actor: { email: '****' } }).attributes;
+  t.equal(masked['user.email'], undefined, 'a masked e-mail is omitted from user.email');
+  t.equal(masked['auditkit.actor.email'], '****');
+  t.same(fromLogRecord({ attributes: a, hrTime: toLogRecord(redacted).timestamp }), redacted, 'and it still inverts');
+  t.same(fromLogRecord({ attributes: toLogRecord(sample).attributes }), sample, 'unredacted too');
+});
+
 t.test('every x-otel annotation of the schema is an attribute the mapping writes', async (t) => {
   const names = new Set(Object.values(ATTR));
   for (const f of OTEL_FIELDS) {

@@ -165,7 +165,7 @@ t.test('run --once: pulls, redacts, archives and exports over OTLP; the checkpoi
   t.equal(r.code, 0, r.stderr);
   t.equal(otlp.records.length, 230, 'all exported');
   t.ok(
-    otlp.records.every((x) => x.attributes['user.email'] === '****'),
+    otlp.records.every((x) => x.attributes['auditkit.actor.email'] === '****' && x.attributes['user.email'] === undefined),
     'redacted',
   );
   const ids: string[] = [];

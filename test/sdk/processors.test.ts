@@ -57,8 +57,10 @@ t.test('AuditLogProcessor: raw vendor bodies become redacted audit event records
   t.equal(w!.severityNumber, SeverityNumber.INFO);
   t.same(w!.hrTime, timeToHrTime('2026-08-01T13:02:11.123456Z'), 'Timestamp = event time to the nanosecond');
   t.equal(w!.attributes['auditkit.action.operation'], 'login');
-  t.equal(w!.attributes['user.email'], '****', 'PII masked by the default policy');
-  t.equal(w!.attributes['client.address'], '203.0.113.0/24');
+  t.equal(w!.attributes['auditkit.actor.email'], '****', 'PII masked by the default policy');
+  t.equal(w!.attributes['user.email'], undefined, 'a mask is not a user.email');
+  t.equal(w!.attributes['auditkit.actor.ip'], '203.0.113.0/24', 'a truncated network is not a client.address');
+  t.equal(w!.attributes['client.address'], undefined);
   t.equal(w!.attributes['service.name.custom'], 'kept', 'other attributes stay');
   t.equal(w!.body, 'wandb user:login by ****: success', 'the body is built after redaction');
   t.equal(s!.attributes['auditkit.id'], 'snorkel:1');
@@ -245,7 +247,7 @@ t.test('AuditLogProcessor: the vendor attribute is matched case- and spelling-in
   t.equal(records.length, 5);
   for (const r of records) {
     t.equal(r.attributes['auditkit.vendor'], 'wandb', 'normalized as W&B');
-    t.equal(r.attributes['user.email'], '****', 'and redacted');
+    t.equal(r.attributes['auditkit.actor.email'], '****', 'and redacted');
     t.notMatch(JSON.stringify(r.body) + JSON.stringify(r.attributes), /maria\.garcia/);
   }
 });
