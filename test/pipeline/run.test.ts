@@ -161,9 +161,18 @@ t.test('run --once: pulls, redacts, archives and exports over OTLP; the checkpoi
   await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
   await writeFile(file, configFor(vendor.url, otlp.url, dir));
   process.env.WB_KEY = 'wherobots-key';
+  process.env.OTEL_SERVICE_NAME = 'audit-gateway';
+  process.env.OTEL_RESOURCE_ATTRIBUTES = 'deployment.environment.name=prod';
   const r = await cli(['run', '--config', file, '--once']);
+  delete process.env.OTEL_SERVICE_NAME;
+  delete process.env.OTEL_RESOURCE_ATTRIBUTES;
   t.equal(r.code, 0, r.stderr);
   t.equal(otlp.records.length, 230, 'all exported');
+  t.match(
+    otlp.records[0]!.resource,
+    { 'service.name': 'audit-gateway', 'deployment.environment.name': 'prod', 'telemetry.sdk.language': 'nodejs' },
+    'the resource from the environment',
+  );
   t.ok(
     otlp.records.every((x) => x.attributes['auditkit.actor.email'] === '****' && x.attributes['user.email'] === undefined),
     'redacted',
