@@ -430,8 +430,14 @@ function collect(text: string, key: string | undefined, kinds: ReadonlySet<TextF
       spans.push(widened);
     }
   }
-  // Overlapping findings are merged into one span (a finding is never dropped for overlapping
-  // another); a merge of different kinds is treated as a secret, i.e. masked whole.
+  return mergeSpans(spans);
+}
+
+/**
+ * Overlapping findings are merged into one span (a finding is never dropped for overlapping
+ * another); a merge of different kinds is treated as a secret, i.e. masked whole.
+ */
+function mergeSpans(spans: Span[]): Span[] {
   spans.sort((a, b) => a.start - b.start || b.end - a.end);
   const merged: Span[] = [];
   for (const s of spans) {
@@ -459,17 +465,21 @@ export function replaceFindings(
   kinds?: ReadonlySet<TextFinding>,
 ): string {
   if (text.length < 4) return text; // shorter than any address or token
+  // The text as written, and decoded where it is encoded: a finding of either counts (decoding
+  // can also hide one, `%0a@example.com` is an address as written), mapped back to the original.
+  let spans = collect(text, key, kinds);
   const view = decodeView(text);
-  const scanned = view ? view.text : text;
-  const spans = collect(scanned, key, kinds);
+  if (view) {
+    const decoded = collect(view.text, key, kinds).map((s) => ({ start: view.origin[s.start]!, end: view.origin[s.end]!, kind: s.kind }));
+    if (decoded.length) spans = mergeSpans([...spans, ...decoded]);
+  }
   if (spans.length === 0) return text;
   let out = '';
   let at = 0;
   for (const s of spans) {
-    const start = view ? view.origin[s.start]! : s.start;
-    const end = view ? view.origin[s.end]! : s.end;
-    out += text.slice(at, start) + replace(s.kind, scanned.slice(s.start, s.end), text.slice(start, end));
-    at = end;
+    const original = text.slice(s.start, s.end);
+    out += text.slice(at, s.start) + replace(s.kind, view ? (decodeView(original)?.text ?? original) : original, original);
+    at = s.end;
   }
   return out + text.slice(at);
 }
