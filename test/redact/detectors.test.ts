@@ -77,3 +77,8 @@ t.test('linear time: long hostile strings are scanned quickly', async (t) => {
     t.ok(millis < 2000, `${text.slice(0, 12)}… (${text.length} chars) in ${millis.toFixed(0)} ms`);
   }
 });
+
+t.test('text is scanned as written and decoded: decoding never hides a finding', async (t) => {
+  t.equal(mask('%0a@a.aa'), '****', 'an address as written (a newline when decoded)');
+  t.equal(mask('x first.last%40example.com y'), 'x **** y', 'an address only when decoded, masked with its encoding');
+});
