@@ -176,6 +176,16 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
   /** Free text, scanned with the context of the key it is under. */
   const redactText = (text: string, key?: string): string => (scan ? replaceFindings(text, inText, key) : text);
 
+  const keyMemo = new Map<string, string>();
+  const redactKey = (k: string): string => {
+    let out = keyMemo.get(k);
+    if (out === undefined) {
+      if (keyMemo.size >= 10_000) keyMemo.clear();
+      out = redactText(k);
+      keyMemo.set(k, out);
+    }
+    return out;
+  };
   const REMOVED = Symbol('removed');
   /**
    * Any JSON value: strings scanned, keys scanned like values, and a key whose name classifies
@@ -203,8 +213,9 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
       for (const [k, v] of Object.entries(value)) {
         const red = redactAny(v, k);
         if (red === REMOVED) continue;
-        // Keys are scanned like values; two keys that redact alike stay two entries.
-        let name = redactText(k);
+        // Keys are scanned like values (remembered: audit logs repeat their keys); two keys
+        // that redact alike stay two entries.
+        let name = redactKey(k);
         if (name !== k) for (let n = 2; Object.hasOwn(out, name) || Object.hasOwn(value, name); n++) name = `${redactText(k)}#${n}`;
         Object.defineProperty(out, name, { value: red, enumerable: true, writable: true, configurable: true });
       }

@@ -315,8 +315,21 @@ function words(key: string): string[] {
     .map((w) => w.toLowerCase());
 }
 
+/** Audit logs repeat the same keys: their classes are remembered (bounded). */
+const KEY_CLASSES = new Map<string, KeyClass | null>();
+
 /** What a key name says its value is, if anything. */
 export function classifyKey(key: string): KeyClass | undefined {
+  let cls = KEY_CLASSES.get(key);
+  if (cls === undefined) {
+    if (KEY_CLASSES.size >= 10_000) KEY_CLASSES.clear();
+    cls = classifyKeyUncached(key) ?? null;
+    KEY_CLASSES.set(key, cls);
+  }
+  return cls ?? undefined;
+}
+
+function classifyKeyUncached(key: string): KeyClass | undefined {
   if (key.length > 64) return undefined;
   const w = words(key);
   if (w.length === 0) return undefined;
@@ -405,8 +418,14 @@ function widenEmail(text: string, span: Span): Span {
   return { start: s, end: e, kind: 'email' };
 }
 
+/** Any detector's prefilter (a superset: case-insensitive): most strings fail it and skip the table. */
+const ANY_PREFILTER = new RegExp(DETECTORS.map((d) => `(?:${d.prefilter.source})`).join('|'), 'i');
+/** Whether a key can make a detector run without its prefilter. */
+const keyMatters = (key: string): boolean => DETECTORS.some((d) => d.key?.test(key));
+
 /** Every finding of every detector in `text` (already decoded), merged. */
 function collect(text: string, key: string | undefined, kinds: ReadonlySet<TextFinding> | undefined): Span[] {
+  if (!ANY_PREFILTER.test(text) && (key === undefined || !keyMatters(key))) return [];
   const spans: Span[] = [];
   for (const d of DETECTORS) {
     if (kinds && !kinds.has(d.kind)) continue;
