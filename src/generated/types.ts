@@ -762,11 +762,11 @@ export interface CollectorRedactionConfig {
    */
   allowed_values?: string[];
   /**
-   * Hash matches instead of writing `****`.
+   * Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector).
    */
-  hash_function?: 'md5' | 'sha1' | 'sha3' | 'hmac-sha256' | 'hmac-sha512';
+  hash_function?: string;
   /**
-   * Key for the hmac hash functions (required with them); use ${env:NAME}.
+   * Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}.
    */
   hmac_key?: string;
   /**
@@ -777,4 +777,121 @@ export interface CollectorRedactionConfig {
    * Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector.
    */
   summary?: 'debug' | 'info' | 'silent';
+  /**
+   * Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.
+   */
+  url_sanitizer?: {
+    /**
+     * Turn URL sanitizing on.
+     */
+    enabled?: boolean;
+    /**
+     * Attribute keys holding URLs to sanitize (none: no attribute is touched).
+     */
+    attributes?: string[];
+    /**
+     * Sanitize the strings of log bodies too (the Collector does).
+     */
+    sanitize_log_body?: boolean;
+  };
+  /**
+   * Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.
+   */
+  db_sanitizer?: {
+    /**
+     * SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.
+     */
+    sql?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Redis: the values written by commands become `?`.
+     */
+    redis?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Valkey: as redis.
+     */
+    valkey?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Memcached: the data block after the command line is dropped.
+     */
+    memcached?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * MongoDB: every JSON scalar becomes "?".
+     */
+    mongo?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * OpenSearch: every JSON scalar becomes "?".
+     */
+    opensearch?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Elasticsearch: every JSON scalar becomes "?".
+     */
+    es?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone).
+     */
+    allow_fallback_without_system?: boolean;
+  };
 }

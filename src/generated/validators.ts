@@ -1532,7 +1532,7 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateConfig = validate24;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"default":"http/protobuf","description":"OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"enum":["md5","sha1","sha3","hmac-sha256","hmac-sha512"],"description":"Hash matches instead of writing `****`."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them); use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."}}}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"default":"http/protobuf","description":"OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}}}};
 const schema36 = {"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}};
 const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
 const schema38 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}};
@@ -3729,7 +3729,7 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateRedactionConfig = validate25;
-const schema43 = {"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"enum":["md5","sha1","sha3","hmac-sha256","hmac-sha512"],"description":"Hash matches instead of writing `****`."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them); use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."}}};
+const schema43 = {"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3935,9 +3935,8 @@ errors++;
 }
 }
 if(data.hash_function !== undefined){
-let data13 = data.hash_function;
-if(!(((((data13 === "md5") || (data13 === "sha1")) || (data13 === "sha3")) || (data13 === "hmac-sha256")) || (data13 === "hmac-sha512"))){
-const err14 = {instancePath:instancePath+"/hash_function",schemaPath:"#/properties/hash_function/enum",keyword:"enum",params:{allowedValues: schema43.properties.hash_function.enum},message:"must be equal to one of the allowed values"};
+if(typeof data.hash_function !== "string"){
+const err14 = {instancePath:instancePath+"/hash_function",schemaPath:"#/properties/hash_function/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -3984,14 +3983,601 @@ vErrors.push(err17);
 errors++;
 }
 }
-}
-else {
-const err18 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.url_sanitizer !== undefined){
+let data17 = data.url_sanitizer;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+for(const key1 in data17){
+if(!(((key1 === "enabled") || (key1 === "attributes")) || (key1 === "sanitize_log_body"))){
+const err18 = {instancePath:instancePath+"/url_sanitizer",schemaPath:"#/properties/url_sanitizer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
 }
 else {
 vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data17.enabled !== undefined){
+if(typeof data17.enabled !== "boolean"){
+const err19 = {instancePath:instancePath+"/url_sanitizer/enabled",schemaPath:"#/properties/url_sanitizer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data17.attributes !== undefined){
+let data19 = data17.attributes;
+if(Array.isArray(data19)){
+const len6 = data19.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data19[i6] !== "string"){
+const err20 = {instancePath:instancePath+"/url_sanitizer/attributes/" + i6,schemaPath:"#/properties/url_sanitizer/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/url_sanitizer/attributes",schemaPath:"#/properties/url_sanitizer/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data17.sanitize_log_body !== undefined){
+if(typeof data17.sanitize_log_body !== "boolean"){
+const err22 = {instancePath:instancePath+"/url_sanitizer/sanitize_log_body",schemaPath:"#/properties/url_sanitizer/properties/sanitize_log_body/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/url_sanitizer",schemaPath:"#/properties/url_sanitizer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.db_sanitizer !== undefined){
+let data22 = data.db_sanitizer;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key2 in data22){
+if(!((((((((key2 === "sql") || (key2 === "redis")) || (key2 === "valkey")) || (key2 === "memcached")) || (key2 === "mongo")) || (key2 === "opensearch")) || (key2 === "es")) || (key2 === "allow_fallback_without_system"))){
+const err24 = {instancePath:instancePath+"/db_sanitizer",schemaPath:"#/properties/db_sanitizer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data22.sql !== undefined){
+let data23 = data22.sql;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key3 in data23){
+if(!((key3 === "enabled") || (key3 === "attributes"))){
+const err25 = {instancePath:instancePath+"/db_sanitizer/sql",schemaPath:"#/properties/db_sanitizer/properties/sql/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data23.enabled !== undefined){
+if(typeof data23.enabled !== "boolean"){
+const err26 = {instancePath:instancePath+"/db_sanitizer/sql/enabled",schemaPath:"#/properties/db_sanitizer/properties/sql/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data23.attributes !== undefined){
+let data25 = data23.attributes;
+if(Array.isArray(data25)){
+const len7 = data25.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data25[i7] !== "string"){
+const err27 = {instancePath:instancePath+"/db_sanitizer/sql/attributes/" + i7,schemaPath:"#/properties/db_sanitizer/properties/sql/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+}
+else {
+const err28 = {instancePath:instancePath+"/db_sanitizer/sql/attributes",schemaPath:"#/properties/db_sanitizer/properties/sql/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/db_sanitizer/sql",schemaPath:"#/properties/db_sanitizer/properties/sql/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data22.redis !== undefined){
+let data27 = data22.redis;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key4 in data27){
+if(!((key4 === "enabled") || (key4 === "attributes"))){
+const err30 = {instancePath:instancePath+"/db_sanitizer/redis",schemaPath:"#/properties/db_sanitizer/properties/redis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data27.enabled !== undefined){
+if(typeof data27.enabled !== "boolean"){
+const err31 = {instancePath:instancePath+"/db_sanitizer/redis/enabled",schemaPath:"#/properties/db_sanitizer/properties/redis/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data27.attributes !== undefined){
+let data29 = data27.attributes;
+if(Array.isArray(data29)){
+const len8 = data29.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data29[i8] !== "string"){
+const err32 = {instancePath:instancePath+"/db_sanitizer/redis/attributes/" + i8,schemaPath:"#/properties/db_sanitizer/properties/redis/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+}
+else {
+const err33 = {instancePath:instancePath+"/db_sanitizer/redis/attributes",schemaPath:"#/properties/db_sanitizer/properties/redis/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/db_sanitizer/redis",schemaPath:"#/properties/db_sanitizer/properties/redis/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data22.valkey !== undefined){
+let data31 = data22.valkey;
+if(data31 && typeof data31 == "object" && !Array.isArray(data31)){
+for(const key5 in data31){
+if(!((key5 === "enabled") || (key5 === "attributes"))){
+const err35 = {instancePath:instancePath+"/db_sanitizer/valkey",schemaPath:"#/properties/db_sanitizer/properties/valkey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data31.enabled !== undefined){
+if(typeof data31.enabled !== "boolean"){
+const err36 = {instancePath:instancePath+"/db_sanitizer/valkey/enabled",schemaPath:"#/properties/db_sanitizer/properties/valkey/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data31.attributes !== undefined){
+let data33 = data31.attributes;
+if(Array.isArray(data33)){
+const len9 = data33.length;
+for(let i9=0; i9<len9; i9++){
+if(typeof data33[i9] !== "string"){
+const err37 = {instancePath:instancePath+"/db_sanitizer/valkey/attributes/" + i9,schemaPath:"#/properties/db_sanitizer/properties/valkey/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+}
+else {
+const err38 = {instancePath:instancePath+"/db_sanitizer/valkey/attributes",schemaPath:"#/properties/db_sanitizer/properties/valkey/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/db_sanitizer/valkey",schemaPath:"#/properties/db_sanitizer/properties/valkey/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data22.memcached !== undefined){
+let data35 = data22.memcached;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+for(const key6 in data35){
+if(!((key6 === "enabled") || (key6 === "attributes"))){
+const err40 = {instancePath:instancePath+"/db_sanitizer/memcached",schemaPath:"#/properties/db_sanitizer/properties/memcached/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data35.enabled !== undefined){
+if(typeof data35.enabled !== "boolean"){
+const err41 = {instancePath:instancePath+"/db_sanitizer/memcached/enabled",schemaPath:"#/properties/db_sanitizer/properties/memcached/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data35.attributes !== undefined){
+let data37 = data35.attributes;
+if(Array.isArray(data37)){
+const len10 = data37.length;
+for(let i10=0; i10<len10; i10++){
+if(typeof data37[i10] !== "string"){
+const err42 = {instancePath:instancePath+"/db_sanitizer/memcached/attributes/" + i10,schemaPath:"#/properties/db_sanitizer/properties/memcached/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/db_sanitizer/memcached/attributes",schemaPath:"#/properties/db_sanitizer/properties/memcached/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+}
+else {
+const err44 = {instancePath:instancePath+"/db_sanitizer/memcached",schemaPath:"#/properties/db_sanitizer/properties/memcached/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data22.mongo !== undefined){
+let data39 = data22.mongo;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key7 in data39){
+if(!((key7 === "enabled") || (key7 === "attributes"))){
+const err45 = {instancePath:instancePath+"/db_sanitizer/mongo",schemaPath:"#/properties/db_sanitizer/properties/mongo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data39.enabled !== undefined){
+if(typeof data39.enabled !== "boolean"){
+const err46 = {instancePath:instancePath+"/db_sanitizer/mongo/enabled",schemaPath:"#/properties/db_sanitizer/properties/mongo/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data39.attributes !== undefined){
+let data41 = data39.attributes;
+if(Array.isArray(data41)){
+const len11 = data41.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data41[i11] !== "string"){
+const err47 = {instancePath:instancePath+"/db_sanitizer/mongo/attributes/" + i11,schemaPath:"#/properties/db_sanitizer/properties/mongo/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+}
+else {
+const err48 = {instancePath:instancePath+"/db_sanitizer/mongo/attributes",schemaPath:"#/properties/db_sanitizer/properties/mongo/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/db_sanitizer/mongo",schemaPath:"#/properties/db_sanitizer/properties/mongo/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data22.opensearch !== undefined){
+let data43 = data22.opensearch;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key8 in data43){
+if(!((key8 === "enabled") || (key8 === "attributes"))){
+const err50 = {instancePath:instancePath+"/db_sanitizer/opensearch",schemaPath:"#/properties/db_sanitizer/properties/opensearch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data43.enabled !== undefined){
+if(typeof data43.enabled !== "boolean"){
+const err51 = {instancePath:instancePath+"/db_sanitizer/opensearch/enabled",schemaPath:"#/properties/db_sanitizer/properties/opensearch/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data43.attributes !== undefined){
+let data45 = data43.attributes;
+if(Array.isArray(data45)){
+const len12 = data45.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data45[i12] !== "string"){
+const err52 = {instancePath:instancePath+"/db_sanitizer/opensearch/attributes/" + i12,schemaPath:"#/properties/db_sanitizer/properties/opensearch/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/db_sanitizer/opensearch/attributes",schemaPath:"#/properties/db_sanitizer/properties/opensearch/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/db_sanitizer/opensearch",schemaPath:"#/properties/db_sanitizer/properties/opensearch/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data22.es !== undefined){
+let data47 = data22.es;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key9 in data47){
+if(!((key9 === "enabled") || (key9 === "attributes"))){
+const err55 = {instancePath:instancePath+"/db_sanitizer/es",schemaPath:"#/properties/db_sanitizer/properties/es/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data47.enabled !== undefined){
+if(typeof data47.enabled !== "boolean"){
+const err56 = {instancePath:instancePath+"/db_sanitizer/es/enabled",schemaPath:"#/properties/db_sanitizer/properties/es/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data47.attributes !== undefined){
+let data49 = data47.attributes;
+if(Array.isArray(data49)){
+const len13 = data49.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data49[i13] !== "string"){
+const err57 = {instancePath:instancePath+"/db_sanitizer/es/attributes/" + i13,schemaPath:"#/properties/db_sanitizer/properties/es/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/db_sanitizer/es/attributes",schemaPath:"#/properties/db_sanitizer/properties/es/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/db_sanitizer/es",schemaPath:"#/properties/db_sanitizer/properties/es/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data22.allow_fallback_without_system !== undefined){
+if(typeof data22.allow_fallback_without_system !== "boolean"){
+const err60 = {instancePath:instancePath+"/db_sanitizer/allow_fallback_without_system",schemaPath:"#/properties/db_sanitizer/properties/allow_fallback_without_system/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+}
+else {
+const err61 = {instancePath:instancePath+"/db_sanitizer",schemaPath:"#/properties/db_sanitizer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+}
+else {
+const err62 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
 }
 errors++;
 }

@@ -2,10 +2,15 @@ import type { AnyValue } from '@opentelemetry/api-logs';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
 import type { CollectorRedactionConfig } from '../processors/redaction/config.js';
 import { compileCollectorRedaction } from '../processors/redaction/factory.js';
-import type { CollectorRedactor } from '../processors/redaction/redaction.js';
+import { dbSystemOf, type CollectorRedactor } from '../processors/redaction/redaction.js';
 import { ForwardingProcessor, removeAttributes, type ForwardingProcessorOptions } from './forwarding-processor.js';
 
-/** A LogRecordProcessor applying the Collector-compatible redaction to attributes and body. */
+/**
+ * A LogRecordProcessor applying the Collector-compatible redaction to attributes and body. The
+ * Collector also redacts resource and scope attributes; an SDK processor cannot (the SDK shares
+ * one immutable resource and scope across records), so here those are left as configured on the
+ * LoggerProvider. `auditkit run` redacts them (RedactableRecord).
+ */
 export class RedactionProcessor extends ForwardingProcessor {
   private readonly redactor: CollectorRedactor;
 
@@ -18,6 +23,7 @@ export class RedactionProcessor extends ForwardingProcessor {
     // Redacted on a copy, then applied through the SDK: removed keys are counted as dropped and
     // free their slots, new and masked values go through setAttribute (limits hold).
     const before = record.attributes as Record<string, AnyValue>;
+    const system = dbSystemOf(before);
     const attributes: Record<string, AnyValue> = { ...before };
     this.redactor.processAttributes(attributes);
     removeAttributes(
@@ -27,7 +33,7 @@ export class RedactionProcessor extends ForwardingProcessor {
     for (const [k, v] of Object.entries(attributes)) if (before[k] !== v) record.setAttribute(k, v);
     if (record.body !== undefined) {
       const summary: Record<string, AnyValue> = { ...record.attributes };
-      record.setBody(this.redactor.processBody(record.body, summary));
+      record.setBody(this.redactor.processBody(record.body, summary, system));
       for (const [k, v] of Object.entries(summary)) if ((record.attributes as Record<string, AnyValue>)[k] !== v) record.setAttribute(k, v);
     }
     return true;

@@ -21,7 +21,14 @@ import {
 } from '../../src/exporters/otlp/config.js';
 import { DEFAULT_STATE_DIRECTORY } from '../../src/pipeline/config.js';
 import { DEFAULT_MASK, DEFAULT_PRESET } from '../../src/processors/redact/config.js';
-import { DEFAULT_ALLOW_ALL_KEYS, DEFAULT_REDACT_ALL_TYPES } from '../../src/processors/redaction/config.js';
+import {
+  DEFAULT_ALLOW_ALL_KEYS,
+  DEFAULT_ALLOW_FALLBACK_WITHOUT_SYSTEM,
+  DEFAULT_REDACT_ALL_TYPES,
+  DEFAULT_SANITIZER_ENABLED,
+  DEFAULT_SANITIZE_LOG_BODY,
+} from '../../src/processors/redaction/config.js';
+import { DB_KINDS } from '../../src/processors/redaction/db-sanitizer.js';
 import { DEFAULT_ON_INVALID } from '../../src/processors/validate/config.js';
 import {
   DEFAULT_OVERLAP_SECS,
@@ -70,6 +77,10 @@ const CASES: [string, string, unknown][] = [
   ['validate', 'on_invalid', DEFAULT_ON_INVALID],
   ['redaction', 'allow_all_keys', DEFAULT_ALLOW_ALL_KEYS],
   ['redaction', 'redact_all_types', DEFAULT_REDACT_ALL_TYPES],
+  ['redaction', 'url_sanitizer.enabled', DEFAULT_SANITIZER_ENABLED],
+  ['redaction', 'url_sanitizer.sanitize_log_body', DEFAULT_SANITIZE_LOG_BODY],
+  ...DB_KINDS.map((k): [string, string, unknown] => ['redaction', `db_sanitizer.${k}.enabled`, DEFAULT_SANITIZER_ENABLED]),
+  ['redaction', 'db_sanitizer.allow_fallback_without_system', DEFAULT_ALLOW_FALLBACK_WITHOUT_SYSTEM],
   ['otlp', 'protocol', DEFAULT_OTLP_PROTOCOL],
   ['otlp', 'compression', DEFAULT_OTLP_COMPRESSION],
   ['otlp', 'timeout_secs', DEFAULT_OTLP_TIMEOUT_MILLIS / 1000],

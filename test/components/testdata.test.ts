@@ -18,7 +18,11 @@ import type { VendorApiConfig } from '../../src/receivers/vendor_api/config.js';
 import { ROOT } from '../helpers/golden.js';
 
 const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-testdata-'));
-const env = { TEST_API_KEY: 'test-api-key', TEST_HMAC_KEY: 'test-hmac-key', TESTDATA_DIR: dir };
+const env = {
+  TEST_API_KEY: 'test-api-key',
+  TEST_HMAC_KEY: 'test-hmac-key-of-at-least-64-bytes-for-hmac-sha512-0123456789abcdef',
+  TESTDATA_DIR: dir,
+};
 type Kind = 'receivers' | 'processors' | 'exporters';
 
 /** A whole configuration around the components under test, with valid placeholders for the rest. */

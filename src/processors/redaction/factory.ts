@@ -5,9 +5,11 @@
  */
 import { RE2JS } from 're2js';
 import type { ConfigProblem } from '../../errors.js';
-import { checkRedactionConfig, type CollectorRedactionConfig } from './config.js';
+import { DEFAULT_SANITIZE_LOG_BODY, checkRedactionConfig, type CollectorRedactionConfig } from './config.js';
+import { dbSanitizer } from './db-sanitizer.js';
 import { collectorRedactor, type CollectorRedactor } from './redaction.js';
 import { keyRules, valueRules, type Pattern } from './steps.js';
+import { urlSanitizer } from './url-sanitizer.js';
 
 const MASK_ALL = RE2JS.compile('.*');
 
@@ -33,9 +35,22 @@ export function compileCollectorRedaction(config: CollectorRedactionConfig, path
   const allowedValues = compileList('allowed_values');
   checkRedactionConfig(config, path, problems);
 
+  const url = config.url_sanitizer?.enabled === true ? config.url_sanitizer : undefined;
   return collectorRedactor(
     config,
     keyRules(config, ignoredPatterns, blockedKeyPatterns),
     valueRules(config, blockedValues, allowedValues, MASK_ALL),
+    {
+      ...(url
+        ? {
+            url: {
+              sanitizer: urlSanitizer(),
+              attributes: new Set(url.attributes ?? []),
+              body: url.sanitize_log_body ?? DEFAULT_SANITIZE_LOG_BODY,
+            },
+          }
+        : {}),
+      ...(config.db_sanitizer ? { db: dbSanitizer(config.db_sanitizer) } : {}),
+    },
   );
 }

@@ -6,11 +6,11 @@
 import type { AnyValue, LogAttributes } from '@opentelemetry/api-logs';
 import type { RE2JS } from 're2js';
 import { digestHex, hmacHex } from '../../redact/hash.js';
-import { REDACTION_MASK, type CollectorRedactionConfig } from './config.js';
+import { REDACTION_MASK, hashFunctionOf, type CollectorRedactionConfig } from './config.js';
 
 export type Pattern = RE2JS;
 
-/** The Collector's summary attribute names. */
+/** The summary attribute names the Collector writes. */
 export const SUMMARY = {
   redactedKeys: 'redaction.redacted.keys',
   redactedCount: 'redaction.redacted.count',
@@ -27,7 +27,17 @@ export const SUMMARY = {
   bodyAllowedCount: 'redaction.body.allowed.count',
   bodyIgnoredCount: 'redaction.body.ignored.count',
 } as const;
-const SUMMARY_NAMES: ReadonlySet<string> = new Set(Object.values(SUMMARY));
+/**
+ * The summary attributes the Collector keeps without allowed_keys (its allow list adds exactly
+ * these); the others (`redaction.allowed.*`, `redaction.body.*`) a second pass deletes unless allowed.
+ */
+const SUMMARY_NAMES: ReadonlySet<string> = new Set([
+  SUMMARY.redactedKeys,
+  SUMMARY.redactedCount,
+  SUMMARY.maskedKeys,
+  SUMMARY.maskedCount,
+  SUMMARY.ignoredCount,
+]);
 
 export const matches = (re: Pattern, text: string): boolean => re.matcher(text).find();
 
@@ -117,7 +127,7 @@ export function valueRules(
 ): ValueRules {
   const hmacKey = config.hmac_key ?? '';
   const hashMatch = ((): ((s: string) => string) => {
-    switch (config.hash_function) {
+    switch (hashFunctionOf(config.hash_function)) {
       case 'md5':
         return (s) => digestHex('md5', s);
       case 'sha1':

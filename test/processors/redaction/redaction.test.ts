@@ -11,6 +11,9 @@ import { ConfigError } from '../../../src/errors.js';
 import { compileCollectorRedaction } from '../../../src/processors/redaction/factory.js';
 
 const VISA = '4111111111111111';
+/** HMAC keys of the minimum lengths the Collector documents. */
+const K32 = 'k'.repeat(32);
+const K64 = 'k'.repeat(64);
 
 function run(config: Parameters<typeof compileCollectorRedaction>[0], attrs: LogAttributes): LogAttributes {
   const copy = structuredClone(attrs);
@@ -92,12 +95,12 @@ t.test('hash_function hashes each match (hex digest) instead of ****', async (t)
     'sha3 is SHA3-256',
   );
   t.equal(
-    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha256', hmac_key: 'k' }, { n: VISA }).n,
-    createHmac('sha256', 'k').update(VISA).digest('hex'),
+    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha256', hmac_key: K32 }, { n: VISA }).n,
+    createHmac('sha256', K32).update(VISA).digest('hex'),
   );
   t.equal(
-    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha512', hmac_key: 'k' }, { n: VISA }).n,
-    createHmac('sha512', 'k').update(VISA).digest('hex'),
+    run({ allow_all_keys: true, blocked_values: [VISA], hash_function: 'hmac-sha512', hmac_key: K64 }, { n: VISA }).n,
+    createHmac('sha512', K64).update(VISA).digest('hex'),
   );
   t.equal(
     run({ allow_all_keys: true, blocked_key_patterns: ['^n$'], hash_function: 'md5' }, { n: 'whole' }).n,
