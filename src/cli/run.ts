@@ -50,6 +50,10 @@ export async function runRun(
     return EXIT.usage;
   }
   const runtime = new Runtime(config, { log: say, resource, ...extra });
+  if (opts.once && !runtime.pulls) {
+    say('--once: this configuration only listens (otlp receiver); run it without --once and stop it with SIGTERM');
+    return EXIT.usage;
+  }
   try {
     await runtime.start();
   } catch (err) {

@@ -21,6 +21,26 @@ export const ADAPTERS: ReadonlyMap<Vendor, VendorAdapter> = new Map<Vendor, Vend
 /** Every envelope key any adapter uses (`audit_logs`, `items`). */
 export const ENVELOPE_KEYS: ReadonlySet<string> = new Set([...ADAPTERS.values()].flatMap((a) => (a.envelopeKey ? [a.envelopeKey] : [])));
 
+/** How senders spell the vendors in `auditkit.vendor` (case, spaces, `-`, `_` and `.` do not matter). */
+const VENDOR_ALIASES: Readonly<Record<string, Vendor>> = {
+  wandb: 'wandb',
+  'w&b': 'wandb',
+  wb: 'wandb',
+  weightsandbiases: 'wandb',
+  'weights&biases': 'wandb',
+  snorkel: 'snorkel',
+  snorkelflow: 'snorkel',
+  snorkelai: 'snorkel',
+  wherobots: 'wherobots',
+};
+
+/** The vendor an `auditkit.vendor` attribute names (`W&B`, `WandB`, `weights-and-biases` are all W&B), if any. */
+export function vendorOf(value: unknown): Vendor | undefined {
+  if (typeof value !== 'string') return undefined;
+  const vendor = VENDOR_ALIASES[value.toLowerCase().replace(/[\s._-]+/g, '')];
+  return vendor && ADAPTERS.has(vendor) ? vendor : undefined;
+}
+
 /** The adapter for a vendor name, or undefined for an unknown name. */
 export function adapterFor(vendor: string): VendorAdapter | undefined {
   return ADAPTERS.get(vendor as Vendor);

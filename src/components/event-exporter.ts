@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../model/event.js';
+import type { WireItem } from '../model/otlp-wire.js';
 
 /** What an exporter has done so far. */
 export interface ExporterStats {
@@ -23,6 +24,11 @@ export interface EventExporter {
   readonly stats: ExporterStats;
   /** Takes events; a returned promise asks the caller to wait (backpressure). */
   write(events: readonly AuditEvent[]): Promise<void> | undefined;
+  /**
+   * OTLP records from the otlp receiver, for exporters that send OTLP (the others take the audit
+   * events those records carry, through `write`).
+   */
+  writeItems?(items: readonly WireItem[]): Promise<void> | undefined;
   /** Unified NDJSON lines already serialized (each ending in `\n`): exporters that write NDJSON text. */
   writeText?(ndjson: string): Promise<void> | undefined;
   ack(): Promise<void>;

@@ -6,9 +6,12 @@
  * | kind      | type                       | config ($defs)          | folder                        |
  * |-----------|----------------------------|-------------------------|-------------------------------|
  * | receiver  | wandb, snorkel, wherobots  | wandb, snorkel, wherobots | src/receivers/vendor_api/   |
+ * | receiver  | otlp (listens; a hop)      | otlp_receiver           | src/receivers/otlp/           |
  * | processor | redact                     | redact                  | src/processors/redact/        |
  * | processor | validate                   | validate                | src/processors/validate/      |
- * | exporter  | otlp                       | otlp                    | src/exporters/otlp/           |
+ * | processor | redaction (OTLP records)   | redaction               | src/processors/redaction/     |
+ * | processor | batch (accepted, no-op)    | batch                   | (here)                        |
+ * | exporter  | otlp (gRPC), otlphttp      | otlp                    | src/exporters/otlp/           |
  * | exporter  | ndjson_file                | ndjson_file             | src/exporters/ndjson_file/    |
  * | exporter  | ndjson (CLI only)          | —                       | src/exporters/ndjson/         |
  */
@@ -23,6 +26,12 @@ import { checkValidateConfig, type ValidateConfig } from '../processors/validate
 import { createValidateProcessor, validateRouter } from '../processors/validate/factory.js';
 import { checkVendorApiConfig, type VendorApiConfig } from '../receivers/vendor_api/config.js';
 import { createVendorApiReceiver, type VendorApiReceiver } from '../receivers/vendor_api/factory.js';
+import { checkOtlpReceiverConfig, type OtlpReceiverConfig } from '../receivers/otlp/config.js';
+import { createOtlpReceiverServer, type OtlpReceiverServer } from '../receivers/otlp/server.js';
+import { compileCollectorRedaction } from '../processors/redaction/factory.js';
+import type { CollectorRedactor } from '../processors/redaction/redaction.js';
+import type { CollectorRedactionConfig } from '../processors/redaction/config.js';
+import { ConfigError } from '../errors.js';
 import { ENVELOPE_KEYS, adapterFor, envelopeKeyOf } from './adapters.js';
 import type { ComponentContext } from './context.js';
 import type { EventExporter } from './event-exporter.js';
@@ -47,29 +56,79 @@ const receiver = (vendor: Vendor): Factory<VendorApiConfig, VendorApiReceiver> =
   check: checkVendorApiConfig,
 });
 
-/** Receivers by type. */
+/** Pull receivers by type (the vendor APIs). */
 export const RECEIVERS: ReadonlyMap<string, Factory<VendorApiConfig, VendorApiReceiver>> = new Map([
   ['wandb', receiver('wandb')],
   ['snorkel', receiver('snorkel')],
   ['wherobots', receiver('wherobots')],
 ]);
 
+/** Push receivers by type: they listen, and the runtime answers each request. */
+export const PUSH_RECEIVERS: ReadonlyMap<string, Factory<OtlpReceiverConfig, OtlpReceiverServer>> = new Map([
+  [
+    'otlp',
+    {
+      create: (config: OtlpReceiverConfig, ctx: ComponentContext, key: string) => createOtlpReceiverServer(config, key, ctx.log),
+      check: checkOtlpReceiverConfig,
+    },
+  ],
+]);
+
+/**
+ * A pipeline step: an event processor (on audit events), a record processor (the Collector's
+ * redaction, on whole OTLP records: only in pipelines of push receivers), or a step that passes
+ * records on (batch).
+ */
+export type PipelineStep =
+  | { kind: 'event'; routed: RoutedProcessor }
+  | { kind: 'record'; name: string; redactor: CollectorRedactor }
+  | { kind: 'pass'; name: string };
+
+/** The problems compiling a Collector redaction gives, as config problems. */
+function redactionProblems(config: CollectorRedactionConfig, key: string): ConfigProblem[] {
+  try {
+    compileCollectorRedaction(config, `processors.${key}`);
+    return [];
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+}
+
 /** Processors by type. */
-export const PROCESSORS: ReadonlyMap<string, Factory<never, RoutedProcessor>> = new Map<string, Factory<never, RoutedProcessor>>([
+export const PROCESSORS: ReadonlyMap<string, Factory<never, PipelineStep>> = new Map<string, Factory<never, PipelineStep>>([
   [
     'redact',
     {
-      create: (config: RedactConfig, _ctx, key) => ({ processor: createRedactProcessor(config, key), router: new RejectionRouter() }),
+      create: (config: RedactConfig, _ctx, key) => ({
+        kind: 'event',
+        routed: { processor: createRedactProcessor(config, key), router: new RejectionRouter() },
+      }),
       check: checkRedactConfig,
     },
   ],
   [
     'validate',
     {
-      create: (config: ValidateConfig, ctx, key) => ({ processor: createValidateProcessor(key), router: validateRouter(config, ctx, key) }),
+      create: (config: ValidateConfig, ctx, key) => ({
+        kind: 'event',
+        routed: { processor: createValidateProcessor(key), router: validateRouter(config, ctx, key) },
+      }),
       check: checkValidateConfig,
     },
   ],
+  [
+    'redaction',
+    {
+      create: (config: CollectorRedactionConfig, _ctx, key) => ({
+        kind: 'record',
+        name: key,
+        redactor: compileCollectorRedaction(config, `processors.${key}`),
+      }),
+      check: redactionProblems,
+    },
+  ],
+  ['batch', { create: (_config: object, _ctx, key) => ({ kind: 'pass', name: key }), check: () => [] }],
 ]);
 
 /** Exporters by type. Their modules load when one is built: the OTLP exporters are heavy, and a CLI start stays cheap. */
@@ -79,6 +138,13 @@ export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter
 >([
   [
     'otlp',
+    {
+      create: async (config: OtlpConfig, ctx, key) => (await import('../exporters/otlp/factory.js')).createOtlpExporter(config, ctx, key),
+      check: checkOtlpConfig,
+    },
+  ],
+  [
+    'otlphttp',
     {
       create: async (config: OtlpConfig, ctx, key) => (await import('../exporters/otlp/factory.js')).createOtlpExporter(config, ctx, key),
       check: checkOtlpConfig,
@@ -102,7 +168,11 @@ export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter
   ],
 ]);
 
-const REGISTRY = { receivers: RECEIVERS, processors: PROCESSORS, exporters: EXPORTERS } as const;
+const ALL_RECEIVERS: ReadonlyMap<string, Factory<never, unknown>> = new Map<string, Factory<never, unknown>>([
+  ...(RECEIVERS as ReadonlyMap<string, Factory<never, unknown>>),
+  ...(PUSH_RECEIVERS as ReadonlyMap<string, Factory<never, unknown>>),
+]);
+const REGISTRY = { receivers: ALL_RECEIVERS, processors: PROCESSORS, exporters: EXPORTERS } as const;
 export type ComponentKind = keyof typeof REGISTRY;
 
 function factory<K extends ComponentKind>(kind: K, key: string): NonNullable<ReturnType<(typeof REGISTRY)[K]['get']>> {
@@ -111,10 +181,28 @@ function factory<K extends ComponentKind>(kind: K, key: string): NonNullable<Ret
   return f as NonNullable<ReturnType<(typeof REGISTRY)[K]['get']>>;
 }
 
-export const createReceiver = (key: string, config: VendorApiConfig, ctx: ComponentContext): VendorApiReceiver =>
-  factory('receivers', key).create(config, ctx, key);
-export const createProcessor = (key: string, config: object, ctx: ComponentContext): RoutedProcessor =>
+/** True when `key` names a receiver that listens (the runtime answers its requests) rather than pulls. */
+export const isPushReceiver = (key: string): boolean => PUSH_RECEIVERS.has(componentType(key));
+
+export function createReceiver(key: string, config: VendorApiConfig, ctx: ComponentContext): VendorApiReceiver {
+  const f = RECEIVERS.get(componentType(key));
+  if (!f) throw new TypeError(`receivers.${key}: not a pull receiver`);
+  return f.create(config, ctx, key);
+}
+export function createPushReceiver(key: string, config: OtlpReceiverConfig, ctx: ComponentContext): OtlpReceiverServer {
+  const f = PUSH_RECEIVERS.get(componentType(key));
+  if (!f) throw new TypeError(`receivers.${key}: not a push receiver`);
+  return f.create(config, ctx, key);
+}
+/** A pipeline step of any kind. */
+export const createStep = (key: string, config: object, ctx: ComponentContext): PipelineStep =>
   factory('processors', key).create(config as never, ctx, key);
+/** An event processor (redact, validate); throws for the other kinds. */
+export function createProcessor(key: string, config: object, ctx: ComponentContext): RoutedProcessor {
+  const step = createStep(key, config, ctx);
+  if (step.kind !== 'event') throw new TypeError(`processors.${key}: not an event processor`);
+  return step.routed;
+}
 export const createExporter = (key: string, config: object, ctx: ComponentContext): Promise<EventExporter> =>
   factory('exporters', key).create(config as never, ctx, key);
 

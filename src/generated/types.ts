@@ -370,19 +370,19 @@ export interface WherobotsAuditRecord {
  */
 export interface AuditkitConfig {
   /**
-   * Vendor API pullers.
+   * Vendor API pullers, and the otlp receiver (auditkit as a hop in an OpenTelemetry pipeline).
    */
   receivers: {
-    [k: string]: Wandb | Snorkel | Wherobots | undefined;
+    [k: string]: Wandb | Snorkel | Wherobots | OtlpReceiver | undefined;
   };
   /**
-   * Event processors.
+   * Processors: redact and validate (audit events), redaction (the Collector's redactionprocessor, on whole OTLP records), batch (accepted for Collector configurations).
    */
   processors?: {
-    [k: string]: Redact | Validate | undefined;
+    [k: string]: Redact | Validate | Redaction | Batch | undefined;
   };
   /**
-   * Where events go.
+   * Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).
    */
   exporters: {
     [k: string]: Otlp | NdjsonFile | undefined;
@@ -580,6 +580,65 @@ export interface Wherobots {
   page_size?: number;
 }
 /**
+ * OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^otlp(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface OtlpReceiver {
+  protocols: {
+    /**
+     * OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.
+     */
+    http?: {
+      /**
+       * host:port to listen on.
+       */
+      endpoint?: string;
+      /**
+       * The path logs are posted to.
+       */
+      logs_url_path?: string;
+      /**
+       * Largest body accepted, after decompression (bytes).
+       */
+      max_request_body_size?: number;
+    };
+    /**
+     * OTLP/gRPC: LogsService/Export.
+     */
+    grpc?: {
+      /**
+       * host:port to listen on.
+       */
+      endpoint?: string;
+      /**
+       * Largest message accepted (MiB).
+       */
+      max_recv_msg_size_mib?: number;
+    };
+  };
+  /**
+   * Who may send (an auditkit option; the Collector uses authenticator extensions).
+   */
+  auth?: {
+    /**
+     * Required `Authorization: Bearer <token>` (use ${env:NAME}).
+     */
+    bearer_token?: string;
+    /**
+     * Headers (or gRPC metadata) that must be present with these values.
+     */
+    headers?: {
+      [k: string]: string | undefined;
+    };
+  };
+  /**
+   * Keep a raw vendor record in auditkit.raw after normalizing it.
+   */
+  keep_raw?: boolean;
+}
+/**
  * The PII policy.
  *
  * This interface was referenced by `undefined`'s JSON-Schema definition
@@ -638,12 +697,206 @@ export interface Validate {
   dead_letter_path?: string;
 }
 /**
+ * The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^redaction(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Redaction {
+  /**
+   * Allow every attribute key (disables allowed_keys); blocked_values still apply.
+   */
+  allow_all_keys?: boolean;
+  /**
+   * Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute.
+   */
+  allowed_keys?: string[];
+  /**
+   * Keys passed through untouched (never deleted or masked).
+   */
+  ignored_keys?: string[];
+  /**
+   * Regexes of keys passed through untouched.
+   */
+  ignored_key_patterns?: string[];
+  /**
+   * Regexes of keys whose whole value is masked.
+   */
+  blocked_key_patterns?: string[];
+  /**
+   * Regexes whose matches in values are masked.
+   */
+  blocked_values?: string[];
+  /**
+   * Regexes of values never masked (take precedence over blocked_values).
+   */
+  allowed_values?: string[];
+  /**
+   * Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector).
+   */
+  hash_function?: string;
+  /**
+   * Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}.
+   */
+  hmac_key?: string;
+  /**
+   * Examine non-string values too, by their string form.
+   */
+  redact_all_types?: boolean;
+  /**
+   * Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector.
+   */
+  summary?: 'debug' | 'info' | 'silent';
+  /**
+   * Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.
+   */
+  url_sanitizer?: {
+    /**
+     * Turn URL sanitizing on.
+     */
+    enabled?: boolean;
+    /**
+     * Attribute keys holding URLs to sanitize (none: no attribute is touched).
+     */
+    attributes?: string[];
+    /**
+     * Sanitize the strings of log bodies too (the Collector does).
+     */
+    sanitize_log_body?: boolean;
+  };
+  /**
+   * Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.
+   */
+  db_sanitizer?: {
+    /**
+     * SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.
+     */
+    sql?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Redis: the values written by commands become `?`.
+     */
+    redis?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Valkey: as redis.
+     */
+    valkey?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Memcached: the data block after the command line is dropped.
+     */
+    memcached?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * MongoDB: every JSON scalar becomes "?".
+     */
+    mongo?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * OpenSearch: every JSON scalar becomes "?".
+     */
+    opensearch?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Elasticsearch: every JSON scalar becomes "?".
+     */
+    es?: {
+      /**
+       * Turn this sanitizer on.
+       */
+      enabled?: boolean;
+      /**
+       * Attribute keys whose values it rewrites (bodies are rewritten whatever this lists).
+       */
+      attributes?: string[];
+    };
+    /**
+     * Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone).
+     */
+    allow_fallback_without_system?: boolean;
+  };
+}
+/**
+ * The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^batch(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Batch {
+  /**
+   * Accepted; see the processor's description.
+   */
+  timeout?: string;
+  /**
+   * Accepted; see the processor's description.
+   */
+  send_batch_size?: number;
+  /**
+   * Accepted; see the processor's description.
+   */
+  send_batch_max_size?: number;
+}
+/**
+ * An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly.
+ *
  * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^otlp(/[A-Za-z0-9_.-]+)?$".
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^otlphttp(/[A-Za-z0-9_.-]+)?$".
  */
 export interface Otlp {
   /**
-   * Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.
+   * otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.
    */
   endpoint?: string;
   /**
@@ -651,7 +904,7 @@ export interface Otlp {
    */
   logs_endpoint?: string;
   /**
-   * OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc).
+   * http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json).
    */
   protocol?: 'http/protobuf' | 'http/json' | 'grpc';
   /**
@@ -680,6 +933,80 @@ export interface Otlp {
      * Batches kept before pulls wait.
      */
     max_batches?: number;
+    /**
+     * The Collector's name for max_batches.
+     */
+    queue_size?: number;
+    /**
+     * A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is).
+     */
+    storage?: string;
+    /**
+     * Only 1: one sender per queue keeps batches in order.
+     */
+    num_consumers?: number;
+  };
+  /**
+   * otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector.
+   */
+  encoding?: 'proto' | 'json';
+  /**
+   * Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs.
+   */
+  timeout?: string;
+  /**
+   * TLS of the connection, in the Collector's shape.
+   */
+  tls?: {
+    /**
+     * gRPC: plain text for an endpoint without a scheme.
+     */
+    insecure?: boolean;
+    /**
+     * Only false is accepted: auditkit always verifies the server's certificate.
+     */
+    insecure_skip_verify?: boolean;
+    /**
+     * CA certificate (PEM) to verify the server with.
+     */
+    ca_file?: string;
+    /**
+     * Client certificate (PEM), for mutual TLS.
+     */
+    cert_file?: string;
+    /**
+     * Client key (PEM), for mutual TLS.
+     */
+    key_file?: string;
+  };
+  /**
+   * Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.
+   */
+  retry_on_failure?: {
+    /**
+     * Only true is accepted (a batch is retried until the backend accepts it).
+     */
+    enabled?: boolean;
+    /**
+     * First wait after a failure (default 500ms).
+     */
+    initial_interval?: string;
+    /**
+     * Longest wait (default 30s).
+     */
+    max_interval?: string;
+    /**
+     * Growth of the wait per failure (default 2).
+     */
+    multiplier?: number;
+    /**
+     * Jitter: each wait is drawn within ± this fraction (default 0.5).
+     */
+    randomization_factor?: number;
+    /**
+     * Only 0 is accepted: batches are kept on disk until delivered.
+     */
+    max_elapsed_time?: string;
   };
 }
 /**

@@ -1532,22 +1532,29 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateConfig = validate24;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers.","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"}}},"processors":{"type":"object","description":"Event processors.","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"}}},"exporters":{"type":"object","description":"Where events go.","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"default":"http/protobuf","description":"OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers, and the otlp receiver (auditkit as a hop in an OpenTelemetry pipeline).","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"},"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp_receiver"}}},"processors":{"type":"object","description":"Processors: redact and validate (audit events), redaction (the Collector's redactionprocessor, on whole OTLP records), batch (accepted for Collector configurations).","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"},"^redaction(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redaction"},"^batch(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/batch"}}},"exporters":{"type":"object","description":"Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"},"^otlphttp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}},"batch":{"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}},"otlp_receiver":{"type":"object","additionalProperties":false,"required":["protocols"],"description":"OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.","properties":{"protocols":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"http":{"type":"object","additionalProperties":false,"description":"OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4318","description":"host:port to listen on."},"logs_url_path":{"type":"string","default":"/v1/logs","description":"The path logs are posted to."},"max_request_body_size":{"type":"integer","minimum":1,"default":20971520,"description":"Largest body accepted, after decompression (bytes)."}}},"grpc":{"type":"object","additionalProperties":false,"description":"OTLP/gRPC: LogsService/Export.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4317","description":"host:port to listen on."},"max_recv_msg_size_mib":{"type":"integer","minimum":1,"default":4,"description":"Largest message accepted (MiB)."}}}}},"auth":{"type":"object","additionalProperties":false,"description":"Who may send (an auditkit option; the Collector uses authenticator extensions).","properties":{"bearer_token":{"type":"string","minLength":1,"description":"Required `Authorization: Bearer <token>` (use ${env:NAME})."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Headers (or gRPC metadata) that must be present with these values."}}},"keep_raw":{"type":"boolean","default":false,"description":"Keep a raw vendor record in auditkit.raw after normalizing it."}}}}};
 const schema36 = {"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}};
 const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
 const schema38 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}};
-const schema39 = {"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}};
-const schema40 = {"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}};
-const schema41 = {"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"Collector base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). For grpc, `http://host:4317`.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"default":"http/protobuf","description":"OTLP transport and encoding: http/protobuf, http/json or grpc (the official @opentelemetry/exporter-logs-otlp-grpc)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000}},"description":"File-backed queue under service.state_directory/queues."}}};
-const schema42 = {"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}};
+const schema39 = {"type":"object","additionalProperties":false,"required":["protocols"],"description":"OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.","properties":{"protocols":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"http":{"type":"object","additionalProperties":false,"description":"OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4318","description":"host:port to listen on."},"logs_url_path":{"type":"string","default":"/v1/logs","description":"The path logs are posted to."},"max_request_body_size":{"type":"integer","minimum":1,"default":20971520,"description":"Largest body accepted, after decompression (bytes)."}}},"grpc":{"type":"object","additionalProperties":false,"description":"OTLP/gRPC: LogsService/Export.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4317","description":"host:port to listen on."},"max_recv_msg_size_mib":{"type":"integer","minimum":1,"default":4,"description":"Largest message accepted (MiB)."}}}}},"auth":{"type":"object","additionalProperties":false,"description":"Who may send (an auditkit option; the Collector uses authenticator extensions).","properties":{"bearer_token":{"type":"string","minLength":1,"description":"Required `Authorization: Bearer <token>` (use ${env:NAME})."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Headers (or gRPC metadata) that must be present with these values."}}},"keep_raw":{"type":"boolean","default":false,"description":"Keep a raw vendor record in auditkit.raw after normalizing it."}}};
+const schema40 = {"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}};
+const schema41 = {"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}};
+const schema42 = {"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}};
+const schema43 = {"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}};
+const schema44 = {"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."};
+const schema45 = {"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}};
 const pattern8 = new RegExp("^wandb(/[A-Za-z0-9_.-]+)?$", "u");
 const pattern9 = new RegExp("^snorkel(/[A-Za-z0-9_.-]+)?$", "u");
 const pattern10 = new RegExp("^wherobots(/[A-Za-z0-9_.-]+)?$", "u");
-const pattern14 = new RegExp("^redact(/[A-Za-z0-9_.-]+)?$", "u");
-const pattern15 = new RegExp("^validate(/[A-Za-z0-9_.-]+)?$", "u");
-const pattern18 = new RegExp("^otlp(/[A-Za-z0-9_.-]+)?$", "u");
-const pattern19 = new RegExp("^ndjson_file(/[A-Za-z0-9_.-]+)?$", "u");
-const pattern22 = new RegExp("^logs(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern11 = new RegExp("^otlp(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern16 = new RegExp("^redact(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern17 = new RegExp("^validate(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern18 = new RegExp("^redaction(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern19 = new RegExp("^batch(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern24 = new RegExp("^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$", "u");
+const pattern26 = new RegExp("^ndjson_file(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern27 = new RegExp("^otlphttp(/[A-Za-z0-9_.-]+)?$", "u");
+const pattern39 = new RegExp("^logs(/[A-Za-z0-9_.-]+)?$", "u");
 
 function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 /*# sourceURL="https://auditkit.dev/schemas/config.v1.schema.json" */;
@@ -1617,7 +1624,7 @@ vErrors.push(err4);
 errors++;
 }
 for(const key1 in data0){
-if(!(((pattern8.test(key1)) || (pattern9.test(key1))) || (pattern10.test(key1)))){
+if(!((((pattern8.test(key1)) || (pattern9.test(key1))) || (pattern10.test(key1))) || (pattern11.test(key1)))){
 const err5 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -2717,9 +2724,12 @@ errors++;
 }
 }
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key8 in data0){
+if(pattern11.test(key8)){
+let data41 = data0[key8];
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(data41.protocols === undefined){
+const err95 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp_receiver/required",keyword:"required",params:{missingProperty: "protocols"},message:"must have required property '"+"protocols"+"'"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -2728,13 +2738,9 @@ vErrors.push(err95);
 }
 errors++;
 }
-}
-if(data.processors !== undefined){
-let data41 = data.processors;
-if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
-for(const key8 in data41){
-if(!((pattern14.test(key8)) || (pattern15.test(key8)))){
-const err96 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+for(const key9 in data41){
+if(!(((key9 === "protocols") || (key9 === "auth")) || (key9 === "keep_raw"))){
+const err96 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp_receiver/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -2744,13 +2750,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-for(const key9 in data41){
-if(pattern14.test(key9)){
-let data42 = data41[key9];
+if(data41.protocols !== undefined){
+let data42 = data41.protocols;
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
-for(const key10 in data42){
-if(!(func1.call(schema39.properties, key10))){
-const err97 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(Object.keys(data42).length < 1){
+const err97 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols",schemaPath:"#/$defs/otlp_receiver/properties/protocols/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -2759,11 +2763,9 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data42.preset !== undefined){
-let data43 = data42.preset;
-if(!(((data43 === "default") || (data43 === "wandb-anonymize")) || (data43 === "off"))){
-const err98 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/preset",schemaPath:"#/$defs/redact/properties/preset/enum",keyword:"enum",params:{allowedValues: schema39.properties.preset.enum},message:"must be equal to one of the allowed values"};
+for(const key10 in data42){
+if(!((key10 === "http") || (key10 === "grpc"))){
+const err98 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols",schemaPath:"#/$defs/otlp_receiver/properties/protocols/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -2773,10 +2775,12 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data42.email !== undefined){
-let data44 = data42.email;
-if(!(((((data44 === "keep") || (data44 === "remove")) || (data44 === "mask")) || (data44 === "hash")) || (data44 === "truncate"))){
-const err99 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/email",schemaPath:"#/$defs/redact/properties/email/enum",keyword:"enum",params:{allowedValues: schema39.properties.email.enum},message:"must be equal to one of the allowed values"};
+if(data42.http !== undefined){
+let data43 = data42.http;
+if(data43 && typeof data43 == "object" && !Array.isArray(data43)){
+for(const key11 in data43){
+if(!(((key11 === "endpoint") || (key11 === "logs_url_path")) || (key11 === "max_request_body_size"))){
+const err99 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -2786,10 +2790,11 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data42.name !== undefined){
-let data45 = data42.name;
-if(!(((((data45 === "keep") || (data45 === "remove")) || (data45 === "mask")) || (data45 === "hash")) || (data45 === "truncate"))){
-const err100 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/$defs/redact/properties/name/enum",keyword:"enum",params:{allowedValues: schema39.properties.name.enum},message:"must be equal to one of the allowed values"};
+if(data43.endpoint !== undefined){
+let data44 = data43.endpoint;
+if(typeof data44 === "string"){
+if(func2(data44) < 1){
+const err100 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http/endpoint",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -2799,10 +2804,8 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data42.ip !== undefined){
-let data46 = data42.ip;
-if(!(((((data46 === "keep") || (data46 === "remove")) || (data46 === "mask")) || (data46 === "hash")) || (data46 === "truncate"))){
-const err101 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/ip",schemaPath:"#/$defs/redact/properties/ip/enum",keyword:"enum",params:{allowedValues: schema39.properties.ip.enum},message:"must be equal to one of the allowed values"};
+else {
+const err101 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http/endpoint",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -2812,9 +2815,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data42.mask !== undefined){
-if(typeof data42.mask !== "string"){
-const err102 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/mask",schemaPath:"#/$defs/redact/properties/mask/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data43.logs_url_path !== undefined){
+if(typeof data43.logs_url_path !== "string"){
+const err102 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http/logs_url_path",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/properties/logs_url_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -2824,11 +2827,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data42.hmac_key !== undefined){
-let data48 = data42.hmac_key;
-if(typeof data48 === "string"){
-if(func2(data48) < 1){
-const err103 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data43.max_request_body_size !== undefined){
+let data46 = data43.max_request_body_size;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err103 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http/max_request_body_size",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/properties/max_request_body_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -2837,9 +2839,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-else {
-const err104 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data46 == "number") && (isFinite(data46))){
+if(data46 < 1 || isNaN(data46)){
+const err104 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http/max_request_body_size",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/properties/max_request_body_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -2849,9 +2851,10 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data42.hmac_key_id !== undefined){
-if(typeof data42.hmac_key_id !== "string"){
-const err105 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key_id",schemaPath:"#/$defs/redact/properties/hmac_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err105 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/http",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/http/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -2861,9 +2864,12 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data42.scan_free_text !== undefined){
-if(typeof data42.scan_free_text !== "boolean"){
-const err106 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/scan_free_text",schemaPath:"#/$defs/redact/properties/scan_free_text/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data42.grpc !== undefined){
+let data47 = data42.grpc;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key12 in data47){
+if(!((key12 === "endpoint") || (key12 === "max_recv_msg_size_mib"))){
+const err106 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/grpc",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/grpc/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -2873,10 +2879,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data42.raw !== undefined){
-let data51 = data42.raw;
-if(!((data51 === "keep") || (data51 === "remove"))){
-const err107 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/raw",schemaPath:"#/$defs/redact/properties/raw/enum",keyword:"enum",params:{allowedValues: schema39.properties.raw.enum},message:"must be equal to one of the allowed values"};
+if(data47.endpoint !== undefined){
+let data48 = data47.endpoint;
+if(typeof data48 === "string"){
+if(func2(data48) < 1){
+const err107 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/grpc/endpoint",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/grpc/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -2886,9 +2893,8 @@ vErrors.push(err107);
 errors++;
 }
 }
-}
 else {
-const err108 = {instancePath:instancePath+"/processors/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err108 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/grpc/endpoint",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/grpc/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -2898,14 +2904,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-}
-for(const key11 in data41){
-if(pattern15.test(key11)){
-let data52 = data41[key11];
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key12 in data52){
-if(!((key12 === "on_invalid") || (key12 === "dead_letter_path"))){
-const err109 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(data47.max_recv_msg_size_mib !== undefined){
+let data49 = data47.max_recv_msg_size_mib;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err109 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/grpc/max_recv_msg_size_mib",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/grpc/properties/max_recv_msg_size_mib/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -2914,11 +2916,9 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data52.on_invalid !== undefined){
-let data53 = data52.on_invalid;
-if(!(((data53 === "drop") || (data53 === "pass")) || (data53 === "dead_letter"))){
-const err110 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/on_invalid",schemaPath:"#/$defs/validate/properties/on_invalid/enum",keyword:"enum",params:{allowedValues: schema40.properties.on_invalid.enum},message:"must be equal to one of the allowed values"};
+if((typeof data49 == "number") && (isFinite(data49))){
+if(data49 < 1 || isNaN(data49)){
+const err110 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/grpc/max_recv_msg_size_mib",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/grpc/properties/max_recv_msg_size_mib/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -2928,9 +2928,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data52.dead_letter_path !== undefined){
-if(typeof data52.dead_letter_path !== "string"){
-const err111 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/dead_letter_path",schemaPath:"#/$defs/validate/properties/dead_letter_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols/grpc",schemaPath:"#/$defs/otlp_receiver/properties/protocols/properties/grpc/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -2942,7 +2943,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/processors/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err112 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocols",schemaPath:"#/$defs/otlp_receiver/properties/protocols/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -2952,10 +2953,12 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-}
-else {
-const err113 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data41.auth !== undefined){
+let data50 = data41.auth;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key13 in data50){
+if(!((key13 === "bearer_token") || (key13 === "headers"))){
+const err113 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/auth",schemaPath:"#/$defs/otlp_receiver/properties/auth/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -2965,11 +2968,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data.exporters !== undefined){
-let data55 = data.exporters;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-if(Object.keys(data55).length < 1){
-const err114 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data50.bearer_token !== undefined){
+let data51 = data50.bearer_token;
+if(typeof data51 === "string"){
+if(func2(data51) < 1){
+const err114 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/auth/bearer_token",schemaPath:"#/$defs/otlp_receiver/properties/auth/properties/bearer_token/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -2978,9 +2981,9 @@ vErrors.push(err114);
 }
 errors++;
 }
-for(const key13 in data55){
-if(!((pattern18.test(key13)) || (pattern19.test(key13)))){
-const err115 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+}
+else {
+const err115 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/auth/bearer_token",schemaPath:"#/$defs/otlp_receiver/properties/auth/properties/bearer_token/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -2990,13 +2993,12 @@ vErrors.push(err115);
 errors++;
 }
 }
-for(const key14 in data55){
-if(pattern18.test(key14)){
-let data56 = data55[key14];
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key15 in data56){
-if(!(((((((key15 === "endpoint") || (key15 === "logs_endpoint")) || (key15 === "protocol")) || (key15 === "headers")) || (key15 === "compression")) || (key15 === "timeout_secs")) || (key15 === "sending_queue"))){
-const err116 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(data50.headers !== undefined){
+let data52 = data50.headers;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key14 in data52){
+if(typeof data52[key14] !== "string"){
+const err116 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/auth/headers/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp_receiver/properties/auth/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -3006,11 +3008,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data56.endpoint !== undefined){
-let data57 = data56.endpoint;
-if(typeof data57 === "string"){
-if(func2(data57) < 1){
-const err117 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err117 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/auth/headers",schemaPath:"#/$defs/otlp_receiver/properties/auth/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -3020,8 +3020,9 @@ vErrors.push(err117);
 errors++;
 }
 }
+}
 else {
-const err118 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err118 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/auth",schemaPath:"#/$defs/otlp_receiver/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -3031,11 +3032,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data56.logs_endpoint !== undefined){
-let data58 = data56.logs_endpoint;
-if(typeof data58 === "string"){
-if(func2(data58) < 1){
-const err119 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data41.keep_raw !== undefined){
+if(typeof data41.keep_raw !== "boolean"){
+const err119 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1")+"/keep_raw",schemaPath:"#/$defs/otlp_receiver/properties/keep_raw/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -3045,8 +3044,9 @@ vErrors.push(err119);
 errors++;
 }
 }
+}
 else {
-const err120 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err120 = {instancePath:instancePath+"/receivers/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp_receiver/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -3056,10 +3056,10 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data56.protocol !== undefined){
-let data59 = data56.protocol;
-if(!(((data59 === "http/protobuf") || (data59 === "http/json")) || (data59 === "grpc"))){
-const err121 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema41.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err121 = {instancePath:instancePath+"/receivers",schemaPath:"#/properties/receivers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -3069,12 +3069,12 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data56.headers !== undefined){
-let data60 = data56.headers;
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key16 in data60){
-if(typeof data60[key16] !== "string"){
-const err122 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.processors !== undefined){
+let data55 = data.processors;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key15 in data55){
+if(!((((pattern16.test(key15)) || (pattern17.test(key15))) || (pattern18.test(key15))) || (pattern19.test(key15)))){
+const err122 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -3084,9 +3084,13 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key16 in data55){
+if(pattern16.test(key16)){
+let data56 = data55[key16];
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key17 in data56){
+if(!(func1.call(schema40.properties, key17))){
+const err123 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -3096,10 +3100,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data56.compression !== undefined){
-let data62 = data56.compression;
-if(!((data62 === "gzip") || (data62 === "none"))){
-const err124 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema41.properties.compression.enum},message:"must be equal to one of the allowed values"};
+if(data56.preset !== undefined){
+let data57 = data56.preset;
+if(!(((data57 === "default") || (data57 === "wandb-anonymize")) || (data57 === "off"))){
+const err124 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/preset",schemaPath:"#/$defs/redact/properties/preset/enum",keyword:"enum",params:{allowedValues: schema40.properties.preset.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -3109,10 +3113,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data56.timeout_secs !== undefined){
-let data63 = data56.timeout_secs;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err125 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.email !== undefined){
+let data58 = data56.email;
+if(!(((((data58 === "keep") || (data58 === "remove")) || (data58 === "mask")) || (data58 === "hash")) || (data58 === "truncate"))){
+const err125 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/email",schemaPath:"#/$defs/redact/properties/email/enum",keyword:"enum",params:{allowedValues: schema40.properties.email.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -3121,9 +3125,11 @@ vErrors.push(err125);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 < 1 || isNaN(data63)){
-const err126 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data56.name !== undefined){
+let data59 = data56.name;
+if(!(((((data59 === "keep") || (data59 === "remove")) || (data59 === "mask")) || (data59 === "hash")) || (data59 === "truncate"))){
+const err126 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/name",schemaPath:"#/$defs/redact/properties/name/enum",keyword:"enum",params:{allowedValues: schema40.properties.name.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -3133,13 +3139,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-}
-if(data56.sending_queue !== undefined){
-let data64 = data56.sending_queue;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-for(const key17 in data64){
-if(!((key17 === "enabled") || (key17 === "max_batches"))){
-const err127 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+if(data56.ip !== undefined){
+let data60 = data56.ip;
+if(!(((((data60 === "keep") || (data60 === "remove")) || (data60 === "mask")) || (data60 === "hash")) || (data60 === "truncate"))){
+const err127 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/ip",schemaPath:"#/$defs/redact/properties/ip/enum",keyword:"enum",params:{allowedValues: schema40.properties.ip.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -3149,9 +3152,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data64.enabled !== undefined){
-if(typeof data64.enabled !== "boolean"){
-const err128 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data56.mask !== undefined){
+if(typeof data56.mask !== "string"){
+const err128 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/mask",schemaPath:"#/$defs/redact/properties/mask/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -3161,10 +3164,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data64.max_batches !== undefined){
-let data66 = data64.max_batches;
-if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
-const err129 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.hmac_key !== undefined){
+let data62 = data56.hmac_key;
+if(typeof data62 === "string"){
+if(func2(data62) < 1){
+const err129 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -3173,9 +3177,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-if((typeof data66 == "number") && (isFinite(data66))){
-if(data66 < 1 || isNaN(data66)){
-const err130 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err130 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redact/properties/hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -3185,10 +3189,9 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-}
-else {
-const err131 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.hmac_key_id !== undefined){
+if(typeof data56.hmac_key_id !== "string"){
+const err131 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key_id",schemaPath:"#/$defs/redact/properties/hmac_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -3198,9 +3201,9 @@ vErrors.push(err131);
 errors++;
 }
 }
-}
-else {
-const err132 = {instancePath:instancePath+"/exporters/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.scan_free_text !== undefined){
+if(typeof data56.scan_free_text !== "boolean"){
+const err132 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/scan_free_text",schemaPath:"#/$defs/redact/properties/scan_free_text/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -3210,13 +3213,10 @@ vErrors.push(err132);
 errors++;
 }
 }
-}
-for(const key18 in data55){
-if(pattern19.test(key18)){
-let data67 = data55[key18];
-if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
-if(data67.directory === undefined){
-const err133 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
+if(data56.raw !== undefined){
+let data65 = data56.raw;
+if(!((data65 === "keep") || (data65 === "remove"))){
+const err133 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1")+"/raw",schemaPath:"#/$defs/redact/properties/raw/enum",keyword:"enum",params:{allowedValues: schema40.properties.raw.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -3225,9 +3225,10 @@ vErrors.push(err133);
 }
 errors++;
 }
-for(const key19 in data67){
-if(!(func1.call(schema42.properties, key19))){
-const err134 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/processors/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redact/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -3237,11 +3238,14 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data67.directory !== undefined){
-let data68 = data67.directory;
-if(typeof data68 === "string"){
-if(func2(data68) < 1){
-const err135 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+for(const key18 in data55){
+if(pattern17.test(key18)){
+let data66 = data55[key18];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key19 in data66){
+if(!((key19 === "on_invalid") || (key19 === "dead_letter_path"))){
+const err135 = {instancePath:instancePath+"/processors/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -3251,8 +3255,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.on_invalid !== undefined){
+let data67 = data66.on_invalid;
+if(!(((data67 === "drop") || (data67 === "pass")) || (data67 === "dead_letter"))){
+const err136 = {instancePath:instancePath+"/processors/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/on_invalid",schemaPath:"#/$defs/validate/properties/on_invalid/enum",keyword:"enum",params:{allowedValues: schema41.properties.on_invalid.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -3262,10 +3268,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data67.max_file_bytes !== undefined){
-let data69 = data67.max_file_bytes;
-if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
-const err137 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data66.dead_letter_path !== undefined){
+if(typeof data66.dead_letter_path !== "string"){
+const err137 = {instancePath:instancePath+"/processors/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dead_letter_path",schemaPath:"#/$defs/validate/properties/dead_letter_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -3274,9 +3279,10 @@ vErrors.push(err137);
 }
 errors++;
 }
-if((typeof data69 == "number") && (isFinite(data69))){
-if(data69 < 1 || isNaN(data69)){
-const err138 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/processors/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/validate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -3287,10 +3293,13 @@ errors++;
 }
 }
 }
-if(data67.max_file_age_secs !== undefined){
-let data70 = data67.max_file_age_secs;
-if(!(((typeof data70 == "number") && (!(data70 % 1) && !isNaN(data70))) && (isFinite(data70)))){
-const err139 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key20 in data55){
+if(pattern18.test(key20)){
+let data69 = data55[key20];
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key21 in data69){
+if(!(func1.call(schema42.properties, key21))){
+const err139 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redaction/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -3299,9 +3308,10 @@ vErrors.push(err139);
 }
 errors++;
 }
-if((typeof data70 == "number") && (isFinite(data70))){
-if(data70 < 1 || isNaN(data70)){
-const err140 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data69.allow_all_keys !== undefined){
+if(typeof data69.allow_all_keys !== "boolean"){
+const err140 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/allow_all_keys",schemaPath:"#/$defs/redaction/properties/allow_all_keys/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -3311,10 +3321,13 @@ vErrors.push(err140);
 errors++;
 }
 }
-}
-if(data67.sign_key_file !== undefined){
-if(typeof data67.sign_key_file !== "string"){
-const err141 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_file",schemaPath:"#/$defs/ndjson_file/properties/sign_key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data69.allowed_keys !== undefined){
+let data71 = data69.allowed_keys;
+if(Array.isArray(data71)){
+const len0 = data71.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data71[i0] !== "string"){
+const err141 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/allowed_keys/" + i0,schemaPath:"#/$defs/redaction/properties/allowed_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -3324,9 +3337,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data67.sign_hmac_key !== undefined){
-if(typeof data67.sign_hmac_key !== "string"){
-const err142 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_hmac_key",schemaPath:"#/$defs/ndjson_file/properties/sign_hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err142 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/allowed_keys",schemaPath:"#/$defs/redaction/properties/allowed_keys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -3336,9 +3349,13 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data67.sign_key_id !== undefined){
-if(typeof data67.sign_key_id !== "string"){
-const err143 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_id",schemaPath:"#/$defs/ndjson_file/properties/sign_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data69.ignored_keys !== undefined){
+let data73 = data69.ignored_keys;
+if(Array.isArray(data73)){
+const len1 = data73.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data73[i1] !== "string"){
+const err143 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/ignored_keys/" + i1,schemaPath:"#/$defs/redaction/properties/ignored_keys/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -3348,10 +3365,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data67.wait_lock_secs !== undefined){
-let data74 = data67.wait_lock_secs;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err144 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err144 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/ignored_keys",schemaPath:"#/$defs/redaction/properties/ignored_keys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -3360,9 +3376,14 @@ vErrors.push(err144);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 < 0 || isNaN(data74)){
-const err145 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data69.ignored_key_patterns !== undefined){
+let data75 = data69.ignored_key_patterns;
+if(Array.isArray(data75)){
+const len2 = data75.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data75[i2] !== "string"){
+const err145 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/ignored_key_patterns/" + i2,schemaPath:"#/$defs/redaction/properties/ignored_key_patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -3373,10 +3394,8 @@ errors++;
 }
 }
 }
-if(data67.dedupe_window_secs !== undefined){
-let data75 = data67.dedupe_window_secs;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err146 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err146 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/ignored_key_patterns",schemaPath:"#/$defs/redaction/properties/ignored_key_patterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -3385,9 +3404,14 @@ vErrors.push(err146);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 < 0 || isNaN(data75)){
-const err147 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data69.blocked_key_patterns !== undefined){
+let data77 = data69.blocked_key_patterns;
+if(Array.isArray(data77)){
+const len3 = data77.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data77[i3] !== "string"){
+const err147 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/blocked_key_patterns/" + i3,schemaPath:"#/$defs/redaction/properties/blocked_key_patterns/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -3398,11 +3422,8 @@ errors++;
 }
 }
 }
-if(data67.anchor_file !== undefined){
-let data76 = data67.anchor_file;
-if(typeof data76 === "string"){
-if(func2(data76) < 1){
-const err148 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err148 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/blocked_key_patterns",schemaPath:"#/$defs/redaction/properties/blocked_key_patterns/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -3412,8 +3433,13 @@ vErrors.push(err148);
 errors++;
 }
 }
-else {
-const err149 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data69.blocked_values !== undefined){
+let data79 = data69.blocked_values;
+if(Array.isArray(data79)){
+const len4 = data79.length;
+for(let i4=0; i4<len4; i4++){
+if(typeof data79[i4] !== "string"){
+const err149 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/blocked_values/" + i4,schemaPath:"#/$defs/redaction/properties/blocked_values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -3423,10 +3449,9 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data67.heartbeat_secs !== undefined){
-let data77 = data67.heartbeat_secs;
-if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
-const err150 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err150 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/blocked_values",schemaPath:"#/$defs/redaction/properties/blocked_values/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -3435,9 +3460,14 @@ vErrors.push(err150);
 }
 errors++;
 }
-if((typeof data77 == "number") && (isFinite(data77))){
-if(data77 < 0 || isNaN(data77)){
-const err151 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data69.allowed_values !== undefined){
+let data81 = data69.allowed_values;
+if(Array.isArray(data81)){
+const len5 = data81.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data81[i5] !== "string"){
+const err151 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/allowed_values/" + i5,schemaPath:"#/$defs/redaction/properties/allowed_values/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -3448,9 +3478,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err152 = {instancePath:instancePath+"/exporters/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err152 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/allowed_values",schemaPath:"#/$defs/redaction/properties/allowed_values/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -3460,10 +3489,9 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-}
-else {
-const err153 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data69.hash_function !== undefined){
+if(typeof data69.hash_function !== "string"){
+const err153 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/hash_function",schemaPath:"#/$defs/redaction/properties/hash_function/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -3473,11 +3501,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data.service !== undefined){
-let data78 = data.service;
-if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
-if(data78.pipelines === undefined){
-const err154 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
+if(data69.hmac_key !== undefined){
+if(typeof data69.hmac_key !== "string"){
+const err154 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/hmac_key",schemaPath:"#/$defs/redaction/properties/hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -3486,9 +3512,10 @@ vErrors.push(err154);
 }
 errors++;
 }
-for(const key20 in data78){
-if(!((key20 === "state_directory") || (key20 === "pipelines"))){
-const err155 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
+}
+if(data69.redact_all_types !== undefined){
+if(typeof data69.redact_all_types !== "boolean"){
+const err155 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/redact_all_types",schemaPath:"#/$defs/redaction/properties/redact_all_types/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -3498,9 +3525,10 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data78.state_directory !== undefined){
-if(typeof data78.state_directory !== "string"){
-const err156 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data69.summary !== undefined){
+let data86 = data69.summary;
+if(!(((data86 === "debug") || (data86 === "info")) || (data86 === "silent"))){
+const err156 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/summary",schemaPath:"#/$defs/redaction/properties/summary/enum",keyword:"enum",params:{allowedValues: schema42.properties.summary.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -3510,11 +3538,12 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data78.pipelines !== undefined){
-let data80 = data78.pipelines;
-if(data80 && typeof data80 == "object" && !Array.isArray(data80)){
-if(Object.keys(data80).length < 1){
-const err157 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data69.url_sanitizer !== undefined){
+let data87 = data69.url_sanitizer;
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+for(const key22 in data87){
+if(!(((key22 === "enabled") || (key22 === "attributes")) || (key22 === "sanitize_log_body"))){
+const err157 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/url_sanitizer",schemaPath:"#/$defs/redaction/properties/url_sanitizer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -3523,9 +3552,10 @@ vErrors.push(err157);
 }
 errors++;
 }
-for(const key21 in data80){
-if(!(pattern22.test(key21))){
-const err158 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
+}
+if(data87.enabled !== undefined){
+if(typeof data87.enabled !== "boolean"){
+const err158 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/url_sanitizer/enabled",schemaPath:"#/$defs/redaction/properties/url_sanitizer/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -3535,12 +3565,13 @@ vErrors.push(err158);
 errors++;
 }
 }
-for(const key22 in data80){
-if(pattern22.test(key22)){
-let data81 = data80[key22];
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-if(data81.receivers === undefined){
-const err159 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
+if(data87.attributes !== undefined){
+let data89 = data87.attributes;
+if(Array.isArray(data89)){
+const len6 = data89.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data89[i6] !== "string"){
+const err159 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/url_sanitizer/attributes/" + i6,schemaPath:"#/$defs/redaction/properties/url_sanitizer/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -3549,8 +3580,10 @@ vErrors.push(err159);
 }
 errors++;
 }
-if(data81.exporters === undefined){
-const err160 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/url_sanitizer/attributes",schemaPath:"#/$defs/redaction/properties/url_sanitizer/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -3559,9 +3592,10 @@ vErrors.push(err160);
 }
 errors++;
 }
-for(const key23 in data81){
-if(!(((key23 === "receivers") || (key23 === "processors")) || (key23 === "exporters"))){
-const err161 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
+}
+if(data87.sanitize_log_body !== undefined){
+if(typeof data87.sanitize_log_body !== "boolean"){
+const err161 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/url_sanitizer/sanitize_log_body",schemaPath:"#/$defs/redaction/properties/url_sanitizer/properties/sanitize_log_body/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -3571,11 +3605,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data81.receivers !== undefined){
-let data82 = data81.receivers;
-if(Array.isArray(data82)){
-if(data82.length < 1){
-const err162 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err162 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/url_sanitizer",schemaPath:"#/$defs/redaction/properties/url_sanitizer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -3584,10 +3616,13 @@ vErrors.push(err162);
 }
 errors++;
 }
-const len0 = data82.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data82[i0] !== "string"){
-const err163 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i0,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data69.db_sanitizer !== undefined){
+let data92 = data69.db_sanitizer;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+for(const key23 in data92){
+if(!((((((((key23 === "sql") || (key23 === "redis")) || (key23 === "valkey")) || (key23 === "memcached")) || (key23 === "mongo")) || (key23 === "opensearch")) || (key23 === "es")) || (key23 === "allow_fallback_without_system"))){
+const err163 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer",schemaPath:"#/$defs/redaction/properties/db_sanitizer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -3597,9 +3632,12 @@ vErrors.push(err163);
 errors++;
 }
 }
-}
-else {
-const err164 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data92.sql !== undefined){
+let data93 = data92.sql;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key24 in data93){
+if(!((key24 === "enabled") || (key24 === "attributes"))){
+const err164 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/sql",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/sql/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -3609,13 +3647,9 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data81.processors !== undefined){
-let data84 = data81.processors;
-if(Array.isArray(data84)){
-const len1 = data84.length;
-for(let i1=0; i1<len1; i1++){
-if(typeof data84[i1] !== "string"){
-const err165 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i1,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data93.enabled !== undefined){
+if(typeof data93.enabled !== "boolean"){
+const err165 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/sql/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/sql/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -3625,9 +3659,13 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
-else {
-const err166 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data93.attributes !== undefined){
+let data95 = data93.attributes;
+if(Array.isArray(data95)){
+const len7 = data95.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data95[i7] !== "string"){
+const err166 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/sql/attributes/" + i7,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/sql/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -3637,11 +3675,9 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data81.exporters !== undefined){
-let data86 = data81.exporters;
-if(Array.isArray(data86)){
-if(data86.length < 1){
-const err167 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err167 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/sql/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/sql/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -3650,10 +3686,10 @@ vErrors.push(err167);
 }
 errors++;
 }
-const len2 = data86.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data86[i2] !== "string"){
-const err168 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i2,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/sql",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/sql/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -3663,9 +3699,12 @@ vErrors.push(err168);
 errors++;
 }
 }
-}
-else {
-const err169 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data92.redis !== undefined){
+let data97 = data92.redis;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key25 in data97){
+if(!((key25 === "enabled") || (key25 === "attributes"))){
+const err169 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/redis",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/redis/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -3675,9 +3714,9 @@ vErrors.push(err169);
 errors++;
 }
 }
-}
-else {
-const err170 = {instancePath:instancePath+"/service/pipelines/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.enabled !== undefined){
+if(typeof data97.enabled !== "boolean"){
+const err170 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/redis/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/redis/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -3687,10 +3726,13 @@ vErrors.push(err170);
 errors++;
 }
 }
-}
-}
-else {
-const err171 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data97.attributes !== undefined){
+let data99 = data97.attributes;
+if(Array.isArray(data99)){
+const len8 = data99.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data99[i8] !== "string"){
+const err171 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/redis/attributes/" + i8,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/redis/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -3702,7 +3744,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err172 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/redis/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/redis/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -3714,12 +3756,2222 @@ errors++;
 }
 }
 else {
-const err173 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err173 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/redis",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/redis/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err173];
 }
 else {
 vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data92.valkey !== undefined){
+let data101 = data92.valkey;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+for(const key26 in data101){
+if(!((key26 === "enabled") || (key26 === "attributes"))){
+const err174 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/valkey",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/valkey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+if(data101.enabled !== undefined){
+if(typeof data101.enabled !== "boolean"){
+const err175 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/valkey/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/valkey/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data101.attributes !== undefined){
+let data103 = data101.attributes;
+if(Array.isArray(data103)){
+const len9 = data103.length;
+for(let i9=0; i9<len9; i9++){
+if(typeof data103[i9] !== "string"){
+const err176 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/valkey/attributes/" + i9,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/valkey/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+}
+else {
+const err177 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/valkey/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/valkey/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/valkey",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/valkey/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data92.memcached !== undefined){
+let data105 = data92.memcached;
+if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
+for(const key27 in data105){
+if(!((key27 === "enabled") || (key27 === "attributes"))){
+const err179 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/memcached",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/memcached/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data105.enabled !== undefined){
+if(typeof data105.enabled !== "boolean"){
+const err180 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/memcached/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/memcached/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data105.attributes !== undefined){
+let data107 = data105.attributes;
+if(Array.isArray(data107)){
+const len10 = data107.length;
+for(let i10=0; i10<len10; i10++){
+if(typeof data107[i10] !== "string"){
+const err181 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/memcached/attributes/" + i10,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/memcached/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+}
+else {
+const err182 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/memcached/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/memcached/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+}
+else {
+const err183 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/memcached",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/memcached/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data92.mongo !== undefined){
+let data109 = data92.mongo;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+for(const key28 in data109){
+if(!((key28 === "enabled") || (key28 === "attributes"))){
+const err184 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/mongo",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/mongo/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data109.enabled !== undefined){
+if(typeof data109.enabled !== "boolean"){
+const err185 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/mongo/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/mongo/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data109.attributes !== undefined){
+let data111 = data109.attributes;
+if(Array.isArray(data111)){
+const len11 = data111.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data111[i11] !== "string"){
+const err186 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/mongo/attributes/" + i11,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/mongo/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/mongo/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/mongo/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/mongo",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/mongo/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+if(data92.opensearch !== undefined){
+let data113 = data92.opensearch;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key29 in data113){
+if(!((key29 === "enabled") || (key29 === "attributes"))){
+const err189 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/opensearch",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/opensearch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data113.enabled !== undefined){
+if(typeof data113.enabled !== "boolean"){
+const err190 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/opensearch/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/opensearch/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data113.attributes !== undefined){
+let data115 = data113.attributes;
+if(Array.isArray(data115)){
+const len12 = data115.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data115[i12] !== "string"){
+const err191 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/opensearch/attributes/" + i12,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/opensearch/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/opensearch/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/opensearch/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+else {
+const err193 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/opensearch",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/opensearch/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data92.es !== undefined){
+let data117 = data92.es;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key30 in data117){
+if(!((key30 === "enabled") || (key30 === "attributes"))){
+const err194 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/es",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/es/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data117.enabled !== undefined){
+if(typeof data117.enabled !== "boolean"){
+const err195 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/es/enabled",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/es/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+if(data117.attributes !== undefined){
+let data119 = data117.attributes;
+if(Array.isArray(data119)){
+const len13 = data119.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data119[i13] !== "string"){
+const err196 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/es/attributes/" + i13,schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/es/properties/attributes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/es/attributes",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/es/properties/attributes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/es",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/es/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+if(data92.allow_fallback_without_system !== undefined){
+if(typeof data92.allow_fallback_without_system !== "boolean"){
+const err199 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer/allow_fallback_without_system",schemaPath:"#/$defs/redaction/properties/db_sanitizer/properties/allow_fallback_without_system/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1")+"/db_sanitizer",schemaPath:"#/$defs/redaction/properties/db_sanitizer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/processors/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/redaction/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+for(const key31 in data55){
+if(pattern19.test(key31)){
+let data122 = data55[key31];
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+for(const key32 in data122){
+if(!(((key32 === "timeout") || (key32 === "send_batch_size")) || (key32 === "send_batch_max_size"))){
+const err202 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/batch/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data122.timeout !== undefined){
+let data123 = data122.timeout;
+if(typeof data123 === "string"){
+if(!pattern24.test(data123)){
+const err203 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/batch/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+else {
+const err204 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/batch/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+if(data122.send_batch_size !== undefined){
+let data124 = data122.send_batch_size;
+if(!(((typeof data124 == "number") && (!(data124 % 1) && !isNaN(data124))) && (isFinite(data124)))){
+const err205 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1")+"/send_batch_size",schemaPath:"#/$defs/batch/properties/send_batch_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if((typeof data124 == "number") && (isFinite(data124))){
+if(data124 < 0 || isNaN(data124)){
+const err206 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1")+"/send_batch_size",schemaPath:"#/$defs/batch/properties/send_batch_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+}
+if(data122.send_batch_max_size !== undefined){
+let data125 = data122.send_batch_max_size;
+if(!(((typeof data125 == "number") && (!(data125 % 1) && !isNaN(data125))) && (isFinite(data125)))){
+const err207 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1")+"/send_batch_max_size",schemaPath:"#/$defs/batch/properties/send_batch_max_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+if((typeof data125 == "number") && (isFinite(data125))){
+if(data125 < 0 || isNaN(data125)){
+const err208 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1")+"/send_batch_max_size",schemaPath:"#/$defs/batch/properties/send_batch_max_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/processors/" + key31.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/batch/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/processors",schemaPath:"#/properties/processors/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data.exporters !== undefined){
+let data126 = data.exporters;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+if(Object.keys(data126).length < 1){
+const err211 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+for(const key33 in data126){
+if(!(((pattern11.test(key33)) || (pattern26.test(key33))) || (pattern27.test(key33)))){
+const err212 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+for(const key34 in data126){
+if(pattern11.test(key34)){
+let data127 = data126[key34];
+if(data127 && typeof data127 == "object" && !Array.isArray(data127)){
+for(const key35 in data127){
+if(!(func1.call(schema44.properties, key35))){
+const err213 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data127.endpoint !== undefined){
+let data128 = data127.endpoint;
+if(typeof data128 === "string"){
+if(func2(data128) < 1){
+const err214 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data127.logs_endpoint !== undefined){
+let data129 = data127.logs_endpoint;
+if(typeof data129 === "string"){
+if(func2(data129) < 1){
+const err216 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data127.protocol !== undefined){
+let data130 = data127.protocol;
+if(!(((data130 === "http/protobuf") || (data130 === "http/json")) || (data130 === "grpc"))){
+const err218 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema44.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data127.headers !== undefined){
+let data131 = data127.headers;
+if(data131 && typeof data131 == "object" && !Array.isArray(data131)){
+for(const key36 in data131){
+if(typeof data131[key36] !== "string"){
+const err219 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key36.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+}
+else {
+const err220 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data127.compression !== undefined){
+let data133 = data127.compression;
+if(!((data133 === "gzip") || (data133 === "none"))){
+const err221 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema44.properties.compression.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data127.timeout_secs !== undefined){
+let data134 = data127.timeout_secs;
+if(!(((typeof data134 == "number") && (!(data134 % 1) && !isNaN(data134))) && (isFinite(data134)))){
+const err222 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+if((typeof data134 == "number") && (isFinite(data134))){
+if(data134 < 1 || isNaN(data134)){
+const err223 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+}
+if(data127.sending_queue !== undefined){
+let data135 = data127.sending_queue;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+for(const key37 in data135){
+if(!(((((key37 === "enabled") || (key37 === "max_batches")) || (key37 === "queue_size")) || (key37 === "storage")) || (key37 === "num_consumers"))){
+const err224 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+if(data135.enabled !== undefined){
+if(typeof data135.enabled !== "boolean"){
+const err225 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data135.max_batches !== undefined){
+let data137 = data135.max_batches;
+if(!(((typeof data137 == "number") && (!(data137 % 1) && !isNaN(data137))) && (isFinite(data137)))){
+const err226 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+if((typeof data137 == "number") && (isFinite(data137))){
+if(data137 < 1 || isNaN(data137)){
+const err227 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+}
+if(data135.queue_size !== undefined){
+let data138 = data135.queue_size;
+if(!(((typeof data138 == "number") && (!(data138 % 1) && !isNaN(data138))) && (isFinite(data138)))){
+const err228 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+if((typeof data138 == "number") && (isFinite(data138))){
+if(data138 < 1 || isNaN(data138)){
+const err229 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+}
+if(data135.storage !== undefined){
+if(typeof data135.storage !== "string"){
+const err230 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/storage",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data135.num_consumers !== undefined){
+let data140 = data135.num_consumers;
+if(!(((typeof data140 == "number") && (!(data140 % 1) && !isNaN(data140))) && (isFinite(data140)))){
+const err231 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+if((typeof data140 == "number") && (isFinite(data140))){
+if(data140 > 1 || isNaN(data140)){
+const err232 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+if(data140 < 1 || isNaN(data140)){
+const err233 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data127.encoding !== undefined){
+let data141 = data127.encoding;
+if(!((data141 === "proto") || (data141 === "json"))){
+const err235 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/encoding",schemaPath:"#/$defs/otlp/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema44.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+if(data127.timeout !== undefined){
+let data142 = data127.timeout;
+if(typeof data142 === "string"){
+if(!pattern24.test(data142)){
+const err236 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+if(data127.tls !== undefined){
+let data143 = data127.tls;
+if(data143 && typeof data143 == "object" && !Array.isArray(data143)){
+for(const key38 in data143){
+if(!(((((key38 === "insecure") || (key38 === "insecure_skip_verify")) || (key38 === "ca_file")) || (key38 === "cert_file")) || (key38 === "key_file"))){
+const err238 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data143.insecure !== undefined){
+if(typeof data143.insecure !== "boolean"){
+const err239 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data143.insecure_skip_verify !== undefined){
+if(typeof data143.insecure_skip_verify !== "boolean"){
+const err240 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure_skip_verify",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure_skip_verify/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(data143.ca_file !== undefined){
+if(typeof data143.ca_file !== "string"){
+const err241 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/ca_file",schemaPath:"#/$defs/otlp/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+if(data143.cert_file !== undefined){
+if(typeof data143.cert_file !== "string"){
+const err242 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/cert_file",schemaPath:"#/$defs/otlp/properties/tls/properties/cert_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data143.key_file !== undefined){
+if(typeof data143.key_file !== "string"){
+const err243 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/key_file",schemaPath:"#/$defs/otlp/properties/tls/properties/key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+else {
+const err244 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+if(data127.retry_on_failure !== undefined){
+let data149 = data127.retry_on_failure;
+if(data149 && typeof data149 == "object" && !Array.isArray(data149)){
+for(const key39 in data149){
+if(!((((((key39 === "enabled") || (key39 === "initial_interval")) || (key39 === "max_interval")) || (key39 === "multiplier")) || (key39 === "randomization_factor")) || (key39 === "max_elapsed_time"))){
+const err245 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data149.enabled !== undefined){
+if(typeof data149.enabled !== "boolean"){
+const err246 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/enabled",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data149.initial_interval !== undefined){
+let data151 = data149.initial_interval;
+if(typeof data151 === "string"){
+if(!pattern24.test(data151)){
+const err247 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data149.max_interval !== undefined){
+let data152 = data149.max_interval;
+if(typeof data152 === "string"){
+if(!pattern24.test(data152)){
+const err249 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data149.multiplier !== undefined){
+let data153 = data149.multiplier;
+if((typeof data153 == "number") && (isFinite(data153))){
+if(data153 < 1 || isNaN(data153)){
+const err251 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+else {
+const err252 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data149.randomization_factor !== undefined){
+let data154 = data149.randomization_factor;
+if((typeof data154 == "number") && (isFinite(data154))){
+if(data154 > 1 || isNaN(data154)){
+const err253 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+if(data154 < 0 || isNaN(data154)){
+const err254 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+else {
+const err255 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+if(data149.max_elapsed_time !== undefined){
+let data155 = data149.max_elapsed_time;
+if(typeof data155 === "string"){
+if(!pattern24.test(data155)){
+const err256 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+else {
+const err257 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+}
+else {
+const err258 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+}
+else {
+const err259 = {instancePath:instancePath+"/exporters/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+}
+for(const key40 in data126){
+if(pattern26.test(key40)){
+let data156 = data126[key40];
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+if(data156.directory === undefined){
+const err260 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+for(const key41 in data156){
+if(!(func1.call(schema45.properties, key41))){
+const err261 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key41},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+if(data156.directory !== undefined){
+let data157 = data156.directory;
+if(typeof data157 === "string"){
+if(func2(data157) < 1){
+const err262 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+else {
+const err263 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/ndjson_file/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data156.max_file_bytes !== undefined){
+let data158 = data156.max_file_bytes;
+if(!(((typeof data158 == "number") && (!(data158 % 1) && !isNaN(data158))) && (isFinite(data158)))){
+const err264 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+if((typeof data158 == "number") && (isFinite(data158))){
+if(data158 < 1 || isNaN(data158)){
+const err265 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_bytes",schemaPath:"#/$defs/ndjson_file/properties/max_file_bytes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+}
+if(data156.max_file_age_secs !== undefined){
+let data159 = data156.max_file_age_secs;
+if(!(((typeof data159 == "number") && (!(data159 % 1) && !isNaN(data159))) && (isFinite(data159)))){
+const err266 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+if((typeof data159 == "number") && (isFinite(data159))){
+if(data159 < 1 || isNaN(data159)){
+const err267 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_file_age_secs",schemaPath:"#/$defs/ndjson_file/properties/max_file_age_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+}
+if(data156.sign_key_file !== undefined){
+if(typeof data156.sign_key_file !== "string"){
+const err268 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_file",schemaPath:"#/$defs/ndjson_file/properties/sign_key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+if(data156.sign_hmac_key !== undefined){
+if(typeof data156.sign_hmac_key !== "string"){
+const err269 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_hmac_key",schemaPath:"#/$defs/ndjson_file/properties/sign_hmac_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+if(data156.sign_key_id !== undefined){
+if(typeof data156.sign_key_id !== "string"){
+const err270 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/sign_key_id",schemaPath:"#/$defs/ndjson_file/properties/sign_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+if(data156.wait_lock_secs !== undefined){
+let data163 = data156.wait_lock_secs;
+if(!(((typeof data163 == "number") && (!(data163 % 1) && !isNaN(data163))) && (isFinite(data163)))){
+const err271 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+if((typeof data163 == "number") && (isFinite(data163))){
+if(data163 < 0 || isNaN(data163)){
+const err272 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/wait_lock_secs",schemaPath:"#/$defs/ndjson_file/properties/wait_lock_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+}
+if(data156.dedupe_window_secs !== undefined){
+let data164 = data156.dedupe_window_secs;
+if(!(((typeof data164 == "number") && (!(data164 % 1) && !isNaN(data164))) && (isFinite(data164)))){
+const err273 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+if((typeof data164 == "number") && (isFinite(data164))){
+if(data164 < 0 || isNaN(data164)){
+const err274 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/dedupe_window_secs",schemaPath:"#/$defs/ndjson_file/properties/dedupe_window_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+}
+if(data156.anchor_file !== undefined){
+let data165 = data156.anchor_file;
+if(typeof data165 === "string"){
+if(func2(data165) < 1){
+const err275 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+else {
+const err276 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/anchor_file",schemaPath:"#/$defs/ndjson_file/properties/anchor_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+if(data156.heartbeat_secs !== undefined){
+let data166 = data156.heartbeat_secs;
+if(!(((typeof data166 == "number") && (!(data166 % 1) && !isNaN(data166))) && (isFinite(data166)))){
+const err277 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+if((typeof data166 == "number") && (isFinite(data166))){
+if(data166 < 0 || isNaN(data166)){
+const err278 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/heartbeat_secs",schemaPath:"#/$defs/ndjson_file/properties/heartbeat_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err279 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err279];
+}
+else {
+vErrors.push(err279);
+}
+errors++;
+}
+}
+}
+for(const key42 in data126){
+if(pattern27.test(key42)){
+let data167 = data126[key42];
+if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
+for(const key43 in data167){
+if(!(func1.call(schema44.properties, key43))){
+const err280 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err280];
+}
+else {
+vErrors.push(err280);
+}
+errors++;
+}
+}
+if(data167.endpoint !== undefined){
+let data168 = data167.endpoint;
+if(typeof data168 === "string"){
+if(func2(data168) < 1){
+const err281 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err281];
+}
+else {
+vErrors.push(err281);
+}
+errors++;
+}
+}
+else {
+const err282 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err282];
+}
+else {
+vErrors.push(err282);
+}
+errors++;
+}
+}
+if(data167.logs_endpoint !== undefined){
+let data169 = data167.logs_endpoint;
+if(typeof data169 === "string"){
+if(func2(data169) < 1){
+const err283 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err283];
+}
+else {
+vErrors.push(err283);
+}
+errors++;
+}
+}
+else {
+const err284 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err284];
+}
+else {
+vErrors.push(err284);
+}
+errors++;
+}
+}
+if(data167.protocol !== undefined){
+let data170 = data167.protocol;
+if(!(((data170 === "http/protobuf") || (data170 === "http/json")) || (data170 === "grpc"))){
+const err285 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema44.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err285];
+}
+else {
+vErrors.push(err285);
+}
+errors++;
+}
+}
+if(data167.headers !== undefined){
+let data171 = data167.headers;
+if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
+for(const key44 in data171){
+if(typeof data171[key44] !== "string"){
+const err286 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err286];
+}
+else {
+vErrors.push(err286);
+}
+errors++;
+}
+}
+}
+else {
+const err287 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err287];
+}
+else {
+vErrors.push(err287);
+}
+errors++;
+}
+}
+if(data167.compression !== undefined){
+let data173 = data167.compression;
+if(!((data173 === "gzip") || (data173 === "none"))){
+const err288 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema44.properties.compression.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err288];
+}
+else {
+vErrors.push(err288);
+}
+errors++;
+}
+}
+if(data167.timeout_secs !== undefined){
+let data174 = data167.timeout_secs;
+if(!(((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174))) && (isFinite(data174)))){
+const err289 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err289];
+}
+else {
+vErrors.push(err289);
+}
+errors++;
+}
+if((typeof data174 == "number") && (isFinite(data174))){
+if(data174 < 1 || isNaN(data174)){
+const err290 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err290];
+}
+else {
+vErrors.push(err290);
+}
+errors++;
+}
+}
+}
+if(data167.sending_queue !== undefined){
+let data175 = data167.sending_queue;
+if(data175 && typeof data175 == "object" && !Array.isArray(data175)){
+for(const key45 in data175){
+if(!(((((key45 === "enabled") || (key45 === "max_batches")) || (key45 === "queue_size")) || (key45 === "storage")) || (key45 === "num_consumers"))){
+const err291 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err291];
+}
+else {
+vErrors.push(err291);
+}
+errors++;
+}
+}
+if(data175.enabled !== undefined){
+if(typeof data175.enabled !== "boolean"){
+const err292 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err292];
+}
+else {
+vErrors.push(err292);
+}
+errors++;
+}
+}
+if(data175.max_batches !== undefined){
+let data177 = data175.max_batches;
+if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
+const err293 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err293];
+}
+else {
+vErrors.push(err293);
+}
+errors++;
+}
+if((typeof data177 == "number") && (isFinite(data177))){
+if(data177 < 1 || isNaN(data177)){
+const err294 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err294];
+}
+else {
+vErrors.push(err294);
+}
+errors++;
+}
+}
+}
+if(data175.queue_size !== undefined){
+let data178 = data175.queue_size;
+if(!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))){
+const err295 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err295];
+}
+else {
+vErrors.push(err295);
+}
+errors++;
+}
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 < 1 || isNaN(data178)){
+const err296 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err296];
+}
+else {
+vErrors.push(err296);
+}
+errors++;
+}
+}
+}
+if(data175.storage !== undefined){
+if(typeof data175.storage !== "string"){
+const err297 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/storage",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err297];
+}
+else {
+vErrors.push(err297);
+}
+errors++;
+}
+}
+if(data175.num_consumers !== undefined){
+let data180 = data175.num_consumers;
+if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
+const err298 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err298];
+}
+else {
+vErrors.push(err298);
+}
+errors++;
+}
+if((typeof data180 == "number") && (isFinite(data180))){
+if(data180 > 1 || isNaN(data180)){
+const err299 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err299];
+}
+else {
+vErrors.push(err299);
+}
+errors++;
+}
+if(data180 < 1 || isNaN(data180)){
+const err300 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err300];
+}
+else {
+vErrors.push(err300);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err301 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err301];
+}
+else {
+vErrors.push(err301);
+}
+errors++;
+}
+}
+if(data167.encoding !== undefined){
+let data181 = data167.encoding;
+if(!((data181 === "proto") || (data181 === "json"))){
+const err302 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/encoding",schemaPath:"#/$defs/otlp/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema44.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err302];
+}
+else {
+vErrors.push(err302);
+}
+errors++;
+}
+}
+if(data167.timeout !== undefined){
+let data182 = data167.timeout;
+if(typeof data182 === "string"){
+if(!pattern24.test(data182)){
+const err303 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err303];
+}
+else {
+vErrors.push(err303);
+}
+errors++;
+}
+}
+else {
+const err304 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err304];
+}
+else {
+vErrors.push(err304);
+}
+errors++;
+}
+}
+if(data167.tls !== undefined){
+let data183 = data167.tls;
+if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
+for(const key46 in data183){
+if(!(((((key46 === "insecure") || (key46 === "insecure_skip_verify")) || (key46 === "ca_file")) || (key46 === "cert_file")) || (key46 === "key_file"))){
+const err305 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err305];
+}
+else {
+vErrors.push(err305);
+}
+errors++;
+}
+}
+if(data183.insecure !== undefined){
+if(typeof data183.insecure !== "boolean"){
+const err306 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err306];
+}
+else {
+vErrors.push(err306);
+}
+errors++;
+}
+}
+if(data183.insecure_skip_verify !== undefined){
+if(typeof data183.insecure_skip_verify !== "boolean"){
+const err307 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure_skip_verify",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure_skip_verify/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err307];
+}
+else {
+vErrors.push(err307);
+}
+errors++;
+}
+}
+if(data183.ca_file !== undefined){
+if(typeof data183.ca_file !== "string"){
+const err308 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/ca_file",schemaPath:"#/$defs/otlp/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err308];
+}
+else {
+vErrors.push(err308);
+}
+errors++;
+}
+}
+if(data183.cert_file !== undefined){
+if(typeof data183.cert_file !== "string"){
+const err309 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/cert_file",schemaPath:"#/$defs/otlp/properties/tls/properties/cert_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err309];
+}
+else {
+vErrors.push(err309);
+}
+errors++;
+}
+}
+if(data183.key_file !== undefined){
+if(typeof data183.key_file !== "string"){
+const err310 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/key_file",schemaPath:"#/$defs/otlp/properties/tls/properties/key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err310];
+}
+else {
+vErrors.push(err310);
+}
+errors++;
+}
+}
+}
+else {
+const err311 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err311];
+}
+else {
+vErrors.push(err311);
+}
+errors++;
+}
+}
+if(data167.retry_on_failure !== undefined){
+let data189 = data167.retry_on_failure;
+if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
+for(const key47 in data189){
+if(!((((((key47 === "enabled") || (key47 === "initial_interval")) || (key47 === "max_interval")) || (key47 === "multiplier")) || (key47 === "randomization_factor")) || (key47 === "max_elapsed_time"))){
+const err312 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err312];
+}
+else {
+vErrors.push(err312);
+}
+errors++;
+}
+}
+if(data189.enabled !== undefined){
+if(typeof data189.enabled !== "boolean"){
+const err313 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/enabled",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err313];
+}
+else {
+vErrors.push(err313);
+}
+errors++;
+}
+}
+if(data189.initial_interval !== undefined){
+let data191 = data189.initial_interval;
+if(typeof data191 === "string"){
+if(!pattern24.test(data191)){
+const err314 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err314];
+}
+else {
+vErrors.push(err314);
+}
+errors++;
+}
+}
+else {
+const err315 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err315];
+}
+else {
+vErrors.push(err315);
+}
+errors++;
+}
+}
+if(data189.max_interval !== undefined){
+let data192 = data189.max_interval;
+if(typeof data192 === "string"){
+if(!pattern24.test(data192)){
+const err316 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err316];
+}
+else {
+vErrors.push(err316);
+}
+errors++;
+}
+}
+else {
+const err317 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err317];
+}
+else {
+vErrors.push(err317);
+}
+errors++;
+}
+}
+if(data189.multiplier !== undefined){
+let data193 = data189.multiplier;
+if((typeof data193 == "number") && (isFinite(data193))){
+if(data193 < 1 || isNaN(data193)){
+const err318 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err318];
+}
+else {
+vErrors.push(err318);
+}
+errors++;
+}
+}
+else {
+const err319 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err319];
+}
+else {
+vErrors.push(err319);
+}
+errors++;
+}
+}
+if(data189.randomization_factor !== undefined){
+let data194 = data189.randomization_factor;
+if((typeof data194 == "number") && (isFinite(data194))){
+if(data194 > 1 || isNaN(data194)){
+const err320 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+if(vErrors === null){
+vErrors = [err320];
+}
+else {
+vErrors.push(err320);
+}
+errors++;
+}
+if(data194 < 0 || isNaN(data194)){
+const err321 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err321];
+}
+else {
+vErrors.push(err321);
+}
+errors++;
+}
+}
+else {
+const err322 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(vErrors === null){
+vErrors = [err322];
+}
+else {
+vErrors.push(err322);
+}
+errors++;
+}
+}
+if(data189.max_elapsed_time !== undefined){
+let data195 = data189.max_elapsed_time;
+if(typeof data195 === "string"){
+if(!pattern24.test(data195)){
+const err323 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(vErrors === null){
+vErrors = [err323];
+}
+else {
+vErrors.push(err323);
+}
+errors++;
+}
+}
+else {
+const err324 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err324];
+}
+else {
+vErrors.push(err324);
+}
+errors++;
+}
+}
+}
+else {
+const err325 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err325];
+}
+else {
+vErrors.push(err325);
+}
+errors++;
+}
+}
+}
+else {
+const err326 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err326];
+}
+else {
+vErrors.push(err326);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err327 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err327];
+}
+else {
+vErrors.push(err327);
+}
+errors++;
+}
+}
+if(data.service !== undefined){
+let data196 = data.service;
+if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
+if(data196.pipelines === undefined){
+const err328 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
+if(vErrors === null){
+vErrors = [err328];
+}
+else {
+vErrors.push(err328);
+}
+errors++;
+}
+for(const key48 in data196){
+if(!((key48 === "state_directory") || (key48 === "pipelines"))){
+const err329 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key48},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err329];
+}
+else {
+vErrors.push(err329);
+}
+errors++;
+}
+}
+if(data196.state_directory !== undefined){
+if(typeof data196.state_directory !== "string"){
+const err330 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err330];
+}
+else {
+vErrors.push(err330);
+}
+errors++;
+}
+}
+if(data196.pipelines !== undefined){
+let data198 = data196.pipelines;
+if(data198 && typeof data198 == "object" && !Array.isArray(data198)){
+if(Object.keys(data198).length < 1){
+const err331 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(vErrors === null){
+vErrors = [err331];
+}
+else {
+vErrors.push(err331);
+}
+errors++;
+}
+for(const key49 in data198){
+if(!(pattern39.test(key49))){
+const err332 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err332];
+}
+else {
+vErrors.push(err332);
+}
+errors++;
+}
+}
+for(const key50 in data198){
+if(pattern39.test(key50)){
+let data199 = data198[key50];
+if(data199 && typeof data199 == "object" && !Array.isArray(data199)){
+if(data199.receivers === undefined){
+const err333 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
+if(vErrors === null){
+vErrors = [err333];
+}
+else {
+vErrors.push(err333);
+}
+errors++;
+}
+if(data199.exporters === undefined){
+const err334 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
+if(vErrors === null){
+vErrors = [err334];
+}
+else {
+vErrors.push(err334);
+}
+errors++;
+}
+for(const key51 in data199){
+if(!(((key51 === "receivers") || (key51 === "processors")) || (key51 === "exporters"))){
+const err335 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err335];
+}
+else {
+vErrors.push(err335);
+}
+errors++;
+}
+}
+if(data199.receivers !== undefined){
+let data200 = data199.receivers;
+if(Array.isArray(data200)){
+if(data200.length < 1){
+const err336 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err336];
+}
+else {
+vErrors.push(err336);
+}
+errors++;
+}
+const len14 = data200.length;
+for(let i14=0; i14<len14; i14++){
+if(typeof data200[i14] !== "string"){
+const err337 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i14,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err337];
+}
+else {
+vErrors.push(err337);
+}
+errors++;
+}
+}
+}
+else {
+const err338 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err338];
+}
+else {
+vErrors.push(err338);
+}
+errors++;
+}
+}
+if(data199.processors !== undefined){
+let data202 = data199.processors;
+if(Array.isArray(data202)){
+const len15 = data202.length;
+for(let i15=0; i15<len15; i15++){
+if(typeof data202[i15] !== "string"){
+const err339 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i15,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err339];
+}
+else {
+vErrors.push(err339);
+}
+errors++;
+}
+}
+}
+else {
+const err340 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err340];
+}
+else {
+vErrors.push(err340);
+}
+errors++;
+}
+}
+if(data199.exporters !== undefined){
+let data204 = data199.exporters;
+if(Array.isArray(data204)){
+if(data204.length < 1){
+const err341 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err341];
+}
+else {
+vErrors.push(err341);
+}
+errors++;
+}
+const len16 = data204.length;
+for(let i16=0; i16<len16; i16++){
+if(typeof data204[i16] !== "string"){
+const err342 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i16,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err342];
+}
+else {
+vErrors.push(err342);
+}
+errors++;
+}
+}
+}
+else {
+const err343 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err343];
+}
+else {
+vErrors.push(err343);
+}
+errors++;
+}
+}
+}
+else {
+const err344 = {instancePath:instancePath+"/service/pipelines/" + key50.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err344];
+}
+else {
+vErrors.push(err344);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err345 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err345];
+}
+else {
+vErrors.push(err345);
+}
+errors++;
+}
+}
+}
+else {
+const err346 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err346];
+}
+else {
+vErrors.push(err346);
+}
+errors++;
+}
+}
+}
+else {
+const err347 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err347];
+}
+else {
+vErrors.push(err347);
 }
 errors++;
 }
@@ -3729,7 +5981,6 @@ return errors === 0;
 validate24.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateRedactionConfig = validate25;
-const schema43 = {"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}};
 
 function validate25(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3743,7 +5994,7 @@ evaluated0.items = undefined;
 }
 if(data && typeof data == "object" && !Array.isArray(data)){
 for(const key0 in data){
-if(!(func1.call(schema43.properties, key0))){
+if(!(func1.call(schema42.properties, key0))){
 const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
@@ -3973,7 +6224,7 @@ errors++;
 if(data.summary !== undefined){
 let data16 = data.summary;
 if(!(((data16 === "debug") || (data16 === "info")) || (data16 === "silent"))){
-const err17 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/enum",keyword:"enum",params:{allowedValues: schema43.properties.summary.enum},message:"must be equal to one of the allowed values"};
+const err17 = {instancePath:instancePath+"/summary",schemaPath:"#/properties/summary/enum",keyword:"enum",params:{allowedValues: schema42.properties.summary.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err17];
 }

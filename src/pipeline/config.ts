@@ -10,12 +10,12 @@ import { parseDocument } from 'yaml';
 import { AuditIoError, ConfigError, type ConfigProblem } from '../errors.js';
 import type { AuditkitConfig } from '../generated/types.js';
 import { configProblems, validateConfig } from '../model/validators.js';
-import { checkComponent, isKnownComponent } from '../components/registry.js';
+import { checkComponent, componentType, isKnownComponent, isPushReceiver } from '../components/registry.js';
 import { parseUserTime } from '../model/time.js';
 
 export type { AuditkitConfig } from '../generated/types.js';
 
-export { componentType } from '../components/registry.js';
+export { componentType };
 
 /** Where checkpoints and sending queues live unless `service.state_directory` says otherwise. */
 export const DEFAULT_STATE_DIRECTORY = './auditkit-state';
@@ -98,10 +98,22 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
       });
     }
   }
+  // The Collector's redaction works on whole OTLP records, which only a push receiver (otlp) brings.
+  for (const [pname, p] of Object.entries(pipelines)) {
+    if (!isObject(p) || !Array.isArray(p.processors) || !Array.isArray(p.receivers)) continue;
+    const pulls = (p.receivers as unknown[]).filter((r): r is string => typeof r === 'string' && !isPushReceiver(r));
+    (p.processors as unknown[]).forEach((ref, i) => {
+      if (typeof ref === 'string' && componentType(ref) === 'redaction' && pulls.length)
+        problems.push({
+          path: `service.pipelines.${pname}.processors[${i}]`,
+          message: `redaction works on OTLP records from an otlp receiver; ${pulls.join(', ')} delivers audit events: use a redact processor for them`,
+        });
+    });
+  }
   if (problems.length) throw new ConfigError(problems);
   const config = raw as AuditkitConfig;
   // `since` as users type it (a date, a duration back from now) becomes RFC 3339 UTC here, once.
-  for (const r of Object.values(config.receivers)) if (r?.since !== undefined) r.since = parseUserTime(r.since, '');
+  for (const r of Object.values(config.receivers)) if (r && 'since' in r && r.since !== undefined) r.since = parseUserTime(r.since, '');
   return config;
 }
 

@@ -1,7 +1,9 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
 import { parseJsonExact } from '../model/json.js';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { adapterFor, normalize } from '../components/adapters.js';
+import { normalize, vendorOf } from '../components/adapters.js';
+
+export { vendorOf };
 import { rejection, type Problem } from '../components/event-processor.js';
 import { RejectionRouter, formatProblem, type OnInvalid } from '../components/rejections.js';
 import { standaloneContext } from '../components/context.js';
@@ -24,26 +26,6 @@ export interface AuditLogProcessorOptions extends ForwardingProcessorOptions {
   deadLetter?: DeadLetterSink;
   /** Keep the original vendor record in `auditkit.raw` (subject to the policy's `raw`). Default false. */
   keepRaw?: boolean;
-}
-
-/** How senders spell the vendors (case, spaces, `-`, `_` and `.` do not matter). */
-const VENDOR_ALIASES: Readonly<Record<string, Vendor>> = {
-  wandb: 'wandb',
-  'w&b': 'wandb',
-  wb: 'wandb',
-  weightsandbiases: 'wandb',
-  'weights&biases': 'wandb',
-  snorkel: 'snorkel',
-  snorkelflow: 'snorkel',
-  snorkelai: 'snorkel',
-  wherobots: 'wherobots',
-};
-
-/** The vendor an `auditkit.vendor` attribute names (`W&B`, `WandB`, `weights-and-biases` are all W&B), if any. */
-export function vendorOf(value: unknown): Vendor | undefined {
-  if (typeof value !== 'string') return undefined;
-  const vendor = VENDOR_ALIASES[value.toLowerCase().replace(/[\s._-]+/g, '')];
-  return vendor && adapterFor(vendor) ? vendor : undefined;
 }
 
 /** A body's text form, for dead letters. */

@@ -14,12 +14,19 @@ import {
 } from '../../src/exporters/ndjson_file/config.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
-  DEFAULT_OTLP_PROTOCOL,
   DEFAULT_OTLP_TIMEOUT_MILLIS,
   DEFAULT_SENDING_QUEUE_ENABLED,
   DEFAULT_SENDING_QUEUE_MAX_BATCHES,
 } from '../../src/exporters/otlp/config.js';
 import { DEFAULT_STATE_DIRECTORY } from '../../src/pipeline/config.js';
+import {
+  DEFAULT_GRPC_ENDPOINT,
+  DEFAULT_HTTP_ENDPOINT,
+  DEFAULT_KEEP_RAW,
+  DEFAULT_LOGS_URL_PATH,
+  DEFAULT_MAX_RECV_MSG_SIZE_MIB,
+  DEFAULT_MAX_REQUEST_BODY_SIZE,
+} from '../../src/receivers/otlp/config.js';
 import { DEFAULT_MASK, DEFAULT_PRESET } from '../../src/processors/redact/config.js';
 import {
   DEFAULT_ALLOW_ALL_KEYS,
@@ -81,7 +88,12 @@ const CASES: [string, string, unknown][] = [
   ['redaction', 'url_sanitizer.sanitize_log_body', DEFAULT_SANITIZE_LOG_BODY],
   ...DB_KINDS.map((k): [string, string, unknown] => ['redaction', `db_sanitizer.${k}.enabled`, DEFAULT_SANITIZER_ENABLED]),
   ['redaction', 'db_sanitizer.allow_fallback_without_system', DEFAULT_ALLOW_FALLBACK_WITHOUT_SYSTEM],
-  ['otlp', 'protocol', DEFAULT_OTLP_PROTOCOL],
+  ['otlp_receiver', 'protocols.http.endpoint', DEFAULT_HTTP_ENDPOINT],
+  ['otlp_receiver', 'protocols.http.logs_url_path', DEFAULT_LOGS_URL_PATH],
+  ['otlp_receiver', 'protocols.http.max_request_body_size', DEFAULT_MAX_REQUEST_BODY_SIZE],
+  ['otlp_receiver', 'protocols.grpc.endpoint', DEFAULT_GRPC_ENDPOINT],
+  ['otlp_receiver', 'protocols.grpc.max_recv_msg_size_mib', DEFAULT_MAX_RECV_MSG_SIZE_MIB],
+  ['otlp_receiver', 'keep_raw', DEFAULT_KEEP_RAW],
   ['otlp', 'compression', DEFAULT_OTLP_COMPRESSION],
   ['otlp', 'timeout_secs', DEFAULT_OTLP_TIMEOUT_MILLIS / 1000],
   ['otlp', 'sending_queue.enabled', DEFAULT_SENDING_QUEUE_ENABLED],

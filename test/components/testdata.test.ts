@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
 import { parse, stringify } from 'yaml';
-import { createExporter, createProcessor, createReceiver } from '../../src/components/registry.js';
+import { createExporter, createProcessor, createPushReceiver, createReceiver, isPushReceiver } from '../../src/components/registry.js';
+import type { OtlpReceiverConfig } from '../../src/receivers/otlp/config.js';
 import type { ComponentContext } from '../../src/components/context.js';
 import { ConfigError } from '../../src/errors.js';
 import { NdjsonDeadLetterFile } from '../../src/io/dead-letter-file.js';
@@ -69,6 +70,7 @@ t.teardown(async () => {
 
 const COMPONENTS: [Kind, string][] = [
   ['receivers', 'src/receivers/vendor_api'],
+  ['receivers', 'src/receivers/otlp'],
   ['processors', 'src/processors/redact'],
   ['processors', 'src/processors/validate'],
   ['exporters', 'src/exporters/otlp'],
@@ -82,7 +84,9 @@ for (const [kind, folder] of COMPONENTS) {
     const config = parseConfig(wrap(kind, components), env, 'valid.yaml');
     for (const key of Object.keys(components)) {
       const c = config[kind]![key]!;
-      if (kind === 'receivers') t.equal(createReceiver(key, c as VendorApiConfig, ctx).name, key, `${key} builds`);
+      if (kind === 'receivers' && isPushReceiver(key))
+        t.equal(createPushReceiver(key, c as OtlpReceiverConfig, ctx).name, key, `${key} builds`);
+      else if (kind === 'receivers') t.equal(createReceiver(key, c as VendorApiConfig, ctx).name, key, `${key} builds`);
       else if (kind === 'processors') t.equal(createProcessor(key, c, ctx).processor.name, key, `${key} builds`);
       else {
         const exporter = await createExporter(key, c, ctx);

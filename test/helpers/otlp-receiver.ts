@@ -1,6 +1,6 @@
 /**
  * A real OTLP/HTTP logs receiver on 127.0.0.1 (ephemeral port) for tests: it gunzips, decodes
- * protobuf with protobufjs and the official OTLP definitions in test/fixtures/opentelemetry-proto
+ * protobuf with protobufjs and the official OTLP definitions in proto/opentelemetry-proto
  * (independent of the exporter's own encoder), or parses JSON, and keeps every request and record.
  * `failNext` makes it answer errors (503, 429 with Retry-After) to test retries.
  */
@@ -12,7 +12,7 @@ import protobuf from 'protobufjs';
 import { ROOT } from './golden.js';
 
 // The official definitions (opentelemetry-proto v1.7.0, committed with their licence).
-const PROTO_DIR = path.join(ROOT, 'test/fixtures/opentelemetry-proto');
+const PROTO_DIR = path.join(ROOT, 'proto/opentelemetry-proto');
 const root = new protobuf.Root();
 root.resolvePath = (_origin, target) => path.join(PROTO_DIR, target);
 root.loadSync('opentelemetry/proto/collector/logs/v1/logs_service.proto');

@@ -134,7 +134,7 @@ processors:
 exporters:
   ndjson_file:
     directory: ${path.join(dir, 'archive')}
-  otlp:
+  otlphttp:
     endpoint: ${otlpUrl}
     timeout_secs: 2
 ${extra}
@@ -144,7 +144,7 @@ service:
     logs:
       receivers: [wherobots]
       processors: [redact, validate]
-      exporters: [ndjson_file, otlp]
+      exporters: [ndjson_file, otlphttp]
 `;
 }
 

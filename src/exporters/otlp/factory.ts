@@ -1,55 +1,66 @@
 import path from 'node:path';
+import type { HrTime } from '@opentelemetry/api';
 import type { ComponentContext } from '../../components/context.js';
 import { newExporterStats, type EventExporter } from '../../components/event-exporter.js';
+import { textLines } from '../../io/lines.js';
 import type { AuditEvent } from '../../model/event.js';
-import type { OtlpConfig } from './config.js';
-import { FileQueue } from './file-queue.js';
-import { OtlpEventSink, createOtlpLogExporter } from './otlp.js';
-import type { OtlpExporterOptions } from './options.js';
+import { decodeRequest, encodeRequest, type WireItem } from '../../model/otlp-wire.js';
+import { resolveOtlpExporter, type OtlpConfig } from './config.js';
+import { FileQueue, type QueuedBatch } from './file-queue.js';
+import { createWireLogExporter, eventItem, type WireExporterOptions } from './wire-exporter.js';
 
-/** The `otlp` exporter with its queue, when it has one (`auditkit run` drains it). */
+/** The `otlp` / `otlphttp` exporter with its queue, when it has one (`auditkit run` drains it). */
 export interface OtlpExporter extends EventExporter {
   readonly queue?: FileQueue;
 }
 
-const exporterOptions = (c: OtlpConfig): OtlpExporterOptions => ({
-  ...(c.endpoint ? { endpoint: c.endpoint } : {}),
-  ...(c.logs_endpoint ? { logsEndpoint: c.logs_endpoint } : {}),
-  ...(c.protocol ? { protocol: c.protocol } : {}),
-  ...(c.headers ? { headers: c.headers as Record<string, string> } : {}),
-  ...(c.compression ? { compression: c.compression } : {}),
-  ...(typeof c.timeout_secs === 'number' ? { timeoutMillis: c.timeout_secs * 1000 } : {}),
-});
+const now = (): HrTime => {
+  const ms = Date.now();
+  return [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+};
 
 /**
- * Builds the `otlp` exporter. With the sending queue (the default), `ack` resolves once a page's
- * batch is on disk and a sender delivers it through outages and restarts; without it, events
- * are exported in batches as they are written and `ack` resolves once the backend accepted all
- * of them (it rejects when some could not be delivered).
+ * Builds the `otlp` (gRPC unless `protocol` says otherwise) or `otlphttp` exporter. Audit events
+ * (`write`) and OTLP records from the otlp receiver (`writeItems`) go out the same way, records
+ * re-encoded exactly as they came. With the sending queue (the default), `ack` resolves once the
+ * batch is on disk and a sender delivers it through outages and restarts; without it, records
+ * are exported as they are written and `ack` resolves once the backend accepted all of them.
  */
 export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentContext, name = 'otlp'): Promise<OtlpExporter> {
-  const options = exporterOptions(config);
-  if (config.sending_queue?.enabled === false) return streamingExporter(name, options, ctx);
+  const { options, queue: queueOptions } = resolveOtlpExporter(config, name);
+  const toItems = (events: readonly AuditEvent[]): WireItem[] => {
+    const at = now();
+    return events.map((e) => eventItem(e, at, ctx.resource));
+  };
+  if (!queueOptions.enabled) return streamingExporter(name, options, toItems);
   const stats = newExporterStats();
-  const sendBatch = async (events: AuditEvent[]): Promise<void> => {
-    const sink = new OtlpEventSink(createOtlpLogExporter(options), events.length || 1, ctx.resource);
-    for (const e of events) await sink.write(e);
-    await sink.close();
-    if (sink.failed) throw sink.lastError ?? new Error('export failed');
-    stats.delivered += events.length;
+  const exporter = createWireLogExporter(options);
+  const sendBatch = async (batch: QueuedBatch): Promise<number> => {
+    // Batches of earlier versions hold audit events, one per line.
+    const items =
+      batch.format === 'pb'
+        ? decodeRequest(batch.data, 'protobuf')
+        : toItems(textLines(batch.data.toString('utf8')).flatMap(([line]) => (line ? [JSON.parse(line) as AuditEvent] : [])));
+    const result = await exporter.export(items);
+    if (!result.ok) throw result.error ?? new Error('export failed');
+    stats.delivered += items.length;
+    return items.length;
   };
   const queue = new FileQueue({
     directory: path.join(ctx.stateDirectory, 'queues', name.replace(/[^A-Za-z0-9_.-]/g, '_')),
     send: sendBatch,
-    ...(config.sending_queue?.max_batches ? { maxBatches: config.sending_queue.max_batches } : {}),
-    ...(ctx.queueBackoffMillis ? { minBackoffMillis: ctx.queueBackoffMillis.min, maxBackoffMillis: ctx.queueBackoffMillis.max } : {}),
+    maxBatches: queueOptions.maxBatches,
+    minBackoffMillis: ctx.queueBackoffMillis?.min ?? queueOptions.minBackoffMillis,
+    maxBackoffMillis: ctx.queueBackoffMillis?.max ?? queueOptions.maxBackoffMillis,
+    multiplier: queueOptions.multiplier,
+    randomization: queueOptions.randomization,
     onError: (m) => {
       ctx.log(`exporters.${name}: ${m}`);
     },
   });
   await queue.open();
   queue.start();
-  let buffer: AuditEvent[] = [];
+  let buffer: WireItem[] = [];
   return {
     name,
     stats,
@@ -57,47 +68,63 @@ export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentConte
     get pending() {
       return queue.pending;
     },
-    write: (events) => void buffer.push(...events),
+    write: (events) => void buffer.push(...toItems(events)),
+    writeItems: (items) => void buffer.push(...items),
     ack: async () => {
       const batch = buffer;
       buffer = [];
-      await queue.enqueue(batch);
+      if (batch.length) await queue.enqueue(encodeRequest(batch));
     },
     flush: (timeoutMillis) => queue.drain(timeoutMillis),
-    close: () => queue.stop(),
+    close: async () => {
+      await queue.stop();
+      await exporter.shutdown();
+    },
   };
 }
 
-function streamingExporter(name: string, options: OtlpExporterOptions, ctx: ComponentContext): OtlpExporter {
-  const sink = new OtlpEventSink(createOtlpLogExporter(options), undefined, ctx.resource);
-  const stats = {
-    get delivered() {
-      return sink.delivered;
-    },
-    get failed() {
-      return sink.failed;
-    },
-    duplicates: 0,
-    get lastError() {
-      return sink.lastError;
-    },
+/** Without a queue: records are sent in batches as they are written; `ack` waits for all of them. */
+function streamingExporter(
+  name: string,
+  options: WireExporterOptions,
+  toItems: (events: readonly AuditEvent[]) => WireItem[],
+): OtlpExporter {
+  const exporter = createWireLogExporter(options);
+  const BATCH = 512;
+  const stats = newExporterStats();
+  let batch: WireItem[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    const result = await exporter.export(items);
+    if (result.ok) stats.delivered += items.length;
+    else {
+      stats.failed += items.length;
+      stats.lastError = result.error;
+    }
   };
-  const write = async (events: readonly AuditEvent[]): Promise<void> => {
-    for (const e of events) await sink.write(e);
+  const add = async (items: readonly WireItem[]): Promise<void> => {
+    batch.push(...items);
+    if (batch.length >= BATCH) await flush();
   };
   return {
     name,
     stats,
     pending: 0,
-    write: (events) => (events.length === 1 ? sink.write(events[0]!) : write(events)),
+    write: (events) => add(toItems(events)),
+    writeItems: (items) => add(items),
     ack: async () => {
-      await sink.flush();
-      if (sink.failed) throw new Error(`${sink.failed} events could not be delivered: ${sink.lastError?.message ?? 'export failed'}`);
+      await flush();
+      if (stats.failed) throw new Error(`${stats.failed} records could not be delivered: ${stats.lastError?.message ?? 'export failed'}`);
     },
     flush: async () => {
-      await sink.flush();
+      await flush();
       return true;
     },
-    close: () => sink.close(),
+    close: async () => {
+      await flush();
+      await exporter.shutdown();
+    },
   };
 }

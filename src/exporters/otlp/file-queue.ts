@@ -1,31 +1,42 @@
 /**
  * A file-backed sending queue in front of an exporter: `enqueue` writes a batch durably to its
- * own file (temp, fsync, rename) before it resolves, so a pull may advance its checkpoint; a
- * sender delivers the oldest batch first and deletes its file only after the backend accepted
- * it, retrying with backoff and jitter through an outage or a restart. At-least-once: a batch
- * accepted just before a crash is sent again after it.
+ * own file (temp, fsync, rename) before it resolves, so a pull may advance its checkpoint and a
+ * receiver may acknowledge; a sender delivers the oldest batch first and deletes its file only
+ * after the backend accepted it, retrying with backoff and jitter through an outage or a
+ * restart. At-least-once: a batch accepted just before a crash is sent again after it.
+ *
+ * Batches are `batch-N.pb` (an encoded ExportLogsServiceRequest); `batch-N.ndjson` (audit
+ * events, one per line) is what earlier versions wrote, still sent after an upgrade.
  */
 import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { AuditEvent } from '../../model/event.js';
 import { writeFileAtomic } from '../../io/durable.js';
-import { textLines } from '../../io/lines.js';
 import { sleep } from '../../io/sleep.js';
 import { DEFAULT_QUEUE_MAX_BACKOFF_MILLIS, DEFAULT_QUEUE_MIN_BACKOFF_MILLIS, DEFAULT_SENDING_QUEUE_MAX_BATCHES } from './config.js';
 
+/** A stored batch: its bytes and how they are written. */
+export interface QueuedBatch {
+  data: Buffer;
+  format: 'pb' | 'ndjson';
+}
+
 export interface FileQueueOptions {
   directory: string;
-  /** Delivers one batch; throws when the backend did not accept it. */
-  send: (events: AuditEvent[]) => Promise<void>;
+  /** Delivers one batch; resolves with the number of records it held; throws when the backend did not accept it. */
+  send: (batch: QueuedBatch) => Promise<number>;
   /** Batches kept before `enqueue` waits for the sender. Default 1000. */
   maxBatches?: number;
-  /** Backoff after a failed send: first delay, doubling with jitter up to the max. */
+  /** Backoff after a failed send: the first delay, growing by `multiplier` with jitter up to the max. */
   minBackoffMillis?: number;
   maxBackoffMillis?: number;
+  /** Growth of the delay per failure. Default 2. */
+  multiplier?: number;
+  /** Each delay is drawn within ± this fraction of it. Default 0.5. */
+  randomization?: number;
   onError?: (message: string) => void;
 }
 
-const NAME = /^batch-(\d{12})\.ndjson$/;
+const NAME = /^batch-(\d{12})\.(pb|ndjson)$/;
 
 export class FileQueue {
   private seq = 0;
@@ -57,14 +68,13 @@ export class FileQueue {
     return this.files.length;
   }
 
-  /** Writes a batch durably; resolves once it is on disk (waits while the queue is full). */
-  async enqueue(events: AuditEvent[]): Promise<void> {
-    if (events.length === 0) return;
+  /** Writes a batch (an encoded request) durably; resolves once it is on disk (waits while the queue is full). */
+  async enqueue(data: Uint8Array): Promise<void> {
     while (this.files.length >= (this.o.maxBatches ?? DEFAULT_SENDING_QUEUE_MAX_BATCHES))
       await new Promise<void>((r) => this.waiters.push(r));
-    const name = `batch-${String(++this.seq).padStart(12, '0')}.ndjson`;
+    const name = `batch-${String(++this.seq).padStart(12, '0')}.pb`;
     const file = path.join(this.o.directory, name);
-    await writeFileAtomic(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    await writeFileAtomic(file, data);
     this.files.push(name);
     this.wake?.();
   }
@@ -87,25 +97,28 @@ export class FileQueue {
       }
       const file = path.join(this.o.directory, name);
       try {
-        const text = await readFile(file, 'utf8');
-        const events = textLines(text).flatMap(([line]) => (line ? [JSON.parse(line) as AuditEvent] : []));
-        await this.o.send(events);
+        const data = await readFile(file);
+        const count = await this.o.send({ data, format: name.endsWith('.pb') ? 'pb' : 'ndjson' });
         await rm(file, { force: true });
         this.files.shift();
-        this.sent += events.length;
+        this.sent += count;
         backoff = this.o.minBackoffMillis ?? DEFAULT_QUEUE_MIN_BACKOFF_MILLIS;
         this.waiters.shift()?.();
       } catch (err) {
         this.failedAttempts++;
         this.o.onError?.(`sending ${name} failed (kept on disk, will retry): ${(err as Error).message}`);
-        const wait = Math.min(backoff * (0.5 + Math.random()), this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);
+        const jitter = this.o.randomization ?? 0.5;
+        const wait = Math.min(
+          backoff * (1 - jitter + 2 * jitter * Math.random()),
+          this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS,
+        );
         const interrupt = new AbortController();
         this.wake = () => {
           interrupt.abort();
         };
         await sleep(wait, interrupt.signal);
         this.wake = undefined;
-        backoff = Math.min(backoff * 2, this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);
+        backoff = Math.min(backoff * (this.o.multiplier ?? 2), this.o.maxBackoffMillis ?? DEFAULT_QUEUE_MAX_BACKOFF_MILLIS);
       }
     }
   }
