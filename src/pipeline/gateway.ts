@@ -139,7 +139,8 @@ export class Gateway {
         }
       }
     }
-    for (const p of this.pipelines) for (const x of p.exporters) await x.ack();
+    // Every exporter at once (the archive's fsync and the queue's overlap); the answer waits for all.
+    await Promise.all([...new Set(this.pipelines.flatMap((p) => p.exporters))].map((x) => x.ack()));
     const passedThrough = items.filter((it, i) => it && !it.event && !rejected.has(i)).length;
     this.stats.passedThrough += passedThrough;
     this.stats.rejected += rejected.size;

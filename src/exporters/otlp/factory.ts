@@ -7,7 +7,7 @@ import type { AuditEvent } from '../../model/event.js';
 import { decodeRequest, encodeRequest, type WireItem } from '../../model/otlp-wire.js';
 import { resolveOtlpExporter, type OtlpConfig } from './config.js';
 import { FileQueue, type QueuedBatch } from './file-queue.js';
-import { createWireLogExporter, eventItem, type WireExporterOptions } from './wire-exporter.js';
+import { createWireLogExporter, eventItem, type WireBatch, type WireExporterOptions } from './wire-exporter.js';
 
 /** The `otlp` / `otlphttp` exporter with its queue, when it has one (`auditkit run` drains it). */
 export interface OtlpExporter extends EventExporter {
@@ -36,15 +36,16 @@ export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentConte
   const stats = newExporterStats();
   const exporter = createWireLogExporter(options);
   const sendBatch = async (batch: QueuedBatch): Promise<number> => {
-    // Batches of earlier versions hold audit events, one per line.
-    const items =
-      batch.format === 'pb'
-        ? decodeRequest(batch.data, 'protobuf')
-        : toItems(textLines(batch.data.toString('utf8')).flatMap(([line]) => (line ? [JSON.parse(line) as AuditEvent] : [])));
-    const result = await exporter.export(items);
+    // A stored request goes out as its bytes; batches of earlier versions hold audit events, one per line.
+    let wire: WireBatch;
+    if (batch.format === 'ndjson')
+      wire = { items: toItems(textLines(batch.data.toString('utf8')).flatMap(([line]) => (line ? [JSON.parse(line) as AuditEvent] : []))) };
+    else wire = { encoded: batch.data, count: batch.count ?? decodeRequest(batch.data, 'protobuf').length };
+    const count = 'items' in wire ? wire.items.length : wire.count;
+    const result = await exporter.export(wire);
     if (!result.ok) throw result.error ?? new Error('export failed');
-    stats.delivered += items.length;
-    return items.length;
+    stats.delivered += count;
+    return count;
   };
   const queue = new FileQueue({
     directory: path.join(ctx.stateDirectory, 'queues', name.replace(/[^A-Za-z0-9_.-]/g, '_')),
@@ -73,7 +74,7 @@ export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentConte
     ack: async () => {
       const batch = buffer;
       buffer = [];
-      if (batch.length) await queue.enqueue(encodeRequest(batch));
+      if (batch.length) await queue.enqueue(encodeRequest(batch), batch.length);
     },
     flush: (timeoutMillis) => queue.drain(timeoutMillis),
     close: async () => {
@@ -97,7 +98,7 @@ function streamingExporter(
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    const result = await exporter.export(items);
+    const result = await exporter.export({ items });
     if (result.ok) stats.delivered += items.length;
     else {
       stats.failed += items.length;

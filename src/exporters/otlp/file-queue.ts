@@ -18,6 +18,8 @@ import { DEFAULT_QUEUE_MAX_BACKOFF_MILLIS, DEFAULT_QUEUE_MIN_BACKOFF_MILLIS, DEF
 export interface QueuedBatch {
   data: Buffer;
   format: 'pb' | 'ndjson';
+  /** Records in the batch, when its name says (`batch-N-COUNT.pb`). */
+  count?: number;
 }
 
 export interface FileQueueOptions {
@@ -36,7 +38,7 @@ export interface FileQueueOptions {
   onError?: (message: string) => void;
 }
 
-const NAME = /^batch-(\d{12})\.(pb|ndjson)$/;
+const NAME = /^batch-(\d{12})(?:-(\d+))?\.(pb|ndjson)$/;
 
 export class FileQueue {
   private seq = 0;
@@ -68,11 +70,11 @@ export class FileQueue {
     return this.files.length;
   }
 
-  /** Writes a batch (an encoded request) durably; resolves once it is on disk (waits while the queue is full). */
-  async enqueue(data: Uint8Array): Promise<void> {
+  /** Writes a batch (an encoded request of `count` records) durably; resolves once it is on disk (waits while the queue is full). */
+  async enqueue(data: Uint8Array, count: number): Promise<void> {
     while (this.files.length >= (this.o.maxBatches ?? DEFAULT_SENDING_QUEUE_MAX_BATCHES))
       await new Promise<void>((r) => this.waiters.push(r));
-    const name = `batch-${String(++this.seq).padStart(12, '0')}.pb`;
+    const name = `batch-${String(++this.seq).padStart(12, '0')}-${count}.pb`;
     const file = path.join(this.o.directory, name);
     await writeFileAtomic(file, data);
     this.files.push(name);
@@ -98,7 +100,12 @@ export class FileQueue {
       const file = path.join(this.o.directory, name);
       try {
         const data = await readFile(file);
-        const count = await this.o.send({ data, format: name.endsWith('.pb') ? 'pb' : 'ndjson' });
+        const m = NAME.exec(name);
+        const count = await this.o.send({
+          data,
+          format: name.endsWith('.pb') ? 'pb' : 'ndjson',
+          ...(m?.[2] !== undefined ? { count: Number(m[2]) } : {}),
+        });
         await rm(file, { force: true });
         this.files.shift();
         this.sent += count;

@@ -17,6 +17,7 @@ import type { Resource } from '@opentelemetry/resources';
 import type { AuditEvent } from '../../model/event.js';
 import { toLogRecord } from '../../model/otel.js';
 import {
+  decodeRequest,
   decodeResponse,
   encodeRequest,
   encodeRequestJson,
@@ -57,26 +58,31 @@ export interface WireExportResult {
   error?: Error;
 }
 
+/** A batch: records, or a request already encoded as protobuf (a sending queue's file) with its record count. */
+export type WireBatch = { items: readonly WireItem[] } | { encoded: Uint8Array; count: number };
+
 /** The exporter: `export` one batch at a time; `shutdown` when done. */
 export interface WireLogExporter {
-  export(items: WireItem[]): Promise<WireExportResult>;
+  export(batch: WireBatch): Promise<WireExportResult>;
   shutdown(): Promise<void>;
 }
 
 const protobufSerializer = {
-  serializeRequest: (items: WireItem[]): Uint8Array => encodeRequest(items),
+  // An encoded batch goes out as it was stored: no decode and re-encode.
+  serializeRequest: (batch: WireBatch): Uint8Array => ('encoded' in batch ? batch.encoded : encodeRequest(batch.items)),
   deserializeResponse: (data: Uint8Array) => {
     const r = decodeResponse(data);
     return r.rejected || r.message ? { partialSuccess: { rejectedLogRecords: r.rejected, errorMessage: r.message } } : {};
   },
 };
 const jsonSerializer = {
-  serializeRequest: (items: WireItem[]): Uint8Array => Buffer.from(encodeRequestJson(items)),
+  serializeRequest: (batch: WireBatch): Uint8Array =>
+    Buffer.from(encodeRequestJson('encoded' in batch ? decodeRequest(batch.encoded, 'protobuf') : batch.items)),
   deserializeResponse: (data: Uint8Array) => (data.length ? (JSON.parse(Buffer.from(data).toString('utf8')) as object) : {}),
 };
 
 /** The transports' self-observability counts records by the batch's length. */
-const LOG_ITEMS: IExporterMetricsHelper<WireItem[]> = { name: 'log', countItems: (items) => items.length };
+const LOG_ITEMS: IExporterMetricsHelper<WireBatch> = { name: 'log', countItems: (b) => ('encoded' in b ? b.count : b.items.length) };
 
 const read = (file: string | undefined): Buffer | undefined => (file ? readFileSync(file) : undefined);
 
@@ -87,7 +93,7 @@ export function createWireLogExporter(options: WireExporterOptions): WireLogExpo
   const timeoutMillis = options.timeoutMillis ?? DEFAULT_OTLP_TIMEOUT_MILLIS;
   const protocol = options.protocol ?? DEFAULT_OTLP_PROTOCOL;
   const tls = options.tls ?? {};
-  let base: OTLPExporterBase<WireItem[]>;
+  let base: OTLPExporterBase<WireBatch>;
   if (protocol === 'grpc') {
     const grpcBase = require('@opentelemetry/otlp-grpc-exporter-base') as typeof import('@opentelemetry/otlp-grpc-exporter-base');
     const { Metadata } = require('@grpc/grpc-js') as typeof import('@grpc/grpc-js');
@@ -142,10 +148,10 @@ export function createWireLogExporter(options: WireExporterOptions): WireLogExpo
     );
   }
   return {
-    export: (items) =>
+    export: (batch) =>
       new Promise((resolve) => {
         try {
-          base.export(items, (result: ExportResult) => {
+          base.export(batch, (result: ExportResult) => {
             resolve(
               result.code === ExportResultCode.SUCCESS ? { ok: true } : { ok: false, error: result.error ?? new Error('export failed') },
             );
