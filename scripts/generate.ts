@@ -140,6 +140,7 @@ export const OPERATIONS = ${JSON.stringify(operations)} as const;
 /** Component READMEs whose options tables are generated from `$defs` of the config schema. */
 const COMPONENT_READMES = [
   { readme: 'src/receivers/vendor_api/README.md', defs: ['wandb', 'snorkel', 'wherobots'] },
+  { readme: 'src/receivers/otlp/README.md', defs: ['otlp_receiver'] },
   { readme: 'src/processors/redact/README.md', defs: ['redact'] },
   { readme: 'src/processors/validate/README.md', defs: ['validate'] },
   { readme: 'src/processors/redaction/README.md', defs: ['redaction'] },

@@ -64,6 +64,12 @@ export function parseConfig(text: string, env: NodeJS.ProcessEnv, file = 'config
   }
   if (problems.length) throw new ConfigError(problems);
   const raw = substitute(doc.toJS({ maxAliasCount: 100 }) as unknown, env, '', problems);
+  // As in the Collector, a component written with no options (`batch:`) takes its defaults.
+  if (isObject(raw))
+    for (const kind of ['receivers', 'processors', 'exporters'] as const) {
+      const section = raw[kind];
+      if (isObject(section)) for (const [k, v] of Object.entries(section)) if (v === null) section[k] = {};
+    }
   const schemaProblems: ConfigProblem[] = [];
   if (!validateConfig(raw)) {
     const kinds = /^(receivers|processors|exporters)$/;

@@ -28,6 +28,8 @@ const ENV = {
   SNORKEL_URL: 'https://snorkel.acme.io',
   SNORKEL_API_KEY: 's',
   WHEROBOTS_API_KEY: 'w',
+  GATEWAY_TOKEN: 'g',
+  NEXT_COLLECTOR: 'collector.internal:4317',
 };
 
 t.test('every example collector YAML loads and validates', async (t) => {
@@ -41,7 +43,7 @@ t.test('every example collector YAML loads and validates', async (t) => {
   } catch (err) {
     const paths = (err as ConfigError).problems.map((p) => p.path);
     t.ok(
-      paths.includes('receivers.wandb.api_key') && paths.includes('exporters.otlp.headers.x-api-key'),
+      paths.includes('receivers.wandb.api_key') && paths.includes('exporters.otlphttp.headers.x-api-key'),
       'unset variables are named with their paths',
     );
   }
