@@ -1,11 +1,14 @@
 /**
- * OTLP export throughput to a loopback receiver: auditkit's OtlpEventSink (events -> log records
- * -> the official protobuf exporter) against the bare exporter sending the same records
- * prebuilt, both in batches of 512, each batch awaited.
+ * OTLP export throughput to a loopback receiver: auditkit's `otlphttp` exporter without a queue
+ * (events -> wire records -> the official HTTP transport, as `convert --to otlp` sends) against
+ * the bare official protobuf exporter sending the same records prebuilt, both in batches of
+ * 512, each batch awaited.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createOtlpLogExporter, exportBatch, OtlpEventSink, readableLogRecord } from '../src/exporters/otlp/otlp.js';
+import { createOtlpLogExporter, exportBatch, readableLogRecord } from '../src/exporters/otlp/otlp.js';
+import { createOtlpExporter } from '../src/exporters/otlp/factory.js';
+import { standaloneContext } from '../src/components/context.js';
 import { normalize } from '../src/components/adapters.js';
 import type { AuditEvent } from '../src/model/event.js';
 import { median, row, wandbRecord, type BenchRow } from './lib.js';
@@ -36,13 +39,16 @@ export async function benchOtlp(n: number, runs: number): Promise<BenchRow[]> {
       return ms;
     };
     const ours = async (): Promise<number> => {
-      const sink = new OtlpEventSink(createOtlpLogExporter({ endpoint, compression: 'none' }), 512);
+      const exporter = await createOtlpExporter(
+        { endpoint, protocol: 'http/protobuf', compression: 'none', sending_queue: { enabled: false } },
+        standaloneContext(),
+        'otlphttp',
+      );
       const t = process.hrtime.bigint();
-      for (const e of events) await sink.write(e);
-      await sink.flush();
+      for (const e of events) await exporter.write([e]);
+      await exporter.ack();
       const ms = Number(process.hrtime.bigint() - t) / 1e6;
-      await sink.close();
-      if (sink.failed) throw sink.lastError ?? new Error('export failed');
+      await exporter.close();
       return ms;
     };
     await bare();
@@ -52,7 +58,7 @@ export async function benchOtlp(n: number, runs: number): Promise<BenchRow[]> {
     return [
       row(
         'otlp',
-        `OtlpEventSink vs bare exporter, ${n} events, http/protobuf`,
+        `otlphttp exporter vs bare official exporter, ${n} events, http/protobuf`,
         ms,
         floor,
         undefined,

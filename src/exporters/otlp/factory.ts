@@ -5,7 +5,7 @@ import { newExporterStats, type EventExporter } from '../../components/event-exp
 import { textLines } from '../../io/lines.js';
 import type { AuditEvent } from '../../model/event.js';
 import { decodeRequest, encodeRequest, type WireItem } from '../../model/otlp-wire.js';
-import { resolveOtlpExporter, type OtlpConfig } from './config.js';
+import { DEFAULT_OTLP_BATCH_SIZE, resolveOtlpExporter, type OtlpConfig } from './config.js';
 import { FileQueue, type QueuedBatch } from './file-queue.js';
 import { createWireLogExporter, eventItem, type WireBatch, type WireExporterOptions } from './wire-exporter.js';
 
@@ -91,7 +91,6 @@ function streamingExporter(
   toItems: (events: readonly AuditEvent[]) => WireItem[],
 ): OtlpExporter {
   const exporter = createWireLogExporter(options);
-  const BATCH = 512;
   const stats = newExporterStats();
   let batch: WireItem[] = [];
   const flush = async (): Promise<void> => {
@@ -107,7 +106,7 @@ function streamingExporter(
   };
   const add = async (items: readonly WireItem[]): Promise<void> => {
     batch.push(...items);
-    if (batch.length >= BATCH) await flush();
+    if (batch.length >= DEFAULT_OTLP_BATCH_SIZE) await flush();
   };
   return {
     name,

@@ -15,7 +15,6 @@ import { AUDITKIT_SCOPE, auditkitResource } from './resource.js';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import type { AuditEvent } from '../../model/event.js';
 import { toLogRecord } from '../../model/otel.js';
-import { DEFAULT_OTLP_BATCH_SIZE } from './config.js';
 
 export { DEFAULT_OTLP_PROTOCOL, DEFAULT_OTLP_TIMEOUT_MILLIS, OTLP_PROTOCOLS, exportUrl, logsUrl } from './options.js';
 export type { OtlpExporterOptions, OtlpProtocol } from './options.js';
@@ -79,44 +78,4 @@ export function readableLogRecord(event: AuditEvent, observedAt: HrTime, resourc
     attributes: lr.attributes,
     droppedAttributesCount: 0,
   };
-}
-
-/**
- * Sends events in batches of `batchSize`, waiting for each batch's result before the next
- * (backpressure instead of a queue that drops), and counts what was delivered and what failed.
- */
-export class OtlpEventSink {
-  private batch: ReadableLogRecord[] = [];
-  delivered = 0;
-  failed = 0;
-  lastError: Error | undefined;
-
-  constructor(
-    private readonly exporter: LogRecordExporter,
-    private readonly batchSize = DEFAULT_OTLP_BATCH_SIZE,
-    private readonly resource: Resource = AUDITKIT_RESOURCE,
-  ) {}
-
-  async write(event: AuditEvent): Promise<void> {
-    const now = Date.now();
-    this.batch.push(readableLogRecord(event, [Math.floor(now / 1000), (now % 1000) * 1e6], this.resource));
-    if (this.batch.length >= this.batchSize) await this.flush();
-  }
-
-  async flush(): Promise<void> {
-    if (this.batch.length === 0) return;
-    const records = this.batch;
-    this.batch = [];
-    const result = await exportBatch(this.exporter, records);
-    if (result.ok) this.delivered += records.length;
-    else {
-      this.failed += records.length;
-      this.lastError = result.error;
-    }
-  }
-
-  async close(): Promise<void> {
-    await this.flush();
-    await this.exporter.shutdown();
-  }
 }
