@@ -27,10 +27,19 @@ const SCHEMAS = [
   { file: 'schemas/config.v1.schema.json', validator: 'validateConfig', type: 'AuditkitConfig' },
 ] as const;
 
-/** `$defs` entries not reachable from their schema's root that get a type and a validator of their own. */
-const DEFS = [
-  { schema: 'schemas/config.v1.schema.json', def: 'redaction', validator: 'validateRedactionConfig', type: 'CollectorRedactionConfig' },
-] as const;
+/**
+ * `$defs` entries that get a validator of their own (library use) and a type name: `alias` when
+ * the root's type already has the def under that name (it is reachable from the root).
+ */
+const DEFS: readonly { schema: string; def: string; validator: string; type: string; alias?: string }[] = [
+  {
+    schema: 'schemas/config.v1.schema.json',
+    def: 'redaction',
+    validator: 'validateRedactionConfig',
+    type: 'CollectorRedactionConfig',
+    alias: 'Redaction',
+  },
+];
 
 type JsonSchema = Record<string, unknown>;
 
@@ -52,6 +61,10 @@ async function renderTypes(schemas: JsonSchema[]): Promise<string> {
     );
   }
   for (const d of DEFS) {
+    if (d.alias) {
+      parts.push(`/** The options of \`$defs/${d.def}\`. */\nexport type ${d.type} = ${d.alias};\n`);
+      continue;
+    }
     const root = schemas[SCHEMAS.findIndex((s) => s.file === d.schema)]!;
     const def = (root.$defs as Record<string, JsonSchema>)[d.def]!;
     parts.push(

@@ -22,6 +22,7 @@ import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs
 import { ROOT } from '../../helpers/golden.js';
 import { OtlpReceiver } from '../../helpers/otlp-receiver.js';
 import { logRecord, post, request } from '../../helpers/otlp-client.js';
+import { until } from '../../helpers/wait.js';
 
 /** A raw W&B audit record; `seq` makes it unique (its actor id); `bad` leaves out the timestamp. */
 function wandb(seq: number, bad = false): Record<string, unknown> {
@@ -103,11 +104,6 @@ function startAuditkit(file: string, port: number): Promise<Running> {
 
 const exited = (child: ChildProcess): Promise<void> =>
   new Promise((r) => (child.exitCode !== null || child.signalCode !== null ? r() : child.once('exit', () => r())));
-
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-}
 
 async function archiveLines(dir: string): Promise<Record<string, unknown>[]> {
   const archive = path.join(dir, 'archive');

@@ -15,6 +15,7 @@ import { parseConfig } from '../../../src/pipeline/config.js';
 import { Runtime } from '../../../src/pipeline/runtime.js';
 import { OtlpReceiver } from '../../helpers/otlp-receiver.js';
 import { RequestType, encode, logRecord, post, request } from '../../helpers/otlp-client.js';
+import { until } from '../../helpers/wait.js';
 
 const WANDB = {
   timestamp: '2026-08-01T09:00:00.482913Z',
@@ -38,10 +39,23 @@ async function startRuntime(
   return { runtime, url: `http://${where.http}/v1/logs`, ...(where.grpc ? { grpc: where.grpc } : {}), log };
 }
 
-async function until(cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 20));
-}
+/** A pipeline that only forwards: the otlp receiver (HTTP, and gRPC when asked) to an otlphttp exporter. */
+const forwardOnly = (dir: string, downstream: string, o: { grpc?: boolean; exporter?: string } = {}): string => `
+receivers:
+  otlp:
+    protocols:
+      http:
+        endpoint: 127.0.0.1:0${o.grpc ? '\n      grpc:\n        endpoint: 127.0.0.1:0' : ''}
+exporters:
+  otlphttp:
+    endpoint: ${downstream}${o.exporter ? `\n${o.exporter}` : ''}
+service:
+  state_directory: ${dir}
+  pipelines:
+    logs:
+      receivers: [otlp]
+      exporters: [otlphttp]
+`;
 
 t.test('a Collector configuration (otlp receiver, batch and redaction processors, otlphttp exporter) runs unchanged', async (t) => {
   const downstream = await new OtlpReceiver().start();
@@ -104,24 +118,7 @@ service:
 t.test('records that are not audit records pass through exactly (types, 64-bit integers, bytes, ids)', async (t) => {
   const downstream = await new OtlpReceiver().start();
   const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-gw-'));
-  const { runtime, url } = await startRuntime(`
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:0
-exporters:
-  otlphttp:
-    endpoint: ${downstream.url}
-    sending_queue:
-      enabled: false
-service:
-  state_directory: ${dir}
-  pipelines:
-    logs:
-      receivers: [otlp]
-      exporters: [otlphttp]
-`);
+  const { runtime, url } = await startRuntime(forwardOnly(dir, downstream.url, { exporter: '    sending_queue:\n      enabled: false' }));
   t.teardown(async () => {
     await runtime.close();
     await downstream.stop();
@@ -311,24 +308,7 @@ service:
 t.test('OTLP/gRPC in, from the official gRPC exporter', async (t) => {
   const downstream = await new OtlpReceiver().start();
   const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-gw-'));
-  const { runtime, grpc } = await startRuntime(`
-receivers:
-  otlp:
-    protocols:
-      http:
-        endpoint: 127.0.0.1:0
-      grpc:
-        endpoint: 127.0.0.1:0
-exporters:
-  otlphttp:
-    endpoint: ${downstream.url}
-service:
-  state_directory: ${dir}
-  pipelines:
-    logs:
-      receivers: [otlp]
-      exporters: [otlphttp]
-`);
+  const { runtime, grpc } = await startRuntime(forwardOnly(dir, downstream.url, { grpc: true }));
   t.teardown(async () => {
     await runtime.close();
     await downstream.stop();
