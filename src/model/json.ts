@@ -19,9 +19,29 @@ function inexact(token: string): boolean {
   return false; // a fraction is a double by nature: JSON.parse keeps it as well as any reader can
 }
 
+/**
+ * True when a parsed value holds a number JSON.parse may have changed: an integer beyond 2^53
+ * or an infinity (`1e400`). Cheaper than searching the text, and exact as a filter: a number it
+ * passes is one JSON.parse kept.
+ */
+function mayHaveChanged(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length) {
+    const v = stack.pop();
+    if (typeof v === 'number') {
+      if (!Number.isFinite(v) || (Number.isInteger(v) && !Number.isSafeInteger(v))) return true;
+    } else if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
+      else for (const k in v) stack.push((v as Record<string, unknown>)[k]);
+    }
+  }
+  return false;
+}
+
 /** `JSON.parse`, with the numbers it would change kept as their exact text (strings). */
 export function parseJsonExact(text: string): unknown {
-  if (!MAYBE_INEXACT.test(text)) return JSON.parse(text);
+  const parsed: unknown = JSON.parse(text);
+  if (!mayHaveChanged(parsed) || !MAYBE_INEXACT.test(text)) return parsed;
   let out = '';
   let from = 0;
   TOKEN.lastIndex = 0;
