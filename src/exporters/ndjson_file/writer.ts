@@ -1,7 +1,7 @@
 /**
  * The `ndjson_file` archive writer: one unified event per line in segment files, rotated by size
- * and age, closed segments gzip-compressed, fsync on every flush, and a digest chain (see
- * format.ts). Crash safety: lines are appended, then fsynced, then the open digest is replaced
+ * and age, closed segments gzip-compressed, fsync on every flush (`ack`), and a digest chain
+ * (see format.ts). Crash safety: lines are appended, then fsynced, then the open digest is replaced
  * atomically (write temp, fsync, rename, fsync the directory). After a crash the writer drops a
  * torn last line and continues; `query` never returns a partial line. Also an SDK
  * `LogRecordExporter`, so it works inside an OpenTelemetry `LoggerProvider`.
@@ -223,6 +223,11 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     return this.serial(async () => {
       if (!this.opened) return;
       const seg = this.seg ?? (await this.startSegment());
+      // The digest covers every line in the file: lines `write` appended are made durable first.
+      if (seg.dirty) {
+        await seg.fh.sync();
+        seg.dirty = false;
+      }
       await this.writeOpenDigest(seg);
     });
   }
@@ -454,49 +459,19 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       this.pendingTimes.push(e.time);
       this.pendingBytes += line.length + 1;
     }
-    return this.pendingBytes >= 1 << 20 ? this.flush() : undefined;
+    // Past 1 MiB the lines go to the file to bound memory; they are acknowledged (fsynced and
+    // covered by the digest) only by `flush`, so a crash before it drops them on resume.
+    return this.pendingBytes >= 1 << 20 ? this.serial(() => this.append()) : undefined;
   }
 
-  /** Appends queued lines, rotating as needed, fsyncs, and rewrites the open segment's digest. */
+  /**
+   * Appends queued lines, rotating as needed, fsyncs, and rewrites the open segment's digest:
+   * what `ack` waits for. Rewriting the digest (all line hashes) is the costly part, so it happens
+   * here and at segment close only, not for every MiB `write` hands to the file.
+   */
   flush(): Promise<void> {
     return this.serial(async () => {
-      if (!this.opened) {
-        if (this.pending.length === 0) return; // nothing to write (closed, or never opened)
-        throw new Error('NdjsonArchiveWriter: open() first');
-      }
-      const lines = this.pending;
-      const times = this.pendingTimes;
-      this.pending = [];
-      this.pendingTimes = [];
-      this.pendingBytes = 0;
-      let i = 0;
-      while (i < lines.length) {
-        let seg = this.seg ?? (await this.startSegment());
-        if (seg.records > 0 && (seg.bytes >= this.maxFileBytes || this.now() - seg.openedAt >= this.maxFileAgeMillis)) {
-          await this.closeSegment(seg);
-          seg = await this.startSegment();
-        }
-        // Lines for this segment, up to its size limit (at least one).
-        const chunk: Buffer[] = [];
-        let size = 0;
-        while (i < lines.length && (chunk.length === 0 || seg.bytes + size + lines[i]!.length + 1 <= this.maxFileBytes)) {
-          chunk.push(lines[i]!, Buffer.from('\n'));
-          size += lines[i]!.length + 1;
-          const line = lines[i]!;
-          seg.hash.update(line);
-          seg.hash.update('\n');
-          seg.lineHashes.push(lineHash(line));
-          const t = times[i] ?? null;
-          seg.firstTime ??= t;
-          seg.lastTime = t ?? seg.lastTime;
-          seg.records++;
-          i++;
-        }
-        await seg.fh.write(Buffer.concat(chunk));
-        seg.bytes += size;
-        seg.dirty = true;
-        this.written += chunk.length / 2;
-      }
+      await this.append();
       const seg = this.seg;
       if (seg?.dirty) {
         await seg.fh.sync();
@@ -504,6 +479,47 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         seg.dirty = false;
       }
     });
+  }
+
+  /** Appends queued lines to the open segment (rotating as needed), not yet acknowledged. */
+  private async append(): Promise<void> {
+    if (!this.opened) {
+      if (this.pending.length === 0) return; // nothing to write (closed, or never opened)
+      throw new Error('NdjsonArchiveWriter: open() first');
+    }
+    const lines = this.pending;
+    const times = this.pendingTimes;
+    this.pending = [];
+    this.pendingTimes = [];
+    this.pendingBytes = 0;
+    let i = 0;
+    while (i < lines.length) {
+      let seg = this.seg ?? (await this.startSegment());
+      if (seg.records > 0 && (seg.bytes >= this.maxFileBytes || this.now() - seg.openedAt >= this.maxFileAgeMillis)) {
+        await this.closeSegment(seg);
+        seg = await this.startSegment();
+      }
+      // Lines for this segment, up to its size limit (at least one).
+      const chunk: Buffer[] = [];
+      let size = 0;
+      while (i < lines.length && (chunk.length === 0 || seg.bytes + size + lines[i]!.length + 1 <= this.maxFileBytes)) {
+        chunk.push(lines[i]!, Buffer.from('\n'));
+        size += lines[i]!.length + 1;
+        const line = lines[i]!;
+        seg.hash.update(line);
+        seg.hash.update('\n');
+        seg.lineHashes.push(lineHash(line));
+        const t = times[i] ?? null;
+        seg.firstTime ??= t;
+        seg.lastTime = t ?? seg.lastTime;
+        seg.records++;
+        i++;
+      }
+      await seg.fh.write(Buffer.concat(chunk));
+      seg.bytes += size;
+      seg.dirty = true;
+      this.written += chunk.length / 2;
+    }
   }
 
   /** Closes a segment: final digest, gzip, then the plain file is removed (each step durable). */
