@@ -3,6 +3,7 @@
  * file per vendor, against the floor (bench/floor.mjs: read the same lines, JSON.parse and
  * JSON.stringify each, write them), with redaction off, the default policy, and HMAC hashing.
  */
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import { CLI, DATA, ROOT, generate, median, row, run, snorkelRecord, wandbRecord, wherobotsRecord, type BenchRow } from './lib.js';
 
@@ -33,6 +34,19 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
         return r.ms;
       });
       rows.push(row('convert', `${vendor} ${records} records, ${name}`, ms, floor, target));
+    }
+    if (vendor === 'wandb') {
+      // The archive against a plain convert of the same file (DESIGN.md: within 1.3x).
+      const plain = rows.find((r) => r.case === `wandb ${records} records, redaction off`)!.ms;
+      const dir = path.join(DATA, 'archive-bench');
+      const ms = await median(runs, async () => {
+        await rm(dir, { recursive: true, force: true });
+        const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, '--to', 'archive', '-o', dir, '-q']);
+        if (r.code !== 0) throw new Error(`convert --to archive failed: ${r.stderr.slice(0, 300)}`);
+        return r.ms;
+      });
+      await rm(dir, { recursive: true, force: true });
+      rows.push(row('convert', `wandb ${records} records, --to archive (floor: the plain convert above)`, ms, plain, 1.3));
     }
   }
   return rows;
