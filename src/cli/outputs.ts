@@ -14,8 +14,7 @@ import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import type { OtlpConfig } from '../exporters/otlp/config.js';
 import type { OtlpProtocol } from '../exporters/otlp/options.js';
 import { resolveOtlpEnv } from '../exporters/otlp/env.js';
-import { auditkitResource } from '../exporters/otlp/resource.js';
-import type { Resource } from '@opentelemetry/resources';
+import { resourceEnvProblems } from '../exporters/otlp/resource-env.js';
 import { redactChain } from '../pipeline/redact-chain.js';
 import { compilePiiPolicy, type PiiPolicyConfig, type PiiPreset } from '../redact/pii-policy.js';
 import type { CliIo } from './io.js';
@@ -74,8 +73,8 @@ export interface EdgeConfig {
   exporter: { type: 'ndjson' | 'otlp' | 'ndjson_file'; config: NdjsonConfig | OtlpConfig | NdjsonFileConfig };
   /** The OTLP endpoint (for messages, printed without credentials). */
   otlpEndpoint?: string;
-  /** The resource of OTLP records (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES). */
-  resource?: Resource;
+  /** With --to otlp: the environment the records' resource is built from (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES), when the exporter opens. */
+  resourceEnv?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -135,7 +134,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     collect(() => compilePiiPolicy(policy, '--redact'));
   }
   let otlpEndpoint: string | undefined;
-  let resource: Resource | undefined;
+  let resourceEnv: NodeJS.ProcessEnv | undefined;
   if (opts.to === 'otlp') {
     // Flags over OTEL_EXPORTER_OTLP_LOGS_* over OTEL_EXPORTER_OTLP_* over defaults (exporters/otlp/env.ts).
     const resolved = resolveOtlpEnv(
@@ -150,9 +149,8 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     );
     problems.push(...resolved.problems);
     const { options } = resolved;
-    const res = auditkitResource(env);
-    problems.push(...res.problems);
-    resource = res.resource;
+    problems.push(...resourceEnvProblems(env));
+    resourceEnv = env;
     if (!resolved.endpointFrom)
       problems.push({
         path: '--endpoint',
@@ -193,7 +191,7 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     ...(redactionConfig ? { redactionConfig } : {}),
     exporter,
     ...(otlpEndpoint ? { otlpEndpoint } : {}),
-    ...(resource ? { resource } : {}),
+    ...(resourceEnv ? { resourceEnv } : {}),
   };
 }
 
@@ -220,6 +218,13 @@ export function cliContext(io: CliIo, extra: Partial<ComponentContext> = {}): Co
 export async function openPipeline(edge: EdgeConfig, ctx: ComponentContext): Promise<CliPipeline> {
   return {
     chain: redactChain(edge.redactionConfig),
-    exporter: await createExporter(edge.exporter.type, edge.exporter.config, edge.resource ? { ...ctx, resource: edge.resource } : ctx),
+    exporter: await createExporter(
+      edge.exporter.type,
+      edge.exporter.config,
+      // The OpenTelemetry resources package loads only for OTLP output.
+      edge.resourceEnv
+        ? { ...ctx, resource: (await import('../exporters/otlp/resource.js')).auditkitResource(edge.resourceEnv).resource }
+        : ctx,
+    ),
   };
 }

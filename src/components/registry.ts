@@ -27,7 +27,7 @@ import { createValidateProcessor, validateRouter } from '../processors/validate/
 import { checkVendorApiConfig, type VendorApiConfig } from '../receivers/vendor_api/config.js';
 import { createVendorApiReceiver, type VendorApiReceiver } from '../receivers/vendor_api/factory.js';
 import { checkOtlpReceiverConfig, type OtlpReceiverConfig } from '../receivers/otlp/config.js';
-import { createOtlpReceiverServer, type OtlpReceiverServer } from '../receivers/otlp/server.js';
+import type { OtlpReceiverServer } from '../receivers/otlp/server.js';
 import { compileCollectorRedaction } from '../processors/redaction/factory.js';
 import type { CollectorRedactor } from '../processors/redaction/redaction.js';
 import type { CollectorRedactionConfig } from '../processors/redaction/config.js';
@@ -63,12 +63,13 @@ export const RECEIVERS: ReadonlyMap<string, Factory<VendorApiConfig, VendorApiRe
   ['wherobots', receiver('wherobots')],
 ]);
 
-/** Push receivers by type: they listen, and the runtime answers each request. */
-export const PUSH_RECEIVERS: ReadonlyMap<string, Factory<OtlpReceiverConfig, OtlpReceiverServer>> = new Map([
+/** Push receivers by type: they listen, and the runtime answers each request. Their servers (and protobufjs) load when one is built. */
+export const PUSH_RECEIVERS: ReadonlyMap<string, Factory<OtlpReceiverConfig, Promise<OtlpReceiverServer>>> = new Map([
   [
     'otlp',
     {
-      create: (config: OtlpReceiverConfig, ctx: ComponentContext, key: string) => createOtlpReceiverServer(config, key, ctx.log),
+      create: async (config: OtlpReceiverConfig, ctx: ComponentContext, key: string) =>
+        (await import('../receivers/otlp/server.js')).createOtlpReceiverServer(config, key, ctx.log),
       check: checkOtlpReceiverConfig,
     },
   ],
@@ -189,7 +190,7 @@ export function createReceiver(key: string, config: VendorApiConfig, ctx: Compon
   if (!f) throw new TypeError(`receivers.${key}: not a pull receiver`);
   return f.create(config, ctx, key);
 }
-export function createPushReceiver(key: string, config: OtlpReceiverConfig, ctx: ComponentContext): OtlpReceiverServer {
+export function createPushReceiver(key: string, config: OtlpReceiverConfig, ctx: ComponentContext): Promise<OtlpReceiverServer> {
   const f = PUSH_RECEIVERS.get(componentType(key));
   if (!f) throw new TypeError(`receivers.${key}: not a push receiver`);
   return f.create(config, ctx, key);

@@ -123,7 +123,7 @@ export class Runtime {
         keepRaw: config.keep_raw ?? false,
         ...(this.o.resource ? { resource: this.o.resource } : {}),
       });
-      const server = createPushReceiver(rname, config, this.ctx);
+      const server = await createPushReceiver(rname, config, this.ctx);
       const where = await server.start((items) => gateway.handle(items));
       this.servers.push(server);
       this.gateways.set(rname, gateway);

@@ -85,7 +85,7 @@ for (const [kind, folder] of COMPONENTS) {
     for (const key of Object.keys(components)) {
       const c = config[kind]![key]!;
       if (kind === 'receivers' && isPushReceiver(key))
-        t.equal(createPushReceiver(key, c as OtlpReceiverConfig, ctx).name, key, `${key} builds`);
+        t.equal((await createPushReceiver(key, c as OtlpReceiverConfig, ctx)).name, key, `${key} builds`);
       else if (kind === 'receivers') t.equal(createReceiver(key, c as VendorApiConfig, ctx).name, key, `${key} builds`);
       else if (kind === 'processors') t.equal(createProcessor(key, c, ctx).processor.name, key, `${key} builds`);
       else {

@@ -9,29 +9,12 @@
 import { defaultResource, resourceFromAttributes, type Resource } from '@opentelemetry/resources';
 import type { ConfigProblem } from '../../errors.js';
 import { AUDITKIT_VERSION } from '../../model/version.js';
+import { parseResourceAttributes } from './resource-env.js';
+
+export { parseResourceAttributes, resourceEnvProblems } from './resource-env.js';
 
 /** The scope of every record auditkit emits. */
 export const AUDITKIT_SCOPE = { name: 'auditkit', version: AUDITKIT_VERSION } as const;
-
-/** `OTEL_RESOURCE_ATTRIBUTES` as attributes, or a problem. */
-export function parseResourceAttributes(
-  text: string,
-  variable = 'OTEL_RESOURCE_ATTRIBUTES',
-): { attributes: Record<string, string>; problem?: ConfigProblem } {
-  const attributes: Record<string, string> = {};
-  for (const pair of text.split(',')) {
-    if (pair.trim() === '') continue;
-    const eq = pair.indexOf('=');
-    const key = eq > 0 ? pair.slice(0, eq).trim() : '';
-    if (!key) return { attributes: {}, problem: { path: variable, message: 'expected key=value pairs separated by commas' } };
-    try {
-      attributes[decodeURIComponent(key)] = decodeURIComponent(pair.slice(eq + 1).trim());
-    } catch {
-      return { attributes: {}, problem: { path: variable, message: `the value of ${JSON.stringify(key)} has a bad %-escape` } };
-    }
-  }
-  return { attributes };
-}
 
 /** The resource for `env` (the edge's environment), with any problem found in it. */
 export function auditkitResource(env: NodeJS.ProcessEnv = {}): { resource: Resource; problems: ConfigProblem[] } {
