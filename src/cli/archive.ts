@@ -5,7 +5,7 @@ import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
 import { readAnchor, type Anchor } from '../exporters/ndjson_file/anchor.js';
 import { verifyArchive } from '../exporters/ndjson_file/verify.js';
-import { QUERY_COLUMNS, eventRow, queryArchive, type QueryFilter } from '../exporters/ndjson_file/query.js';
+import { QUERY_COLUMNS, eventRow, queryArchiveLines, type QueryFilter } from '../exporters/ndjson_file/query.js';
 import { LineWriter } from '../io/line-writer.js';
 import { compareTimes, parseUserTime } from '../model/time.js';
 import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
@@ -141,7 +141,7 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
     io.stderr.write(`auditkit query: ${path.basename(file)}: ${message}\n`);
   };
   try {
-    for await (const e of queryArchive(
+    for await (const { event: e, line } of queryArchiveLines(
       dir,
       filter,
       () => {
@@ -156,7 +156,12 @@ export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): P
       } else if (opts.format === 'table') {
         const row = eventRow(e);
         await out.write(TABLE.map(([, w, value]) => cell(value(row), w)).join(' '));
-      } else await out.write(JSON.stringify(e));
+      } else {
+        // The line as the archive holds it (the writer's JSON of the event); anything else stored
+        // there (a `\r`, spaces around it) is written as JSON.stringify would.
+        const wait = out.write(line.startsWith('{') && line.endsWith('}') ? line : JSON.stringify(e));
+        if (wait) await wait;
+      }
     }
   } catch (err) {
     io.stderr.write(`auditkit query: cannot read ${dir}: ${(err as Error).message}\n`);

@@ -123,7 +123,12 @@ export const digestText = (digest: Digest): string => `${JSON.stringify(digest, 
  * were. A read or decompression error rejects the iteration (never an unhandled stream error).
  */
 export async function* segmentLines(file: string, onPartial?: (bytes: number) => void): AsyncGenerator<Buffer> {
-  const source = createReadStream(file);
+  for await (const batch of segmentLineBatches(file, onPartial)) yield* batch;
+}
+
+/** The lines of a segment as `segmentLines` reads them, a batch per chunk read (one async step per chunk, not per line). */
+export async function* segmentLineBatches(file: string, onPartial?: (bytes: number) => void): AsyncGenerator<Buffer[]> {
+  const source = createReadStream(file, { highWaterMark: 256 * 1024 });
   let stream: NodeJS.ReadableStream = source;
   if (file.endsWith('.gz')) {
     const gunzip = createGunzip();
@@ -137,7 +142,7 @@ export async function* segmentLines(file: string, onPartial?: (bytes: number) =>
       const lines: Buffer[] = [];
       // Lines are hashed as written: a `\r` stays part of its line.
       const rest = cutLines(buf, 0, false, (start, end) => lines.push(buf.subarray(start, end)));
-      yield* lines;
+      if (lines.length) yield lines;
       carry = Buffer.from(buf.subarray(rest));
     }
   } finally {

@@ -6,7 +6,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEvent } from '../../model/event.js';
 import { compareTimes, timeToHrTime } from '../../model/time.js';
-import { FILE_PATTERN, segmentLines } from './format.js';
+import { FILE_PATTERN, segmentLineBatches } from './format.js';
 
 /** Query filters; all given filters must hold. Text filters are case-insensitive substrings. */
 export interface QueryFilter {
@@ -71,34 +71,91 @@ export async function segmentFiles(dir: string): Promise<string[]> {
   return out;
 }
 
+/** A JSON string's characters as JSON.stringify writes them unescaped: a needle with others may be escaped in the line. */
+const PLAIN = (needle: string): boolean => {
+  for (let i = 0; i < needle.length; i++) {
+    const c = needle.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || c === 0x2028 || c === 0x2029) return false;
+  }
+  return true;
+};
+
 /**
- * Streams matching events. `onSkipped` is told about lines that are not JSON events;
- * `onDamaged` about a segment that cannot be read to its end (its events before the damage are
- * returned, and the segments after it are read as usual).
+ * What the raw line of a matching event must hold, checked before the line is parsed (the exact
+ * filter still runs after): each text filter's needle, case-insensitively, and the event's time
+ * within since/until when the line starts as the writer writes events (`schema_version`, `id`,
+ * `time` first, so the first `"time":"` is the event's own).
  */
-export async function* queryArchive(
+function linePrefilter(filter: QueryFilter): ((line: string) => boolean) | undefined {
+  const needles = [filter.vendor, filter.actor, filter.action, filter.search]
+    .filter((n): n is string => n !== undefined && n !== '' && PLAIN(n))
+    .map((n) => n.toLowerCase());
+  const { since, until } = filter;
+  if (needles.length === 0 && since === undefined && until === undefined) return undefined;
+  return (line) => {
+    if (needles.length) {
+      const lower = line.toLowerCase();
+      for (const n of needles) if (!lower.includes(n)) return false;
+    }
+    if ((since !== undefined || until !== undefined) && line.startsWith('{"schema_version":"')) {
+      const at = line.indexOf(',"time":"');
+      if (at > 0 && line.lastIndexOf('{', at) === 0 && line.lastIndexOf('[', at) === -1) {
+        const end = line.indexOf('"', at + 9);
+        const time = line.slice(at + 9, end);
+        try {
+          if (since !== undefined && compareTimes(time, since) < 0) return false;
+          if (until !== undefined && compareTimes(time, until) >= 0) return false;
+        } catch {
+          return true; // not a time: the parse below decides
+        }
+      }
+    }
+    return true;
+  };
+}
+
+/** A matching event with its line as stored (the writer's JSON of it). */
+export interface QueriedEvent {
+  event: AuditEvent;
+  line: string;
+}
+
+/**
+ * Streams matching events with their stored lines. `onSkipped` is told about lines that are not
+ * JSON events; `onDamaged` about a segment that cannot be read to its end (its events before the
+ * damage are returned, and the segments after it are read as usual). Lines are read a chunk at a
+ * time, and a line that cannot match (see `linePrefilter`) is not parsed.
+ */
+export async function* queryArchiveLines(
   dir: string,
   filter: QueryFilter = {},
   onSkipped?: (file: string, line: number) => void,
   onDamaged?: (file: string, message: string) => void,
-): AsyncGenerator<AuditEvent> {
+): AsyncGenerator<QueriedEvent> {
   const matches = eventFilter(filter);
+  const maybe = linePrefilter(filter);
   for (const file of await segmentFiles(dir)) {
     let n = 0;
     try {
-      for await (const line of segmentLines(file)) {
-        n++;
-        let event: AuditEvent;
-        try {
-          const parsed = JSON.parse(line.toString('utf8')) as Partial<AuditEvent> | null;
-          if (typeof parsed?.time !== 'string') throw new Error('not an event');
-          event = parsed as AuditEvent;
-          timeToHrTime(event.time);
-        } catch {
-          onSkipped?.(file, n);
-          continue;
+      for await (const batch of segmentLineBatches(file)) {
+        const found: QueriedEvent[] = [];
+        for (const bytes of batch) {
+          n++;
+          const line = bytes.toString('utf8');
+          if (maybe && !maybe(line)) continue;
+          let event: AuditEvent;
+          try {
+            const parsed = JSON.parse(line) as Partial<AuditEvent> | null;
+            if (typeof parsed?.time !== 'string') throw new Error('not an event');
+            event = parsed as AuditEvent;
+            timeToHrTime(event.time);
+          } catch {
+            onSkipped?.(file, n);
+            continue;
+          }
+          if (matches(event)) found.push({ event, line });
         }
-        if (matches(event)) yield event;
+        yield* found;
       }
     } catch (err) {
       if (!onDamaged) throw err;
@@ -109,6 +166,16 @@ export async function* queryArchive(
       );
     }
   }
+}
+
+/** Streams matching events (see `queryArchiveLines`). */
+export async function* queryArchive(
+  dir: string,
+  filter: QueryFilter = {},
+  onSkipped?: (file: string, line: number) => void,
+  onDamaged?: (file: string, message: string) => void,
+): AsyncGenerator<AuditEvent> {
+  for await (const { event } of queryArchiveLines(dir, filter, onSkipped, onDamaged)) yield event;
 }
 
 /** Columns of `--format csv` and `table`, one per row, flat and spreadsheet-friendly. */
