@@ -1,7 +1,7 @@
 /** Shared pieces of the benchmarks: generated inputs, timing, child processes. */
 import { WHEROBOTS_FIELDS } from '../adapters/wherobots/normalize.js';
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { once } from 'node:events';
 import os from 'node:os';
@@ -9,29 +9,116 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const DATA = path.join(os.tmpdir(), 'auditkit-bench');
+/** Generated inputs are kept here between runs; the folder is versioned with the generator. */
+export const DATA = path.join(os.tmpdir(), 'auditkit-bench-v2');
 export const CLI = path.join(ROOT, 'dist/src/cli/main.js');
 
-const EMAILS = ['maria.garcia@acme-ml.com', 'kenji.watanabe@acme-ml.com', 'priya.natarajan@acme-ml.com', 'ops-bot@acme-ml.com'];
-const WANDB_ACTIONS = ['artifact:create', 'run:update', 'user:login', 'project:read', 'team:invite_user', 'run:stop', 'report:read'];
+/** Every action of the W&B catalog (adapters/wandb/actions.json: all 30). */
+const WANDB_ACTIONS: readonly string[] = (
+  JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../adapters/wandb/actions.json'), 'utf8')) as {
+    actions: [string, ...unknown[]][];
+  }
+).actions.map((a) => a[0]);
+
+/** A seeded PRNG (mulberry32): the same data on every run and machine. */
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = [
+  'maria',
+  'kenji',
+  'priya',
+  'liam',
+  'olga',
+  'chen',
+  'amara',
+  'diego',
+  'fatima',
+  'noah',
+  'yuki',
+  'sven',
+  'aisha',
+  'pedro',
+  'mei',
+  'jonas',
+  'zara',
+  'omar',
+  'lena',
+  'ravi',
+];
+const LAST = [
+  'garcia',
+  'watanabe',
+  'natarajan',
+  'smith',
+  'ivanova',
+  'wang',
+  'okafor',
+  'lopez',
+  'haddad',
+  'muller',
+  'tanaka',
+  'berg',
+  'khan',
+  'silva',
+  'li',
+  'schmidt',
+  'ahmed',
+  'nasser',
+  'novak',
+  'iyer',
+];
+/** 2,000 users: id, e-mail. */
+const USERS = Array.from({ length: 2000 }, (_, u) => ({
+  id: 1000 + u,
+  email: `${FIRST[u % 20]}.${LAST[Math.floor(u / 20) % 20]}${u >= 400 ? Math.floor(u / 400) : ''}@acme-ml.com`,
+}));
+const FAILURES = [401, 403, 404, 409, 500];
 const WHEROBOTS_ACTIONS = ['CreateJobRun', 'UploadFile', 'CreateNotebook', 'InviteUser', 'DeleteFile', 'GetJobRunLogs'];
 
+/**
+ * A realistic W&B audit record, the same for the same `i` (seeded): 2,000 users, all 30 catalog
+ * actions, IPv4 and IPv6 addresses, microsecond times, 8% failures (401, 403, 404, 409, 500).
+ */
 export function wandbRecord(i: number): Record<string, unknown> {
+  const r = prng(i * 2654435761 + 17);
+  const user = USERS[Math.floor(r() * USERS.length)]!;
+  const project = Math.floor(r() * 400);
+  const micros = Math.floor(r() * 1_000_000);
+  const t = new Date(Date.UTC(2026, 7, 1) + i * 700).toISOString().slice(0, 19);
+  const ip =
+    r() < 0.3
+      ? `2001:db8:${Math.floor(r() * 0xffff).toString(16)}::${Math.floor(r() * 0xffff).toString(16)}`
+      : `203.0.${Math.floor(r() * 256)}.${1 + Math.floor(r() * 254)}`;
   return {
-    timestamp: new Date(Date.UTC(2026, 7, 1) + i * 1000).toISOString().replace('.000Z', i % 3 ? 'Z' : '.482913Z'),
-    action: WANDB_ACTIONS[i % WANDB_ACTIONS.length],
-    actor_user_id: 1000 + (i % 97),
-    actor_email: EMAILS[i % 4],
-    actor_ip: `203.0.113.${(i % 250) + 1}`,
-    entity_asset: 311,
-    entity_name: 'vision-research',
-    project_asset: 5000 + (i % 40),
-    project_name: `proj-${i % 40}`,
-    artifact_asset: 880000 + i,
-    artifact_qualified_name: `vision-research/proj-${i % 40}/weights:v${i % 9}`,
-    artifact_digest: ((i * 2654435761) >>> 0).toString(16).padStart(32, '0'),
-    cli_version: '0.21.3',
-    response_code: i % 50 ? 200 : 403,
+    timestamp: `${t}.${String(micros).padStart(6, '0')}Z`,
+    action: WANDB_ACTIONS[Math.floor(r() * WANDB_ACTIONS.length)],
+    actor_user_id: user.id,
+    actor_email: user.email,
+    actor_ip: ip,
+    entity_asset: 311 + (project % 12),
+    entity_name: `team-${project % 12}`,
+    project_asset: 5000 + project,
+    project_name: `proj-${project}`,
+    artifact_asset: 880000 + Math.floor(r() * 100_000),
+    artifact_qualified_name: `team-${project % 12}/proj-${project}/weights:v${Math.floor(r() * 40)}`,
+    artifact_digest:
+      Math.floor(r() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0') +
+      Math.floor(r() * 2 ** 32)
+        .toString(16)
+        .padStart(24, '0'),
+    cli_version: `0.21.${Math.floor(r() * 5)}`,
+    response_code: r() < 0.08 ? FAILURES[Math.floor(r() * FAILURES.length)] : 200,
   };
 }
 

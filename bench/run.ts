@@ -12,6 +12,7 @@ import { benchPull } from './pull.js';
 import { benchConvert } from './convert.js';
 import { benchOtlp } from './otlp.js';
 import { benchGateway } from './gateway.js';
+import { benchPeers } from './peers.js';
 import { benchProcessor } from './processor.js';
 import { benchRedaction } from './redaction.js';
 import { benchScaling } from './scaling.js';
@@ -35,6 +36,12 @@ await step('processor', () => benchProcessor(Math.min(records, 100_000), runs));
 await step('redaction', () => benchRedaction(Math.min(records, 200_000), runs));
 await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
 await step('gateway', () => benchGateway(Math.min(records, 50_000), runs));
+const notes: string[] = [];
+await step('peers', async () => {
+  const p = await benchPeers(records, runs);
+  notes.push(...p.notes);
+  return p.rows;
+});
 const scaling = [...(await benchScaling([10_000, 100_000, 1_000_000])), ...(await benchScaling([1_000_000], ['--jobs', '2']))];
 const archive = await benchArchive(Number(process.env.AUDITKIT_BENCH_ARCHIVE_RECORDS ?? 1_000_000));
 const hostile = await benchHostile();
@@ -45,6 +52,7 @@ const fmt = (r: BenchRow): string =>
 console.log('\n| bench | case | ms | floor ms | ratio | target |');
 console.log('|---|---|---|---|---|---|');
 for (const r of rows) console.log(fmt(r));
+for (const n of notes) console.log(`\nnote: ${n}`);
 console.log('\n| records | jobs | seconds | µs per record | peak RSS MB |');
 console.log('|---|---|---|---|---|');
 for (const s of scaling) console.log(`| ${s.records} | ${s.jobs ?? 1} | ${s.seconds} | ${s.usPerRecord} | ${s.peakRssMb} |`);
