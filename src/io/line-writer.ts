@@ -64,7 +64,10 @@ export const FILE_HIGH_WATER_MARK = 1024 * 1024;
 /** A line writer on a new file (parent directories created), and a promise of its end. */
 export async function openLineFile(file: string, options: { mode?: number } = {}): Promise<{ writer: LineWriter; done: Promise<void> }> {
   await mkdir(path.dirname(path.resolve(file)), { recursive: true });
-  const stream = createWriteStream(file, { highWaterMark: FILE_HIGH_WATER_MARK, ...(options.mode !== undefined ? { mode: options.mode } : {}) });
+  const stream = createWriteStream(file, {
+    highWaterMark: FILE_HIGH_WATER_MARK,
+    ...(options.mode !== undefined ? { mode: options.mode } : {}),
+  });
   const done = new Promise<void>((resolve, reject) => {
     stream.on('error', reject);
     stream.on('finish', resolve);
