@@ -39,8 +39,8 @@ async function version(): Promise<string> {
 function addOutputOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--to <format>', 'output: unified NDJSON, OTLP log records, or a tamper-evident archive')
-        .choices(['ndjson', 'otlp', 'archive'])
+      new Option('--to <format>', 'output: unified NDJSON, OCSF 1.8.0 events (NDJSON), OTLP log records, or a tamper-evident archive')
+        .choices(['ndjson', 'ocsf', 'otlp', 'archive'])
         .default('ndjson'),
     )
     .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')

@@ -21,7 +21,7 @@ import type { CliIo } from './io.js';
 
 /** Output flags shared by `convert` and `pull`. */
 export interface OutputCliOptions {
-  to: 'ndjson' | 'otlp' | 'archive';
+  to: 'ndjson' | 'ocsf' | 'otlp' | 'archive';
   output?: string;
   endpoint?: string;
   otlpProtocol?: OtlpProtocol;
@@ -91,7 +91,10 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
       else throw err;
     }
   };
-  let exporter: EdgeConfig['exporter'] = { type: 'ndjson', config: { ...(opts.output ? { path: opts.output } : {}) } };
+  let exporter: EdgeConfig['exporter'] = {
+    type: 'ndjson',
+    config: { ...(opts.output ? { path: opts.output } : {}), ...(opts.to === 'ocsf' ? { ocsf: true } : {}) },
+  };
   if (opts.to === 'archive') {
     if (!opts.output || opts.output === '-') problems.push({ path: '-o', message: 'the archive directory is required with --to archive' });
     for (const k of ['maxFileBytes', 'maxFileAgeSecs'] as const) {

@@ -10,6 +10,7 @@ import { wherobotsAdapter } from '../../adapters/wherobots/index.js';
 import { applyAdapter, asInputError, type RecordOutcome, type VendorAdapter } from '../model/adapter.js';
 import { isPlainRecord, type AuditEvent, type NormalizeOptions, type Vendor } from '../model/event.js';
 import type { InputRecord } from '../model/record.js';
+import { toOcsf } from '../model/ocsf.js';
 
 /** Every adapter by vendor. */
 export const ADAPTERS: ReadonlyMap<Vendor, VendorAdapter> = new Map<Vendor, VendorAdapter>([
@@ -126,4 +127,11 @@ function chooseAdapter(rec: InputRecord, from: Vendor | 'auto'): VendorAdapter |
   if (rec.envelopeKey) return adapterForEnvelope(rec.envelopeKey);
   if (rec.format === 'csv') for (const a of ADAPTERS.values()) if (a.csvExport) return a;
   return isPlainRecord(rec.value) ? detectAdapter(rec.value) : undefined;
+}
+
+/** The OCSF 1.8.0 event of an audit event, by its vendor's mapping (src/model/ocsf.ts). */
+export function ocsfEvent(event: AuditEvent): Record<string, unknown> {
+  const adapter = ADAPTERS.get(event.vendor);
+  if (!adapter) throw new TypeError(`no adapter for vendor ${event.vendor}`);
+  return toOcsf(event, adapter.ocsf);
 }

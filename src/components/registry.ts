@@ -32,7 +32,7 @@ import { compileCollectorRedaction } from '../processors/redaction/factory.js';
 import type { CollectorRedactor } from '../processors/redaction/redaction.js';
 import type { CollectorRedactionConfig } from '../processors/redaction/config.js';
 import { ConfigError } from '../errors.js';
-import { ENVELOPE_KEYS, adapterFor, envelopeKeyOf } from './adapters.js';
+import { ENVELOPE_KEYS, adapterFor, envelopeKeyOf, ocsfEvent } from './adapters.js';
 import type { ComponentContext } from './context.js';
 import type { EventExporter } from './event-exporter.js';
 import type { RoutedProcessor } from './processor-chain.js';
@@ -163,7 +163,7 @@ export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter
     'ndjson',
     {
       create: async (config: NdjsonConfig, ctx, key) =>
-        (await import('../exporters/ndjson/factory.js')).createNdjsonExporter(config, ctx, key),
+        (await import('../exporters/ndjson/factory.js')).createNdjsonExporter(config, ctx, key, ocsfEvent),
       check: () => [],
     },
   ],

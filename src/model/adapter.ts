@@ -2,6 +2,7 @@ import { AuditInputError } from '../errors.js';
 import type { VendorApi } from './api.js';
 import { deadLetter, type DeadLetter } from './dead-letter.js';
 import type { InputRecord } from './record.js';
+import type { OcsfMapping } from './ocsf.js';
 import type { ActionCatalog } from './catalog.js';
 import type { AuditEvent, NormalizeOptions, Vendor } from './event.js';
 
@@ -10,6 +11,8 @@ export interface VendorAdapter {
   readonly vendor: Vendor;
   /** Every documented vendor action with its category and operation. */
   readonly actions: ActionCatalog;
+  /** The OCSF class and activity of every catalog action, and the vendor's product (adapters/<vendor>/ocsf.json). */
+  readonly ocsf: OcsfMapping;
   /** The vendor record schema, relative to the package root. */
   readonly recordSchema: string;
   /**

@@ -6,4 +6,6 @@
 export interface NdjsonConfig {
   /** The file to write (created or truncated); `-` or absent: the context's stdout. */
   path?: string;
+  /** Write each event as its OCSF 1.8.0 event (`--to ocsf`) instead of the unified event. */
+  ocsf?: boolean;
 }
