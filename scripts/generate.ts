@@ -159,6 +159,7 @@ const COMPONENT_READMES = [
   { readme: 'src/processors/redaction/README.md', defs: ['redaction'] },
   { readme: 'src/exporters/otlp/README.md', defs: ['otlp'] },
   { readme: 'src/exporters/ndjson_file/README.md', defs: ['ndjson_file'] },
+  { readme: 'src/exporters/parquet/README.md', defs: ['parquet'] },
 ] as const;
 
 const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');

@@ -39,11 +39,14 @@ async function version(): Promise<string> {
 function addOutputOptions(cmd: Command): Command {
   return cmd
     .addOption(
-      new Option('--to <format>', 'output: unified NDJSON, OCSF 1.8.0 events (NDJSON), OTLP log records, or a tamper-evident archive')
-        .choices(['ndjson', 'ocsf', 'otlp', 'archive'])
+      new Option(
+        '--to <format>',
+        'output: unified NDJSON, OCSF 1.8.0 events (NDJSON), OTLP log records, a tamper-evident archive, or Hive-partitioned Parquet (-o DIR)',
+      )
+        .choices(['ndjson', 'ocsf', 'otlp', 'archive', 'parquet'])
         .default('ndjson'),
     )
-    .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive)')
+    .option('-o, --output <path>', 'write events to FILE instead of stdout (the directory with --to archive or parquet)')
     .option('--max-file-bytes <bytes>', 'archive: rotate segments at this size (default 67108864)')
     .option('--max-file-age-secs <secs>', 'archive: rotate segments at this age (default 3600)')
     .option('--anchor-file <path>', 'archive: after every flush, record the head here (keep it outside the archive)')

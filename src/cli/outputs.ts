@@ -12,6 +12,7 @@ import type { NdjsonConfig } from '../exporters/ndjson/config.js';
 import type { NdjsonFileConfig } from '../exporters/ndjson_file/config.js';
 import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
 import type { OtlpConfig } from '../exporters/otlp/config.js';
+import type { ParquetConfig } from '../exporters/parquet/config.js';
 import type { OtlpProtocol } from '../exporters/otlp/options.js';
 import { resolveOtlpEnv } from '../exporters/otlp/env.js';
 import { resourceEnvProblems } from '../exporters/otlp/resource-env.js';
@@ -21,7 +22,7 @@ import type { CliIo } from './io.js';
 
 /** Output flags shared by `convert` and `pull`. */
 export interface OutputCliOptions {
-  to: 'ndjson' | 'ocsf' | 'otlp' | 'archive';
+  to: 'ndjson' | 'ocsf' | 'otlp' | 'archive' | 'parquet';
   output?: string;
   endpoint?: string;
   otlpProtocol?: OtlpProtocol;
@@ -70,7 +71,7 @@ export interface EdgeConfig {
   /** The `redact` processor's configuration, when the policy is not `off` (parallel workers compile their own). */
   redactionConfig?: PiiPolicyConfig;
   /** The exporter: `ndjson` (stdout or `-o`), `otlp` or `ndjson_file` (`--to archive`), with its configuration. */
-  exporter: { type: 'ndjson' | 'otlp' | 'ndjson_file'; config: NdjsonConfig | OtlpConfig | NdjsonFileConfig };
+  exporter: { type: 'ndjson' | 'otlp' | 'ndjson_file' | 'parquet'; config: NdjsonConfig | OtlpConfig | NdjsonFileConfig | ParquetConfig };
   /** The OTLP endpoint (for messages, printed without credentials). */
   otlpEndpoint?: string;
   /** With --to otlp: the environment the records' resource is built from (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES), when the exporter opens. */
@@ -95,6 +96,10 @@ export function edgeConfig(opts: OutputCliOptions, env: NodeJS.ProcessEnv): Edge
     type: 'ndjson',
     config: { ...(opts.output ? { path: opts.output } : {}), ...(opts.to === 'ocsf' ? { ocsf: true } : {}) },
   };
+  if (opts.to === 'parquet') {
+    if (!opts.output || opts.output === '-') problems.push({ path: '-o', message: 'the dataset directory is required with --to parquet' });
+    else exporter = { type: 'parquet', config: { directory: opts.output } };
+  }
   if (opts.to === 'archive') {
     if (!opts.output || opts.output === '-') problems.push({ path: '-o', message: 'the archive directory is required with --to archive' });
     for (const k of ['maxFileBytes', 'maxFileAgeSecs'] as const) {

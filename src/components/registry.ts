@@ -13,6 +13,7 @@
  * | processor | batch (accepted, no-op)    | batch                   | (here)                        |
  * | exporter  | otlp (gRPC), otlphttp      | otlp                    | src/exporters/otlp/           |
  * | exporter  | ndjson_file                | ndjson_file             | src/exporters/ndjson_file/    |
+ * | exporter  | parquet                    | parquet                 | src/exporters/parquet/        |
  * | exporter  | ndjson (CLI only)          | —                       | src/exporters/ndjson/         |
  */
 import type { ConfigProblem } from '../errors.js';
@@ -20,6 +21,7 @@ import type { Vendor } from '../model/event.js';
 import type { NdjsonConfig } from '../exporters/ndjson/config.js';
 import { checkNdjsonFileConfig, type NdjsonFileConfig } from '../exporters/ndjson_file/config.js';
 import { checkOtlpConfig, type OtlpConfig } from '../exporters/otlp/config.js';
+import type { ParquetConfig } from '../exporters/parquet/config.js';
 import { checkRedactConfig, type RedactConfig } from '../processors/redact/config.js';
 import { createRedactProcessor, type RedactProcessor } from '../processors/redact/factory.js';
 import { checkValidateConfig, type ValidateConfig } from '../processors/validate/config.js';
@@ -157,6 +159,14 @@ export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter
       create: async (config: NdjsonFileConfig, ctx, key) =>
         (await import('../exporters/ndjson_file/factory.js')).createNdjsonFileExporter(config, ctx, key),
       check: checkNdjsonFileConfig,
+    },
+  ],
+  [
+    'parquet',
+    {
+      create: async (config: ParquetConfig, ctx, key) =>
+        (await import('../exporters/parquet/factory.js')).createParquetExporter(config, ctx, key),
+      check: () => [],
     },
   ],
   [

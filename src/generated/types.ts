@@ -385,7 +385,7 @@ export interface AuditkitConfig {
    * Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).
    */
   exporters: {
-    [k: string]: Otlp | NdjsonFile | undefined;
+    [k: string]: Otlp | NdjsonFile | Parquet | undefined;
   };
   service: {
     /**
@@ -1054,6 +1054,22 @@ export interface NdjsonFile {
    * Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).
    */
   heartbeat_secs?: number;
+}
+/**
+ * Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), zstd, one fixed column schema, each file written whole before it appears, through DuckDB (loaded when the exporter is built).
+ *
+ * This interface was referenced by `undefined`'s JSON-Schema definition
+ * via the `patternProperty` "^parquet(/[A-Za-z0-9_.-]+)?$".
+ */
+export interface Parquet {
+  /**
+   * The dataset's root directory.
+   */
+  directory: string;
+  /**
+   * Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert).
+   */
+  max_rows_per_file?: number;
 }
 
 /** The options of `$defs/redaction`. */

@@ -75,6 +75,7 @@ const COMPONENTS: [Kind, string][] = [
   ['processors', 'src/processors/validate'],
   ['exporters', 'src/exporters/otlp'],
   ['exporters', 'src/exporters/ndjson_file'],
+  ['exporters', 'src/exporters/parquet'],
 ];
 
 for (const [kind, folder] of COMPONENTS) {
