@@ -79,6 +79,8 @@ export async function runVerify(dir: string, opts: VerifyCliOptions, io: CliIo, 
 /** `auditkit query` flags: the filters, and the output format. */
 export interface QueryCliOptions extends QueryFilter {
   format: 'ndjson' | 'csv' | 'table';
+  /** SQL over the events (table `events`), through DuckDB, instead of the filter flags. */
+  sql?: string;
   /** Write CSV cells as they are (no `'` before a cell a spreadsheet would run as a formula). */
   csvRaw?: boolean;
 }
@@ -107,8 +109,50 @@ function neutralized<T extends Record<string, string>>(row: T): T {
   return out as T;
 }
 
+/** `auditkit query DIR --sql`: the result rows as NDJSON, CSV or a table. */
+async function runSql(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
+  let result;
+  try {
+    result = await (await import('../exporters/ndjson_file/sql.js')).querySql(dir, opts.sql!);
+  } catch (err) {
+    const message = (err as Error).message.split('\n')[0]!;
+    // A missing or unreadable directory is I/O; anything DuckDB refuses in the SQL is usage.
+    const io3 = (err as NodeJS.ErrnoException).code !== undefined;
+    io.stderr.write(`auditkit query: ${io3 ? `cannot read ${dir}: ` : '--sql: '}${message}\n`);
+    return io3 ? EXIT.io : EXIT.usage;
+  }
+  const out = new LineWriter(io.stdout);
+  const text = (v: unknown): string =>
+    v === null || v === undefined
+      ? ''
+      : typeof v === 'string'
+        ? v
+        : typeof v === 'number' || typeof v === 'boolean'
+          ? String(v)
+          : JSON.stringify(v);
+  if (opts.format === 'csv') {
+    const csv = stringify({ header: true, columns: result.columns, bom: true, record_delimiter: 'windows' });
+    csv.pipe(io.stdout, { end: false });
+    const done = once(csv, 'end');
+    for (const r of result.rows) {
+      const row = Object.fromEntries(result.columns.map((c) => [c, text(r[c])]));
+      csv.write(opts.csvRaw ? row : neutralized(row));
+    }
+    csv.end();
+    await done;
+  } else if (opts.format === 'table') {
+    const width = 24;
+    await out.write(result.columns.map((c) => cell(c, width)).join(' '));
+    for (const r of result.rows) await out.write(result.columns.map((c) => cell(text(r[c]), width)).join(' '));
+  } else for (const r of result.rows) await out.write(JSON.stringify(r));
+  await out.close(false);
+  io.stderr.write(`auditkit query: ${result.rows.length} rows\n`);
+  return EXIT.ok;
+}
+
 /** `auditkit query DIR`: streams matching events as NDJSON, CSV or a table. */
 export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
+  if (opts.sql !== undefined) return runSql(dir, opts, io);
   const filter: QueryFilter = {};
   try {
     if (opts.since) filter.since = parseUserTime(opts.since, '--since');

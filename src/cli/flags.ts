@@ -110,6 +110,12 @@ export const FLAG_RULES: readonly FlagRule[] = [
   },
   {
     commands: ['query'],
+    options: ['since', 'until', 'vendor', 'actor', 'action', 'search'],
+    applies: (c) => c.values.sql === undefined,
+    refusal: 'is a filter of the events, which --sql replaces: put it in the SQL (WHERE ...) or remove --sql',
+  },
+  {
+    commands: ['query'],
     options: ['csvRaw'],
     applies: (c) => c.values.format === 'csv',
     refusal: 'applies only to --format csv: add --format csv or remove it',

@@ -204,14 +204,15 @@ export async function runCli(
 
   const query = program
     .command('query')
-    .description('stream the events of an archive, filtered')
-    .argument('<dir>', 'archive directory')
+    .description('stream the events of an archive, filtered; or SQL over an archive or a Parquet dataset')
+    .argument('<dir>', 'archive directory, or a Parquet dataset (with --sql)')
     .option('--since <time>', 'events at or after this time (RFC 3339)')
     .option('--until <time>', 'events before this time (RFC 3339)')
     .addOption(new Option('--vendor <vendor>', 'only this vendor').choices([...VENDORS]))
     .option('--actor <text>', 'actor id, e-mail or name contains TEXT')
     .option('--action <text>', 'action name contains TEXT, or category/operation equals it')
     .option('--search <text>', 'any field contains TEXT (case-insensitive)')
+    .option('--sql <query>', 'SQL over the events (the table events), through DuckDB, instead of the filters')
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv', 'table']).default('ndjson'))
     .option('--csv-raw', "CSV: write cells as they are (by default a cell starting with = + - @ gets a leading ')")
     .action(async (dir: string, opts: QueryCliOptions) => {

@@ -65,6 +65,12 @@ const REFUSED: [string[], string][] = [
   [pull('wherobots', '--api-key-prefix', 'Token '), '--api-key-prefix'],
   [pull('wandb', '--username', 'admin', '--mode', 'csv'), '--mode'],
   [['query', tmp, '--csv-raw'], '--csv-raw'],
+  [['query', tmp, '--sql', 'SELECT 1', '--since', '2026-08-01'], '--since'],
+  [['query', tmp, '--sql', 'SELECT 1', '--until', '2026-08-01'], '--until'],
+  [['query', tmp, '--sql', 'SELECT 1', '--vendor', 'wandb'], '--vendor'],
+  [['query', tmp, '--sql', 'SELECT 1', '--actor', 'x'], '--actor'],
+  [['query', tmp, '--sql', 'SELECT 1', '--action', 'x'], '--action'],
+  [['query', tmp, '--sql', 'SELECT 1', '--search', 'x'], '--search'],
 ];
 
 t.test('every refused combination: exit 2, the flag and what to add or remove, nothing written', async (t) => {
