@@ -165,8 +165,13 @@ export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter
     'parquet',
     {
       create: async (config: ParquetConfig, ctx, key) =>
-        (await import('../exporters/parquet/factory.js')).createParquetExporter(config, ctx, key),
-      check: () => [],
+        (await import('../exporters/parquet/factory.js')).createParquetExporter(config, ctx, key, ocsfEvent),
+      check: (config: ParquetConfig, key) =>
+        config.ocsf === true && !config.security_lake
+          ? [{ path: `exporters.${key}.security_lake`, message: 'required with ocsf (region and account_id of the custom sources)' }]
+          : config.ocsf !== true && config.security_lake
+            ? [{ path: `exporters.${key}.security_lake`, message: 'applies only with ocsf: true' }]
+            : [],
     },
   ],
   [

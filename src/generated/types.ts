@@ -1056,7 +1056,7 @@ export interface NdjsonFile {
   heartbeat_secs?: number;
 }
 /**
- * Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), zstd, one fixed column schema, each file written whole before it appears, through DuckDB (loaded when the exporter is built).
+ * Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).
  *
  * This interface was referenced by `undefined`'s JSON-Schema definition
  * via the `patternProperty` "^parquet(/[A-Za-z0-9_.-]+)?$".
@@ -1070,6 +1070,27 @@ export interface Parquet {
    * Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert).
    */
   max_rows_per_file?: number;
+  /**
+   * Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/.
+   */
+  ocsf?: boolean;
+  /**
+   * With ocsf: the partition values Security Lake's custom sources use.
+   */
+  security_lake?: {
+    /**
+     * The AWS Region of the lake (e.g. us-east-1).
+     */
+    region: string;
+    /**
+     * The AWS account id (or external id) of the custom source.
+     */
+    account_id: string;
+    /**
+     * Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters).
+     */
+    source_name?: string;
+  };
 }
 
 /** The options of `$defs/redaction`. */

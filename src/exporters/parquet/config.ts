@@ -5,3 +5,7 @@ export type ParquetConfig = Parquet;
 
 /** Defaults, equal to the schema's (test/components/defaults.test.ts checks them). */
 export const DEFAULT_MAX_ROWS_PER_FILE = 1_000_000;
+/** Write unified events unless `ocsf` is set. */
+export const DEFAULT_PARQUET_OCSF = false;
+/** Prefix of the Security Lake custom sources (`<prefix>-<class_uid>`). */
+export const DEFAULT_SECURITY_LAKE_SOURCE = 'auditkit';

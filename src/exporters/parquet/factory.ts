@@ -1,7 +1,9 @@
 /**
  * The `parquet` exporter: unified events as Hive-partitioned Parquet files,
  * `vendor=<vendor>/event_day=<YYYYMMDD>/part-<uuid>.parquet`, zstd-compressed, with one fixed
- * column schema (below) so files of every day and vendor union cleanly. DuckDB
+ * column schema (below) so files of every day and vendor union cleanly. With `ocsf`, OCSF 1.8.0
+ * events instead (OCSF_PARQUET_COLUMNS), one file per class per day, in Amazon Security Lake's
+ * custom-source layout `ext/<source_name>-<class_uid>/region=…/accountId=…/eventDay=YYYYMMDD/`. DuckDB
  * (`@duckdb/node-api`, loaded when the exporter is built) writes them: the rows of a part go to
  * a temporary NDJSON file, DuckDB reads it with the fixed columns and writes the partitions into
  * a temporary directory next to the dataset, and each finished file is renamed into place (an
@@ -27,7 +29,7 @@ import type { ComponentContext } from '../../components/context.js';
 import { newExporterStats, type EventExporter } from '../../components/event-exporter.js';
 import { fsyncDir } from '../../io/durable.js';
 import type { AuditEvent } from '../../model/event.js';
-import { DEFAULT_MAX_ROWS_PER_FILE, type ParquetConfig } from './config.js';
+import { DEFAULT_MAX_ROWS_PER_FILE, DEFAULT_SECURITY_LAKE_SOURCE, type ParquetConfig } from './config.js';
 
 const V = 'VARCHAR';
 /** The fixed column types (DuckDB), the same in every file. */
@@ -46,6 +48,47 @@ export const PARQUET_COLUMNS: Record<string, string> = {
   details: V,
   raw: V,
 };
+
+const S = (fields: string): string => `STRUCT(${fields})`;
+const NAMED = `uid ${V}, name ${V}, type ${V}`;
+/** The fixed columns of the OCSF shape: the union of what src/model/ocsf.ts writes in every class; `unmapped` as JSON text. */
+export const OCSF_PARQUET_COLUMNS: Record<string, string> = {
+  class_uid: 'INTEGER',
+  class_name: V,
+  category_uid: 'INTEGER',
+  category_name: V,
+  activity_id: 'INTEGER',
+  activity_name: V,
+  type_uid: 'BIGINT',
+  type_name: V,
+  time: 'BIGINT',
+  severity_id: 'INTEGER',
+  severity: V,
+  status_id: 'INTEGER',
+  status: V,
+  status_code: V,
+  message: V,
+  metadata: S(
+    `version ${V}, product ${S(`name ${V}, vendor_name ${V}, uid ${V}`)}, uid ${V}, log_version ${V}, original_event_uid ${V}, original_time ${V}, log_name ${V}`,
+  ),
+  actor: S(`user ${S(`uid ${V}, name ${V}, email_addr ${V}`)}, app_name ${V}`),
+  src_endpoint: S(`ip ${V}, name ${V}`),
+  http_request: S(`user_agent ${V}`),
+  user: S(`uid ${V}, name ${V}, email_addr ${V}`),
+  service: S(`name ${V}`),
+  entity: S(NAMED),
+  group: S(NAMED),
+  privileges: `${V}[]`,
+  resources: `${S(NAMED)}[]`,
+  api: S(`operation ${V}, service ${S(`name ${V}`)}`),
+  unmapped: V,
+};
+
+/** The row of an OCSF event: `unmapped` as JSON text. */
+export const ocsfRow = (o: Record<string, unknown>): Record<string, unknown> => ({
+  ...o,
+  unmapped: o.unmapped === undefined ? null : JSON.stringify(o.unmapped),
+});
 
 /** The row of an event: free-form parts as JSON text, a resource's extra keys as JSON text. */
 export function parquetRow(e: AuditEvent): Record<string, unknown> {
@@ -75,7 +118,17 @@ async function filesBelow(dir: string, rel = ''): Promise<string[]> {
   return out;
 }
 
-export async function createParquetExporter(config: ParquetConfig, _ctx: ComponentContext, name = 'parquet'): Promise<EventExporter> {
+export async function createParquetExporter(
+  config: ParquetConfig,
+  _ctx: ComponentContext,
+  name = 'parquet',
+  /** With `ocsf`: the OCSF form of an event (the registry passes the adapters' mapping). */
+  toOcsf?: (event: AuditEvent) => Record<string, unknown>,
+): Promise<EventExporter> {
+  if (config.ocsf && (!toOcsf || !config.security_lake))
+    throw new TypeError(`exporters.${name}: ocsf needs security_lake and the OCSF mapping`);
+  const lake = config.security_lake;
+  const source = lake?.source_name ?? DEFAULT_SECURITY_LAKE_SOURCE;
   const { DuckDBInstance } = await import('@duckdb/node-api');
   const dir = path.resolve(config.directory);
   await mkdir(dir, { recursive: true });
@@ -85,8 +138,8 @@ export async function createParquetExporter(config: ParquetConfig, _ctx: Compone
   const stats = newExporterStats();
   let rows: string[] = [];
   let writing: Promise<void> = Promise.resolve();
-  const columns = `{${Object.entries(PARQUET_COLUMNS)
-    .map(([k, t]) => `${k}: '${t}'`)
+  const columns = `{${Object.entries(config.ocsf ? OCSF_PARQUET_COLUMNS : PARQUET_COLUMNS)
+    .map(([k, t]) => `"${k}": '${t}'`)
     .join(', ')}}`;
 
   /** Writes the buffered rows as one part per partition, each renamed into place when whole. */
@@ -101,12 +154,20 @@ export async function createParquetExporter(config: ParquetConfig, _ctx: Compone
       const input = path.join(tmp, 'rows.ndjson');
       await writeFile(input, `${batch.join('\n')}\n`);
       const out = path.join(tmp, 'parts');
+      const select = config.ocsf
+        ? `SELECT *, class_uid AS class_part, strftime(make_timestamp(time * 1000), '%Y%m%d') AS eventDay FROM read_ndjson('${sql(input)}', columns = ${columns}, format = 'newline_delimited')`
+        : `SELECT *, replace(substr(time, 1, 10), '-', '') AS event_day FROM read_ndjson('${sql(input)}', columns = ${columns}, format = 'newline_delimited')`;
+      // OCSF keeps class_uid in every row (the partition is a copy of it); eventDay is the path's only.
+      const by = config.ocsf ? '(class_part, eventDay)' : '(vendor, event_day)';
       await conn.run(
-        `COPY (SELECT *, replace(substr(time, 1, 10), '-', '') AS event_day FROM read_ndjson('${sql(input)}', columns = ${columns}, format = 'newline_delimited'))
-         TO '${sql(out)}' (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (vendor, event_day), FILENAME_PATTERN 'part-${id}-{i}')`,
+        `COPY (${select}) TO '${sql(out)}' (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY ${by}, FILENAME_PATTERN 'part-${id}-{i}')`,
       );
       for (const rel of await filesBelow(out)) {
-        const target = path.join(dir, rel);
+        // OCSF: one custom source per class, partitioned as Security Lake documents.
+        const m = config.ocsf ? /^class_part=(\d+)\/eventDay=(\d{8})\/(.+)$/.exec(rel.split(path.sep).join('/')) : null;
+        const target = m
+          ? path.join(dir, 'ext', `${source}-${m[1]}`, `region=${lake!.region}`, `accountId=${lake!.account_id}`, `eventDay=${m[2]}`, m[3]!)
+          : path.join(dir, rel);
         await mkdir(path.dirname(target), { recursive: true });
         await rename(path.join(out, rel), target);
         await fsyncDir(path.dirname(target));
@@ -129,7 +190,7 @@ export async function createParquetExporter(config: ParquetConfig, _ctx: Compone
     stats,
     pending: 0,
     write: (events) => {
-      for (const e of events) rows.push(JSON.stringify(parquetRow(e)));
+      for (const e of events) rows.push(JSON.stringify(config.ocsf ? ocsfRow(toOcsf!(e)) : parquetRow(e)));
       return rows.length >= maxRows ? flush() : undefined;
     },
     ack: flush,
