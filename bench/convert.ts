@@ -47,6 +47,20 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
       });
       await rm(dir, { recursive: true, force: true });
       rows.push(row('convert', `wandb ${records} records, --to archive (floor: the plain convert above)`, ms, plain, 1.3));
+      // The security-lake outputs against the convert floor (issue 17: measured, no target yet).
+      for (const [label, args] of [
+        ['--to ocsf', ['--to', 'ocsf', '-o', out]],
+        ['--to parquet', ['--to', 'parquet', '-o', dir]],
+      ] as const) {
+        const t = await median(runs, async () => {
+          await rm(dir, { recursive: true, force: true });
+          const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, ...args, '-q']);
+          if (r.code !== 0) throw new Error(`convert ${label} failed: ${r.stderr.slice(0, 300)}`);
+          return r.ms;
+        });
+        await rm(dir, { recursive: true, force: true });
+        rows.push(row('convert', `wandb ${records} records, ${label}`, t, floor));
+      }
     }
   }
   return rows;
