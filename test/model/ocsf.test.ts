@@ -31,7 +31,7 @@ let last: typeof any.errors = null;
 /** Valid as OCSF (the schema's oneOf) and as its own class (whose errors are the ones to read). */
 const validate = (o: Record<string, unknown>): boolean => {
   const own = ajv.getSchema(`https://auditkit.dev/schemas/ocsf/ocsf-1.8.0.schema.json#/$defs/${NAMES[o.class_uid as number] ?? 'none'}`);
-  const ok = any(o) && (own?.(o) ?? false);
+  const ok = any(o) && own?.(o) === true;
   last = own?.errors ?? any.errors ?? null;
   return ok;
 };
