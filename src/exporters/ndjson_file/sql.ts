@@ -7,7 +7,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PARQUET_COLUMNS } from '../parquet/factory.js';
+import { PARQUET_COLUMNS } from '../parquet/columns.js';
 import { segmentFiles } from './query.js';
 
 const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;

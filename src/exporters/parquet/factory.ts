@@ -30,59 +30,9 @@ import { newExporterStats, type EventExporter } from '../../components/event-exp
 import { fsyncDir } from '../../io/durable.js';
 import type { AuditEvent } from '../../model/event.js';
 import { DEFAULT_MAX_ROWS_PER_FILE, DEFAULT_SECURITY_LAKE_SOURCE, type ParquetConfig } from './config.js';
+import { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from './columns.js';
 
-const V = 'VARCHAR';
-/** The fixed column types (DuckDB), the same in every file. */
-export const PARQUET_COLUMNS: Record<string, string> = {
-  schema_version: V,
-  id: V,
-  time: V,
-  vendor: V,
-  action: `STRUCT(name ${V}, category ${V}, operation ${V})`,
-  outcome: `STRUCT(result ${V}, status_code INTEGER)`,
-  actor: `STRUCT(id ${V}, email ${V}, name ${V}, ip ${V}, user_agent ${V}, type ${V})`,
-  target_user: `STRUCT(id ${V}, email ${V}, name ${V})`,
-  resources: `STRUCT(type ${V}, id ${V}, name ${V}, extra ${V})[]`,
-  client: `STRUCT(version ${V}, source ${V}, chain ${V})`,
-  cloud: `STRUCT(region ${V})`,
-  details: V,
-  raw: V,
-};
-
-const S = (fields: string): string => `STRUCT(${fields})`;
-const NAMED = `uid ${V}, name ${V}, type ${V}`;
-/** The fixed columns of the OCSF shape: the union of what src/model/ocsf.ts writes in every class; `unmapped` as JSON text. */
-export const OCSF_PARQUET_COLUMNS: Record<string, string> = {
-  class_uid: 'INTEGER',
-  class_name: V,
-  category_uid: 'INTEGER',
-  category_name: V,
-  activity_id: 'INTEGER',
-  activity_name: V,
-  type_uid: 'BIGINT',
-  type_name: V,
-  time: 'BIGINT',
-  severity_id: 'INTEGER',
-  severity: V,
-  status_id: 'INTEGER',
-  status: V,
-  status_code: V,
-  message: V,
-  metadata: S(
-    `version ${V}, product ${S(`name ${V}, vendor_name ${V}, uid ${V}`)}, uid ${V}, log_version ${V}, original_event_uid ${V}, original_time ${V}, log_name ${V}`,
-  ),
-  actor: S(`user ${S(`uid ${V}, name ${V}, email_addr ${V}`)}, app_name ${V}`),
-  src_endpoint: S(`ip ${V}, name ${V}`),
-  http_request: S(`user_agent ${V}`),
-  user: S(`uid ${V}, name ${V}, email_addr ${V}`),
-  service: S(`name ${V}`),
-  entity: S(NAMED),
-  group: S(NAMED),
-  privileges: `${V}[]`,
-  resources: `${S(NAMED)}[]`,
-  api: S(`operation ${V}, service ${S(`name ${V}`)}`),
-  unmapped: V,
-};
+export { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from './columns.js';
 
 /** The row of an OCSF event: `unmapped` as JSON text. */
 export const ocsfRow = (o: Record<string, unknown>): Record<string, unknown> => ({
