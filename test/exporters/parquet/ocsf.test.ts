@@ -12,6 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { standaloneContext } from '../../../src/components/context.js';
 import { createExporter } from '../../../src/components/registry.js';
+import { clean } from '../../helpers/rows.js';
 import { ROOT, goldenCases, runGolden } from '../../helpers/golden.js';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
@@ -19,20 +20,6 @@ const validate = ajv.compile(JSON.parse(readFileSync(path.join(ROOT, 'schemas/oc
 
 /** A row as an OCSF event: nulls dropped, integers as numbers, unmapped parsed. */
 function ocsfOf(row: Record<string, unknown>): Record<string, unknown> {
-  const clean = (v: unknown): unknown => {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v === 'bigint') return Number(v);
-    if (Array.isArray(v)) return v.map(clean);
-    if (typeof v === 'object') {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const c = clean(x);
-        if (c !== undefined) o[k] = c;
-      }
-      return Object.keys(o).length ? o : undefined;
-    }
-    return v;
-  };
   const { unmapped, eventDay: _d, region: _r, accountId: _a, ...rest } = row;
   const o = clean(rest) as Record<string, unknown>;
   if (typeof unmapped === 'string') o.unmapped = JSON.parse(unmapped);

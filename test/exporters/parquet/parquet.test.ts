@@ -12,36 +12,13 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import { parquetReadObjects } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { spawnCli } from '../../helpers/cli.js';
+import { clean } from '../../helpers/rows.js';
 import { ROOT } from '../../helpers/golden.js';
 
 const INPUTS = ['examples/wandb/api-stream.ndjson', 'examples/wandb/api-page.json', 'examples/snorkel/audit-logs.ndjson'];
 
-async function files(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const r = path.join(rel, e.name);
-    if (e.isDirectory()) out.push(...(await files(dir, r)));
-    else out.push(r);
-  }
-  return out;
-}
-
 /** An event rebuilt from its row (nulls dropped, JSON columns parsed, resources' extra merged back). */
 function eventOf(row: Record<string, unknown>): Record<string, unknown> {
-  const clean = (v: unknown): unknown => {
-    if (v === null || v === undefined) return undefined;
-    if (typeof v === 'bigint') return Number(v);
-    if (Array.isArray(v)) return v.map(clean);
-    if (typeof v === 'object') {
-      const o: Record<string, unknown> = {};
-      for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const c = clean(x);
-        if (c !== undefined) o[k] = c;
-      }
-      return Object.keys(o).length ? o : undefined;
-    }
-    return v;
-  };
   const { event_day: _day, details, raw, resources, ...rest } = row;
   const e = clean(rest) as Record<string, unknown>;
   if (typeof details === 'string') e.details = JSON.parse(details);
@@ -67,7 +44,9 @@ t.test('DuckDB and hyparquet read back exactly the NDJSON events', async (t) => 
     .map((l) => JSON.parse(l) as Record<string, unknown>);
   const byId = (a: { id?: unknown }, b: { id?: unknown }): number => String(a.id).localeCompare(String(b.id));
 
-  const all = await files(dataset);
+  const all = (await readdir(dataset, { recursive: true, withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dataset, path.join(e.parentPath, e.name)));
   t.ok(
     all.length > 1 && all.every((f) => /^vendor=[a-z]+\/event_day=\d{8}\/part-[0-9a-f-]+\.parquet$/.test(f)),
     'Hive layout, parquet files only',
