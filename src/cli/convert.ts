@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { availableParallelism, loadavg } from 'node:os';
-import cliProgress from 'cli-progress';
+import type cliProgress from 'cli-progress';
 import { exporterSink } from '../components/receiver-sink.js';
 import { ArchiveIntegrityError, ConfigError, formatLocation } from '../errors.js';
 import type { DeadLetter } from '../model/dead-letter.js';
@@ -143,14 +143,16 @@ export async function runConvert(
   let total = 0;
   if (io.stderr.isTTY && !opts.quiet && !inputs.includes('-')) {
     for (const f of inputs) total += statSync(f, { throwIfNoEntry: false })?.size ?? 0;
-    bar = new cliProgress.SingleBar(
+    // Loaded only when a bar is shown (a terminal): scripts and pipes never pay for it.
+    const { default: progressBars } = await import('cli-progress');
+    bar = new progressBars.SingleBar(
       {
         stream: io.stderr,
         format: 'converting [{bar}] {percentage}% | {value}/{total} bytes | ETA {eta}s',
         hideCursor: true,
         clearOnComplete: true,
       },
-      cliProgress.Presets.shades_classic,
+      progressBars.Presets.shades_classic,
     );
     bar.start(total, 0);
   }
