@@ -5,7 +5,21 @@
  */
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, DATA, ROOT, generate, median, row, run, snorkelRecord, wandbRecord, wherobotsRecord, type BenchRow } from './lib.js';
+import {
+  CLI,
+  DATA,
+  ROOT,
+  generate,
+  median,
+  row,
+  run,
+  snorkelRecord,
+  wandbRecord,
+  wherobotsCsvHeader,
+  wherobotsCsvLine,
+  wherobotsRecord,
+  type BenchRow,
+} from './lib.js';
 
 export async function benchConvert(records: number, runs: number): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
@@ -63,5 +77,15 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
       }
     }
   }
+  // The Wherobots export (CSV) against its own floor: a streaming csv-parse of the same file.
+  const csv = await generate(path.join(DATA, `wherobots-${records}.csv`), records, wherobotsCsvLine, wherobotsCsvHeader);
+  const csvOut = path.join(DATA, 'wherobots-csv.out');
+  const csvFloor = await median(runs, async () => (await run(process.execPath, [path.join(ROOT, 'bench/floor-csv.mjs'), csv, csvOut])).ms);
+  const csvMs = await median(runs, async () => {
+    const r = await run(process.execPath, [CLI, 'convert', csv, '--from', 'wherobots', '-o', csvOut, '-q']);
+    if (r.code !== 0) throw new Error(`convert failed: ${r.stderr.slice(0, 300)}`);
+    return r.ms;
+  });
+  rows.push(row('convert', `wherobots ${records} records, CSV export (floor: csv-parse of the file)`, csvMs, csvFloor, 2));
   return rows;
 }
