@@ -42,6 +42,25 @@ export function vendorOf(value: unknown): Vendor | undefined {
   return vendor && ADAPTERS.has(vendor) ? vendor : undefined;
 }
 
+/**
+ * What a log record is to auditkit, by its attributes (the attribute contract of src/model/otel.ts):
+ * an audit event (`auditkit.id`), a raw record of a vendor auditkit reads (`auditkit.vendor`), a
+ * record naming a vendor auditkit does not read (never passed on unredacted), or anything else.
+ * The SDK's AuditLogProcessor and the otlp receiver's gateway both decide by it.
+ */
+export type AuditRecordKind = { kind: 'event' } | { kind: 'vendor'; vendor: Vendor } | { kind: 'unknown_vendor' } | { kind: 'other' };
+
+export function auditRecordKind(attrs: Readonly<Record<string, unknown>>): AuditRecordKind {
+  if (typeof attrs['auditkit.id'] === 'string') return { kind: 'event' };
+  const vendor = vendorOf(attrs['auditkit.vendor']);
+  if (vendor) return { kind: 'vendor', vendor };
+  return attrs['auditkit.vendor'] !== undefined ? { kind: 'unknown_vendor' } : { kind: 'other' };
+}
+
+/** The error of a record that names a vendor auditkit does not read. */
+export const unknownVendorError = (): AuditInputError =>
+  new AuditInputError('unknown_vendor', 'auditkit.vendor names no vendor auditkit reads (wandb, snorkel, wherobots)', '');
+
 /** The adapter for a vendor name, or undefined for an unknown name. */
 export function adapterFor(vendor: string): VendorAdapter | undefined {
   return ADAPTERS.get(vendor as Vendor);

@@ -15,7 +15,7 @@ import type { HrTime } from '@opentelemetry/api';
 import { SeverityNumber, type AnyValue, type LogAttributes, type LogRecord } from '@opentelemetry/api-logs';
 import type { AuditEvent, Resource } from './event.js';
 import { isIP } from 'node:net';
-import { hrTimeToTime, timeToHrTime } from './time.js';
+import { hrTimeToTime, nowHrTime, timeToHrTime } from './time.js';
 
 export { hrTimeToTime, timeToHrTime } from './time.js';
 
@@ -161,11 +161,10 @@ export function toLogRecord(
   options: ToLogRecordOptions = {},
 ): LogRecord & { timestamp: HrTime; attributes: LogAttributes } {
   const severity = severityOf(event);
-  const now = Date.now();
   return {
     eventName: AUDIT_EVENT_NAME,
     timestamp: timeToHrTime(event.time),
-    observedTimestamp: options.observedAt ?? [Math.floor(now / 1000), (now % 1000) * 1e6],
+    observedTimestamp: options.observedAt ?? nowHrTime(),
     severityNumber: severity.number,
     severityText: severity.text,
     body: summarize(event),

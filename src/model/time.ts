@@ -100,6 +100,12 @@ function parseUtcTime(text: string, pointer: string): string {
 
 const TIME = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?Z$/;
 
+/** The current time as an HrTime `[seconds, nanoseconds]` (millisecond precision). */
+export function nowHrTime(): HrTime {
+  const ms = Date.now();
+  return [Math.floor(ms / 1000), (ms % 1000) * 1e6];
+}
+
 /** RFC 3339 UTC time -> HrTime `[seconds, nanoseconds]`, exact to the nanosecond (extra digits are cut). */
 export function timeToHrTime(time: string): HrTime {
   const m = TIME.exec(time);

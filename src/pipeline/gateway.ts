@@ -17,17 +17,16 @@
  * Requests are handled one at a time, so an acknowledgement never covers records still in flight.
  */
 import type { HrTime } from '@opentelemetry/api';
-import type { Resource } from '@opentelemetry/resources';
 import type { EventExporter } from '../components/event-exporter.js';
 import { isRejection } from '../components/event-processor.js';
-import { normalize, vendorOf } from '../components/adapters.js';
+import { auditRecordKind, normalize, unknownVendorError } from '../components/adapters.js';
 import type { PipelineStep } from '../components/registry.js';
 import { AuditInputError } from '../errors.js';
 import type { AuditEvent } from '../model/event.js';
 import { parseJsonExact } from '../model/json.js';
 import { ATTR, fromLogRecord } from '../model/otel.js';
 import { editKvs, kvsToJs, nanosToHrTime, sameJs, toJs, toWire, type WireItem } from '../model/otlp-wire.js';
-import { dbSystemOf } from '../processors/redaction/redaction.js';
+import { nowHrTime } from '../model/time.js';
 import { validateEvent } from '../processors/validate/validate.js';
 import { eventItem } from '../exporters/otlp/wire-exporter.js';
 import type { PushResult } from '../receivers/otlp/server.js';
@@ -41,22 +40,11 @@ export interface GatewayPipeline {
 export interface GatewayOptions {
   /** Keep a raw vendor record in auditkit.raw once normalized. */
   keepRaw?: boolean;
-  /** The resource of the records auditkit makes from raw vendor records when the sender gave none. */
-  resource?: Resource;
 }
 
-/** What the gateway has done so far. */
-export interface GatewayStats {
-  received: number;
-  accepted: number;
-  rejected: number;
-  passedThrough: number;
-}
-
-const hrNow = (): HrTime => {
-  const ms = Date.now();
-  return [Math.floor(ms / 1000), (ms % 1000) * 1e6];
-};
+/** When a record was observed: as the sender said, else now. */
+const observedOf = (item: WireItem): HrTime =>
+  item.record.observedTimeUnixNano ? nanosToHrTime(item.record.observedTimeUnixNano) : nowHrTime();
 
 /** A problem as the partial-success message says it (code and pointer; no values). */
 const reason = (code: string, message: string): string => `${code}: ${message}`;
@@ -64,29 +52,30 @@ const reason = (code: string, message: string): string => `${code}: ${message}`;
 /** The audit event a record carries, if any; throws AuditInputError when it claims one and is wrong. */
 function eventOf(item: WireItem, keepRaw: boolean): { event: AuditEvent; normalized: boolean } | undefined {
   const attrs = kvsToJs(item.record.attributes);
-  if (typeof attrs[ATTR.id] === 'string') {
-    let event: AuditEvent | undefined;
-    try {
-      event = fromLogRecord({ attributes: attrs, hrTime: nanosToHrTime(item.record.timeUnixNano) });
-    } catch (err) {
-      throw new AuditInputError('invalid_json', `an auditkit attribute is not the JSON it should be: ${(err as Error).message}`, '');
+  const what = auditRecordKind(attrs);
+  switch (what.kind) {
+    case 'event': {
+      let event: AuditEvent | undefined;
+      try {
+        event = fromLogRecord({ attributes: attrs, hrTime: nanosToHrTime(item.record.timeUnixNano) });
+      } catch (err) {
+        throw new AuditInputError('invalid_json', `an auditkit attribute is not the JSON it should be: ${(err as Error).message}`, '');
+      }
+      return event ? { event, normalized: false } : undefined;
     }
-    if (!event) return undefined;
-    return { event, normalized: false };
+    case 'vendor': {
+      const body = toJs(item.record.body);
+      const raw: unknown = typeof body === 'string' ? parseJsonExact(body) : body;
+      return { event: normalize(what.vendor, raw, { keepRaw }), normalized: true };
+    }
+    case 'unknown_vendor':
+      throw unknownVendorError();
+    case 'other':
+      return undefined;
   }
-  const vendor = vendorOf(attrs[ATTR.vendor]);
-  if (vendor) {
-    const body = toJs(item.record.body);
-    const raw: unknown = typeof body === 'string' ? parseJsonExact(body) : body;
-    return { event: normalize(vendor, raw, { keepRaw }), normalized: true };
-  }
-  if (attrs[ATTR.vendor] !== undefined)
-    throw new AuditInputError('unknown_vendor', `${ATTR.vendor} names no vendor auditkit reads (wandb, snorkel, wherobots)`, '');
-  return undefined;
 }
 
 export class Gateway {
-  readonly stats: GatewayStats = { received: 0, accepted: 0, rejected: 0, passedThrough: 0 };
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(
@@ -102,7 +91,6 @@ export class Gateway {
   }
 
   private async process(input: WireItem[]): Promise<PushResult> {
-    this.stats.received += input.length;
     const rejected = new Map<number, string>();
     // 1. What each record is.
     const items = input.map((item, i) => {
@@ -115,7 +103,7 @@ export class Gateway {
           return undefined;
         }
         if (!found.normalized) return { ...item, event: found.event };
-        const made = eventItem(found.event, item.record.observedTimeUnixNano ? nanosToHrTime(item.record.observedTimeUnixNano) : hrNow());
+        const made = eventItem(found.event, observedOf(item));
         return { resource: item.resource, scope: item.scope, record: made.record, event: found.event };
       } catch (err) {
         const e = err instanceof AuditInputError ? err : new AuditInputError('schema_violation', (err as Error).message, '');
@@ -141,10 +129,6 @@ export class Gateway {
     }
     // Every exporter at once (the archive's fsync and the queue's overlap); the answer waits for all.
     await Promise.all([...new Set(this.pipelines.flatMap((p) => p.exporters))].map((x) => x.ack()));
-    const passedThrough = items.filter((it, i) => it && !it.event && !rejected.has(i)).length;
-    this.stats.passedThrough += passedThrough;
-    this.stats.rejected += rejected.size;
-    this.stats.accepted += input.length - rejected.size;
     const reasons = [...new Set(rejected.values())];
     const message = rejected.size
       ? `${rejected.size} of ${input.length} records rejected: ${reasons.slice(0, 3).join('; ')}${reasons.length > 3 ? `; and ${reasons.length - 3} other reasons` : ''}`
@@ -177,8 +161,7 @@ export class Gateway {
             continue;
           }
           if (out !== event) {
-            const observed = x.item.record.observedTimeUnixNano ? nanosToHrTime(x.item.record.observedTimeUnixNano) : hrNow();
-            x.item = { resource: x.item.resource, scope: x.item.scope, record: eventItem(out, observed).record, event: out };
+            x.item = { resource: x.item.resource, scope: x.item.scope, record: eventItem(out, observedOf(x.item)).record, event: out };
           }
           next.push(x);
         }
@@ -200,14 +183,16 @@ export class Gateway {
               redactor.processAttributes(a);
             });
           }
-          const system = dbSystemOf(kvsToJs(record.attributes));
-          record.attributes = editKvs(record.attributes, (a) => {
-            redactor.processAttributes(a);
-            if (record.body !== undefined) {
-              const body = toJs(record.body);
-              const redacted = redactor.processBody(body, a, system);
-              if (!sameJs(redacted, body)) record.body = toWire(redacted);
+          record.attributes = editKvs(record.attributes, (attributes) => {
+            if (record.body === undefined) {
+              redactor.processAttributes(attributes);
+              return;
             }
+            const body = toJs(record.body);
+            const r: { attributes: typeof attributes; body?: typeof body } = { attributes, body };
+            redactor.processRecord(r);
+            // An unchanged body keeps its wire form (the bytes the sender sent).
+            if (!sameJs(r.body, body)) record.body = toWire(r.body);
           });
           if (x.item.event) {
             const event = fromLogRecordSafe(x.item);

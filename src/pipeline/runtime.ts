@@ -59,8 +59,6 @@ export class Runtime {
   private readonly stopping = new AbortController();
   private readonly ctx: ComponentContext;
   private readonly servers: OtlpReceiverServer[] = [];
-  /** The gateways of the push receivers, by receiver name. */
-  readonly gateways = new Map<string, Gateway>();
   /** Where each push receiver listens (`http`, `grpc`: host:port), once started. */
   readonly listening = new Map<string, { http?: string; grpc?: string }>();
 
@@ -119,14 +117,10 @@ export class Runtime {
               `${p.name}: ${s.name}: records are not held back to fill batches; each request is exported and acknowledged as it comes`,
             );
       const config = this.config.receivers[rname] as OtlpReceiverConfig;
-      const gateway = new Gateway(pipelines, {
-        keepRaw: config.keep_raw ?? false,
-        ...(this.o.resource ? { resource: this.o.resource } : {}),
-      });
+      const gateway = new Gateway(pipelines, { keepRaw: config.keep_raw ?? false });
       const server = await createPushReceiver(rname, config, this.ctx);
       const where = await server.start((items) => gateway.handle(items));
       this.servers.push(server);
-      this.gateways.set(rname, gateway);
       this.listening.set(rname, where);
       for (const [proto, addr] of Object.entries(where))
         this.o.log(`receivers.${rname}: listening for OTLP/${proto === 'http' ? 'HTTP' : 'gRPC'} on ${addr}`);

@@ -1,7 +1,7 @@
 import type { AnyValue } from '@opentelemetry/api-logs';
 import { parseJsonExact } from '../model/json.js';
 import type { ReadWriteLogRecord } from '@opentelemetry/sdk-logs';
-import { normalize, vendorOf } from '../components/adapters.js';
+import { auditRecordKind, normalize, unknownVendorError, vendorOf } from '../components/adapters.js';
 
 export { vendorOf };
 import { rejection, type Problem } from '../components/event-processor.js';
@@ -73,21 +73,20 @@ export class AuditLogProcessor extends ForwardingProcessor {
   }
 
   protected process(record: ReadWriteLogRecord): boolean {
-    const attrs = record.attributes;
-    const vendor = vendorOf(attrs[ATTR.vendor]);
+    const what = auditRecordKind(record.attributes);
+    if (what.kind === 'other') {
+      this.passedThrough++;
+      return true;
+    }
+    const vendor = vendorOf(record.attributes[ATTR.vendor]); // for the rejection (an event's too)
     let event: AuditEvent | undefined;
     let problems: Problem[] = [];
     try {
-      if (typeof attrs[ATTR.id] === 'string') event = fromLogRecord(record);
-      else if (vendor) {
+      if (what.kind === 'unknown_vendor') throw unknownVendorError(); // never passed on unredacted
+      if (what.kind === 'event') event = fromLogRecord(record);
+      else {
         const raw: unknown = typeof record.body === 'string' ? parseJsonExact(record.body) : record.body;
-        event = normalize(vendor, raw, { keepRaw: this.keepRaw });
-      } else if (attrs[ATTR.vendor] !== undefined) {
-        // It says it is an audit record, of a vendor we do not know: never passed on unredacted.
-        throw new AuditInputError('unknown_vendor', `${ATTR.vendor} names no vendor auditkit reads (wandb, snorkel, wherobots)`, '');
-      } else {
-        this.passedThrough++;
-        return true;
+        event = normalize(what.vendor, raw, { keepRaw: this.keepRaw });
       }
       problems = validateEvent(event);
     } catch (err) {

@@ -1,9 +1,9 @@
 import path from 'node:path';
-import type { HrTime } from '@opentelemetry/api';
 import type { ComponentContext } from '../../components/context.js';
 import { newExporterStats, type EventExporter } from '../../components/event-exporter.js';
 import { textLines } from '../../io/lines.js';
 import type { AuditEvent } from '../../model/event.js';
+import { nowHrTime } from '../../model/time.js';
 import { decodeRequest, encodeRequest, type WireItem } from '../../model/otlp-wire.js';
 import { DEFAULT_OTLP_BATCH_SIZE, resolveOtlpExporter, type OtlpConfig } from './config.js';
 import { FileQueue, type QueuedBatch } from './file-queue.js';
@@ -13,11 +13,6 @@ import { createWireLogExporter, eventItem, type WireBatch, type WireExporterOpti
 export interface OtlpExporter extends EventExporter {
   readonly queue?: FileQueue;
 }
-
-const now = (): HrTime => {
-  const ms = Date.now();
-  return [Math.floor(ms / 1000), (ms % 1000) * 1e6];
-};
 
 /**
  * Builds the `otlp` (gRPC unless `protocol` says otherwise) or `otlphttp` exporter. Audit events
@@ -29,7 +24,7 @@ const now = (): HrTime => {
 export async function createOtlpExporter(config: OtlpConfig, ctx: ComponentContext, name = 'otlp'): Promise<OtlpExporter> {
   const { options, queue: queueOptions } = resolveOtlpExporter(config, name);
   const toItems = (events: readonly AuditEvent[]): WireItem[] => {
-    const at = now();
+    const at = nowHrTime();
     return events.map((e) => eventItem(e, at, ctx.resource));
   };
   if (!queueOptions.enabled) return streamingExporter(name, options, toItems);
