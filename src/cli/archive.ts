@@ -5,7 +5,8 @@ import { stringify } from 'csv-stringify';
 import { ConfigError } from '../errors.js';
 import { readAnchor, type Anchor } from '../exporters/ndjson_file/anchor.js';
 import { verifyArchive } from '../exporters/ndjson_file/verify.js';
-import { QUERY_COLUMNS, eventRow, queryArchiveLines, type QueryFilter } from '../exporters/ndjson_file/query.js';
+import { QUERY_COLUMNS, archiveContent, eventRow, queryArchiveLines, type QueryFilter } from '../exporters/ndjson_file/query.js';
+import { OCSF_CONTENT } from '../exporters/ndjson_file/format.js';
 import { LineWriter } from '../io/line-writer.js';
 import { compareTimes, parseUserTime } from '../model/time.js';
 import { loadSigningKey } from '../exporters/ndjson_file/keys.js';
@@ -153,6 +154,13 @@ async function runSql(dir: string, opts: QueryCliOptions, io: CliIo): Promise<nu
 /** `auditkit query DIR`: streams matching events as NDJSON, CSV or a table. */
 export async function runQuery(dir: string, opts: QueryCliOptions, io: CliIo): Promise<number> {
   if (opts.sql !== undefined) return runSql(dir, opts, io);
+  // The filters read unified events; an archive of OCSF events is read with SQL.
+  if ((await archiveContent(dir).catch(() => undefined)) === OCSF_CONTENT) {
+    io.stderr.write(
+      `auditkit query: ${dir} holds OCSF 1.8.0 events (ocsf: true); the filter flags read unified events: use --sql "SELECT … FROM ocsf"\n`,
+    );
+    return EXIT.usage;
+  }
   const filter: QueryFilter = {};
   try {
     if (opts.since) filter.since = parseUserTime(opts.since, '--since');

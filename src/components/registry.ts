@@ -157,7 +157,7 @@ export const EXPORTERS: ReadonlyMap<string, Factory<never, Promise<EventExporter
     'ndjson_file',
     {
       create: async (config: NdjsonFileConfig, ctx, key) =>
-        (await import('../exporters/ndjson_file/factory.js')).createNdjsonFileExporter(config, ctx, key),
+        (await import('../exporters/ndjson_file/factory.js')).createNdjsonFileExporter(config, ctx, key, ocsfEvent),
       check: checkNdjsonFileConfig,
     },
   ],

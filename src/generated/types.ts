@@ -1054,6 +1054,10 @@ export interface NdjsonFile {
    * Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).
    */
   heartbeat_secs?: number;
+  /**
+   * Archive OCSF 1.8.0 events (one per line) instead of unified events. The digests say so (content: ocsf-1.8.0); a writer refuses an archive that holds the other kind; query reads it with --sql (table ocsf).
+   */
+  ocsf?: boolean;
 }
 /**
  * Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).

@@ -1532,7 +1532,7 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateConfig = validate24;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers, and the otlp receiver (auditkit as a hop in an OpenTelemetry pipeline).","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"},"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp_receiver"}}},"processors":{"type":"object","description":"Processors: redact and validate (audit events), redaction (the Collector's redactionprocessor, on whole OTLP records), batch (accepted for Collector configurations).","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"},"^redaction(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redaction"},"^batch(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/batch"}}},"exporters":{"type":"object","description":"Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"},"^otlphttp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^parquet(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/parquet"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}},"batch":{"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}},"otlp_receiver":{"type":"object","additionalProperties":false,"required":["protocols"],"description":"OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.","properties":{"protocols":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"http":{"type":"object","additionalProperties":false,"description":"OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4318","description":"host:port to listen on."},"logs_url_path":{"type":"string","default":"/v1/logs","description":"The path logs are posted to."},"max_request_body_size":{"type":"integer","minimum":1,"default":20971520,"description":"Largest body accepted, after decompression (bytes)."}}},"grpc":{"type":"object","additionalProperties":false,"description":"OTLP/gRPC: LogsService/Export.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4317","description":"host:port to listen on."},"max_recv_msg_size_mib":{"type":"integer","minimum":1,"default":4,"description":"Largest message accepted (MiB)."}}}}},"auth":{"type":"object","additionalProperties":false,"description":"Who may send (an auditkit option; the Collector uses authenticator extensions).","properties":{"bearer_token":{"type":"string","minLength":1,"description":"Required `Authorization: Bearer <token>` (use ${env:NAME})."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Headers (or gRPC metadata) that must be present with these values."}}},"keep_raw":{"type":"boolean","default":false,"description":"Keep a raw vendor record in auditkit.raw after normalizing it."}}},"parquet":{"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers, and the otlp receiver (auditkit as a hop in an OpenTelemetry pipeline).","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"},"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp_receiver"}}},"processors":{"type":"object","description":"Processors: redact and validate (audit events), redaction (the Collector's redactionprocessor, on whole OTLP records), batch (accepted for Collector configurations).","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"},"^redaction(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redaction"},"^batch(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/batch"}}},"exporters":{"type":"object","description":"Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"},"^otlphttp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^parquet(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/parquet"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0},"ocsf":{"type":"boolean","default":false,"description":"Archive OCSF 1.8.0 events (one per line) instead of unified events. The digests say so (content: ocsf-1.8.0); a writer refuses an archive that holds the other kind; query reads it with --sql (table ocsf)."}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}},"batch":{"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}},"otlp_receiver":{"type":"object","additionalProperties":false,"required":["protocols"],"description":"OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.","properties":{"protocols":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"http":{"type":"object","additionalProperties":false,"description":"OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4318","description":"host:port to listen on."},"logs_url_path":{"type":"string","default":"/v1/logs","description":"The path logs are posted to."},"max_request_body_size":{"type":"integer","minimum":1,"default":20971520,"description":"Largest body accepted, after decompression (bytes)."}}},"grpc":{"type":"object","additionalProperties":false,"description":"OTLP/gRPC: LogsService/Export.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4317","description":"host:port to listen on."},"max_recv_msg_size_mib":{"type":"integer","minimum":1,"default":4,"description":"Largest message accepted (MiB)."}}}}},"auth":{"type":"object","additionalProperties":false,"description":"Who may send (an auditkit option; the Collector uses authenticator extensions).","properties":{"bearer_token":{"type":"string","minLength":1,"description":"Required `Authorization: Bearer <token>` (use ${env:NAME})."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Headers (or gRPC metadata) that must be present with these values."}}},"keep_raw":{"type":"boolean","default":false,"description":"Keep a raw vendor record in auditkit.raw after normalizing it."}}},"parquet":{"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}}}};
 const schema36 = {"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}};
 const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
 const schema38 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}};
@@ -1542,7 +1542,7 @@ const schema41 = {"type":"object","additionalProperties":false,"properties":{"on
 const schema42 = {"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}};
 const schema43 = {"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}};
 const schema44 = {"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."};
-const schema45 = {"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0}}};
+const schema45 = {"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0},"ocsf":{"type":"boolean","default":false,"description":"Archive OCSF 1.8.0 events (one per line) instead of unified events. The digests say so (content: ocsf-1.8.0); a writer refuses an archive that holds the other kind; query reads it with --sql (table ocsf)."}}};
 const schema47 = {"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}};
 const pattern8 = new RegExp("^wandb(/[A-Za-z0-9_.-]+)?$", "u");
 const pattern9 = new RegExp("^snorkel(/[A-Za-z0-9_.-]+)?$", "u");
@@ -5110,9 +5110,9 @@ errors++;
 }
 }
 }
-}
-else {
-const err279 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data156.ocsf !== undefined){
+if(typeof data156.ocsf !== "boolean"){
+const err279 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1")+"/ocsf",schemaPath:"#/$defs/ndjson_file/properties/ocsf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err279];
 }
@@ -5123,13 +5123,8 @@ errors++;
 }
 }
 }
-for(const key42 in data126){
-if(pattern27.test(key42)){
-let data167 = data126[key42];
-if(data167 && typeof data167 == "object" && !Array.isArray(data167)){
-for(const key43 in data167){
-if(!(func1.call(schema44.properties, key43))){
-const err280 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
+else {
+const err280 = {instancePath:instancePath+"/exporters/" + key40.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/ndjson_file/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err280];
 }
@@ -5139,11 +5134,14 @@ vErrors.push(err280);
 errors++;
 }
 }
-if(data167.endpoint !== undefined){
-let data168 = data167.endpoint;
-if(typeof data168 === "string"){
-if(func2(data168) < 1){
-const err281 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+for(const key42 in data126){
+if(pattern27.test(key42)){
+let data168 = data126[key42];
+if(data168 && typeof data168 == "object" && !Array.isArray(data168)){
+for(const key43 in data168){
+if(!(func1.call(schema44.properties, key43))){
+const err281 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key43},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err281];
 }
@@ -5153,8 +5151,11 @@ vErrors.push(err281);
 errors++;
 }
 }
-else {
-const err282 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data168.endpoint !== undefined){
+let data169 = data168.endpoint;
+if(typeof data169 === "string"){
+if(func2(data169) < 1){
+const err282 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err282];
 }
@@ -5164,11 +5165,8 @@ vErrors.push(err282);
 errors++;
 }
 }
-if(data167.logs_endpoint !== undefined){
-let data169 = data167.logs_endpoint;
-if(typeof data169 === "string"){
-if(func2(data169) < 1){
-const err283 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err283 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/endpoint",schemaPath:"#/$defs/otlp/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err283];
 }
@@ -5178,8 +5176,11 @@ vErrors.push(err283);
 errors++;
 }
 }
-else {
-const err284 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data168.logs_endpoint !== undefined){
+let data170 = data168.logs_endpoint;
+if(typeof data170 === "string"){
+if(func2(data170) < 1){
+const err284 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err284];
 }
@@ -5189,10 +5190,8 @@ vErrors.push(err284);
 errors++;
 }
 }
-if(data167.protocol !== undefined){
-let data170 = data167.protocol;
-if(!(((data170 === "http/protobuf") || (data170 === "http/json")) || (data170 === "grpc"))){
-const err285 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema44.properties.protocol.enum},message:"must be equal to one of the allowed values"};
+else {
+const err285 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/logs_endpoint",schemaPath:"#/$defs/otlp/properties/logs_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err285];
 }
@@ -5202,12 +5201,10 @@ vErrors.push(err285);
 errors++;
 }
 }
-if(data167.headers !== undefined){
-let data171 = data167.headers;
-if(data171 && typeof data171 == "object" && !Array.isArray(data171)){
-for(const key44 in data171){
-if(typeof data171[key44] !== "string"){
-const err286 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data168.protocol !== undefined){
+let data171 = data168.protocol;
+if(!(((data171 === "http/protobuf") || (data171 === "http/json")) || (data171 === "grpc"))){
+const err286 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/protocol",schemaPath:"#/$defs/otlp/properties/protocol/enum",keyword:"enum",params:{allowedValues: schema44.properties.protocol.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err286];
 }
@@ -5217,9 +5214,12 @@ vErrors.push(err286);
 errors++;
 }
 }
-}
-else {
-const err287 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data168.headers !== undefined){
+let data172 = data168.headers;
+if(data172 && typeof data172 == "object" && !Array.isArray(data172)){
+for(const key44 in data172){
+if(typeof data172[key44] !== "string"){
+const err287 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers/" + key44.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/properties/headers/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err287];
 }
@@ -5229,10 +5229,9 @@ vErrors.push(err287);
 errors++;
 }
 }
-if(data167.compression !== undefined){
-let data173 = data167.compression;
-if(!((data173 === "gzip") || (data173 === "none"))){
-const err288 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema44.properties.compression.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err288 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/headers",schemaPath:"#/$defs/otlp/properties/headers/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err288];
 }
@@ -5242,10 +5241,10 @@ vErrors.push(err288);
 errors++;
 }
 }
-if(data167.timeout_secs !== undefined){
-let data174 = data167.timeout_secs;
-if(!(((typeof data174 == "number") && (!(data174 % 1) && !isNaN(data174))) && (isFinite(data174)))){
-const err289 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data168.compression !== undefined){
+let data174 = data168.compression;
+if(!((data174 === "gzip") || (data174 === "none"))){
+const err289 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/compression",schemaPath:"#/$defs/otlp/properties/compression/enum",keyword:"enum",params:{allowedValues: schema44.properties.compression.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err289];
 }
@@ -5254,9 +5253,11 @@ vErrors.push(err289);
 }
 errors++;
 }
-if((typeof data174 == "number") && (isFinite(data174))){
-if(data174 < 1 || isNaN(data174)){
-const err290 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data168.timeout_secs !== undefined){
+let data175 = data168.timeout_secs;
+if(!(((typeof data175 == "number") && (!(data175 % 1) && !isNaN(data175))) && (isFinite(data175)))){
+const err290 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err290];
 }
@@ -5265,14 +5266,9 @@ vErrors.push(err290);
 }
 errors++;
 }
-}
-}
-if(data167.sending_queue !== undefined){
-let data175 = data167.sending_queue;
-if(data175 && typeof data175 == "object" && !Array.isArray(data175)){
-for(const key45 in data175){
-if(!(((((key45 === "enabled") || (key45 === "max_batches")) || (key45 === "queue_size")) || (key45 === "storage")) || (key45 === "num_consumers"))){
-const err291 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
+if((typeof data175 == "number") && (isFinite(data175))){
+if(data175 < 1 || isNaN(data175)){
+const err291 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout_secs",schemaPath:"#/$defs/otlp/properties/timeout_secs/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err291];
 }
@@ -5282,9 +5278,13 @@ vErrors.push(err291);
 errors++;
 }
 }
-if(data175.enabled !== undefined){
-if(typeof data175.enabled !== "boolean"){
-const err292 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+if(data168.sending_queue !== undefined){
+let data176 = data168.sending_queue;
+if(data176 && typeof data176 == "object" && !Array.isArray(data176)){
+for(const key45 in data176){
+if(!(((((key45 === "enabled") || (key45 === "max_batches")) || (key45 === "queue_size")) || (key45 === "storage")) || (key45 === "num_consumers"))){
+const err292 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key45},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err292];
 }
@@ -5294,10 +5294,9 @@ vErrors.push(err292);
 errors++;
 }
 }
-if(data175.max_batches !== undefined){
-let data177 = data175.max_batches;
-if(!(((typeof data177 == "number") && (!(data177 % 1) && !isNaN(data177))) && (isFinite(data177)))){
-const err293 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data176.enabled !== undefined){
+if(typeof data176.enabled !== "boolean"){
+const err293 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/enabled",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err293];
 }
@@ -5306,9 +5305,11 @@ vErrors.push(err293);
 }
 errors++;
 }
-if((typeof data177 == "number") && (isFinite(data177))){
-if(data177 < 1 || isNaN(data177)){
-const err294 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data176.max_batches !== undefined){
+let data178 = data176.max_batches;
+if(!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))){
+const err294 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err294];
 }
@@ -5317,12 +5318,9 @@ vErrors.push(err294);
 }
 errors++;
 }
-}
-}
-if(data175.queue_size !== undefined){
-let data178 = data175.queue_size;
-if(!(((typeof data178 == "number") && (!(data178 % 1) && !isNaN(data178))) && (isFinite(data178)))){
-const err295 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data178 == "number") && (isFinite(data178))){
+if(data178 < 1 || isNaN(data178)){
+const err295 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/max_batches",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/max_batches/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err295];
 }
@@ -5331,9 +5329,12 @@ vErrors.push(err295);
 }
 errors++;
 }
-if((typeof data178 == "number") && (isFinite(data178))){
-if(data178 < 1 || isNaN(data178)){
-const err296 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+}
+if(data176.queue_size !== undefined){
+let data179 = data176.queue_size;
+if(!(((typeof data179 == "number") && (!(data179 % 1) && !isNaN(data179))) && (isFinite(data179)))){
+const err296 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err296];
 }
@@ -5342,11 +5343,9 @@ vErrors.push(err296);
 }
 errors++;
 }
-}
-}
-if(data175.storage !== undefined){
-if(typeof data175.storage !== "string"){
-const err297 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/storage",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data179 == "number") && (isFinite(data179))){
+if(data179 < 1 || isNaN(data179)){
+const err297 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/queue_size",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/queue_size/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err297];
 }
@@ -5356,10 +5355,10 @@ vErrors.push(err297);
 errors++;
 }
 }
-if(data175.num_consumers !== undefined){
-let data180 = data175.num_consumers;
-if(!(((typeof data180 == "number") && (!(data180 % 1) && !isNaN(data180))) && (isFinite(data180)))){
-const err298 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data176.storage !== undefined){
+if(typeof data176.storage !== "string"){
+const err298 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/storage",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/storage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err298];
 }
@@ -5368,9 +5367,11 @@ vErrors.push(err298);
 }
 errors++;
 }
-if((typeof data180 == "number") && (isFinite(data180))){
-if(data180 > 1 || isNaN(data180)){
-const err299 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+}
+if(data176.num_consumers !== undefined){
+let data181 = data176.num_consumers;
+if(!(((typeof data181 == "number") && (!(data181 % 1) && !isNaN(data181))) && (isFinite(data181)))){
+const err299 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err299];
 }
@@ -5379,8 +5380,9 @@ vErrors.push(err299);
 }
 errors++;
 }
-if(data180 < 1 || isNaN(data180)){
-const err300 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if((typeof data181 == "number") && (isFinite(data181))){
+if(data181 > 1 || isNaN(data181)){
+const err300 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err300];
 }
@@ -5389,11 +5391,8 @@ vErrors.push(err300);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err301 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data181 < 1 || isNaN(data181)){
+const err301 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue/num_consumers",schemaPath:"#/$defs/otlp/properties/sending_queue/properties/num_consumers/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err301];
 }
@@ -5403,10 +5402,10 @@ vErrors.push(err301);
 errors++;
 }
 }
-if(data167.encoding !== undefined){
-let data181 = data167.encoding;
-if(!((data181 === "proto") || (data181 === "json"))){
-const err302 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/encoding",schemaPath:"#/$defs/otlp/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema44.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err302 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/sending_queue",schemaPath:"#/$defs/otlp/properties/sending_queue/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err302];
 }
@@ -5416,11 +5415,10 @@ vErrors.push(err302);
 errors++;
 }
 }
-if(data167.timeout !== undefined){
-let data182 = data167.timeout;
-if(typeof data182 === "string"){
-if(!pattern24.test(data182)){
-const err303 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(data168.encoding !== undefined){
+let data182 = data168.encoding;
+if(!((data182 === "proto") || (data182 === "json"))){
+const err303 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/encoding",schemaPath:"#/$defs/otlp/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema44.properties.encoding.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err303];
 }
@@ -5430,8 +5428,11 @@ vErrors.push(err303);
 errors++;
 }
 }
-else {
-const err304 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data168.timeout !== undefined){
+let data183 = data168.timeout;
+if(typeof data183 === "string"){
+if(!pattern24.test(data183)){
+const err304 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err304];
 }
@@ -5441,12 +5442,8 @@ vErrors.push(err304);
 errors++;
 }
 }
-if(data167.tls !== undefined){
-let data183 = data167.tls;
-if(data183 && typeof data183 == "object" && !Array.isArray(data183)){
-for(const key46 in data183){
-if(!(((((key46 === "insecure") || (key46 === "insecure_skip_verify")) || (key46 === "ca_file")) || (key46 === "cert_file")) || (key46 === "key_file"))){
-const err305 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
+else {
+const err305 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/timeout",schemaPath:"#/$defs/otlp/properties/timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err305];
 }
@@ -5456,9 +5453,12 @@ vErrors.push(err305);
 errors++;
 }
 }
-if(data183.insecure !== undefined){
-if(typeof data183.insecure !== "boolean"){
-const err306 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data168.tls !== undefined){
+let data184 = data168.tls;
+if(data184 && typeof data184 == "object" && !Array.isArray(data184)){
+for(const key46 in data184){
+if(!(((((key46 === "insecure") || (key46 === "insecure_skip_verify")) || (key46 === "ca_file")) || (key46 === "cert_file")) || (key46 === "key_file"))){
+const err306 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key46},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err306];
 }
@@ -5468,9 +5468,9 @@ vErrors.push(err306);
 errors++;
 }
 }
-if(data183.insecure_skip_verify !== undefined){
-if(typeof data183.insecure_skip_verify !== "boolean"){
-const err307 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure_skip_verify",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure_skip_verify/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data184.insecure !== undefined){
+if(typeof data184.insecure !== "boolean"){
+const err307 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err307];
 }
@@ -5480,9 +5480,9 @@ vErrors.push(err307);
 errors++;
 }
 }
-if(data183.ca_file !== undefined){
-if(typeof data183.ca_file !== "string"){
-const err308 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/ca_file",schemaPath:"#/$defs/otlp/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data184.insecure_skip_verify !== undefined){
+if(typeof data184.insecure_skip_verify !== "boolean"){
+const err308 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/insecure_skip_verify",schemaPath:"#/$defs/otlp/properties/tls/properties/insecure_skip_verify/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err308];
 }
@@ -5492,9 +5492,9 @@ vErrors.push(err308);
 errors++;
 }
 }
-if(data183.cert_file !== undefined){
-if(typeof data183.cert_file !== "string"){
-const err309 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/cert_file",schemaPath:"#/$defs/otlp/properties/tls/properties/cert_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data184.ca_file !== undefined){
+if(typeof data184.ca_file !== "string"){
+const err309 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/ca_file",schemaPath:"#/$defs/otlp/properties/tls/properties/ca_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err309];
 }
@@ -5504,9 +5504,9 @@ vErrors.push(err309);
 errors++;
 }
 }
-if(data183.key_file !== undefined){
-if(typeof data183.key_file !== "string"){
-const err310 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/key_file",schemaPath:"#/$defs/otlp/properties/tls/properties/key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data184.cert_file !== undefined){
+if(typeof data184.cert_file !== "string"){
+const err310 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/cert_file",schemaPath:"#/$defs/otlp/properties/tls/properties/cert_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err310];
 }
@@ -5516,9 +5516,9 @@ vErrors.push(err310);
 errors++;
 }
 }
-}
-else {
-const err311 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data184.key_file !== undefined){
+if(typeof data184.key_file !== "string"){
+const err311 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls/key_file",schemaPath:"#/$defs/otlp/properties/tls/properties/key_file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err311];
 }
@@ -5528,12 +5528,9 @@ vErrors.push(err311);
 errors++;
 }
 }
-if(data167.retry_on_failure !== undefined){
-let data189 = data167.retry_on_failure;
-if(data189 && typeof data189 == "object" && !Array.isArray(data189)){
-for(const key47 in data189){
-if(!((((((key47 === "enabled") || (key47 === "initial_interval")) || (key47 === "max_interval")) || (key47 === "multiplier")) || (key47 === "randomization_factor")) || (key47 === "max_elapsed_time"))){
-const err312 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
+}
+else {
+const err312 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/tls",schemaPath:"#/$defs/otlp/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err312];
 }
@@ -5543,9 +5540,12 @@ vErrors.push(err312);
 errors++;
 }
 }
-if(data189.enabled !== undefined){
-if(typeof data189.enabled !== "boolean"){
-const err313 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/enabled",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data168.retry_on_failure !== undefined){
+let data190 = data168.retry_on_failure;
+if(data190 && typeof data190 == "object" && !Array.isArray(data190)){
+for(const key47 in data190){
+if(!((((((key47 === "enabled") || (key47 === "initial_interval")) || (key47 === "max_interval")) || (key47 === "multiplier")) || (key47 === "randomization_factor")) || (key47 === "max_elapsed_time"))){
+const err313 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err313];
 }
@@ -5555,11 +5555,9 @@ vErrors.push(err313);
 errors++;
 }
 }
-if(data189.initial_interval !== undefined){
-let data191 = data189.initial_interval;
-if(typeof data191 === "string"){
-if(!pattern24.test(data191)){
-const err314 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+if(data190.enabled !== undefined){
+if(typeof data190.enabled !== "boolean"){
+const err314 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/enabled",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err314];
 }
@@ -5569,8 +5567,11 @@ vErrors.push(err314);
 errors++;
 }
 }
-else {
-const err315 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data190.initial_interval !== undefined){
+let data192 = data190.initial_interval;
+if(typeof data192 === "string"){
+if(!pattern24.test(data192)){
+const err315 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err315];
 }
@@ -5580,11 +5581,8 @@ vErrors.push(err315);
 errors++;
 }
 }
-if(data189.max_interval !== undefined){
-let data192 = data189.max_interval;
-if(typeof data192 === "string"){
-if(!pattern24.test(data192)){
-const err316 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+else {
+const err316 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/initial_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/initial_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err316];
 }
@@ -5594,8 +5592,11 @@ vErrors.push(err316);
 errors++;
 }
 }
-else {
-const err317 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data190.max_interval !== undefined){
+let data193 = data190.max_interval;
+if(typeof data193 === "string"){
+if(!pattern24.test(data193)){
+const err317 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err317];
 }
@@ -5605,11 +5606,8 @@ vErrors.push(err317);
 errors++;
 }
 }
-if(data189.multiplier !== undefined){
-let data193 = data189.multiplier;
-if((typeof data193 == "number") && (isFinite(data193))){
-if(data193 < 1 || isNaN(data193)){
-const err318 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+else {
+const err318 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_interval",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_interval/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err318];
 }
@@ -5619,8 +5617,11 @@ vErrors.push(err318);
 errors++;
 }
 }
-else {
-const err319 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data190.multiplier !== undefined){
+let data194 = data190.multiplier;
+if((typeof data194 == "number") && (isFinite(data194))){
+if(data194 < 1 || isNaN(data194)){
+const err319 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err319];
 }
@@ -5630,11 +5631,8 @@ vErrors.push(err319);
 errors++;
 }
 }
-if(data189.randomization_factor !== undefined){
-let data194 = data189.randomization_factor;
-if((typeof data194 == "number") && (isFinite(data194))){
-if(data194 > 1 || isNaN(data194)){
-const err320 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
+else {
+const err320 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/multiplier",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/multiplier/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err320];
 }
@@ -5643,8 +5641,12 @@ vErrors.push(err320);
 }
 errors++;
 }
-if(data194 < 0 || isNaN(data194)){
-const err321 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data190.randomization_factor !== undefined){
+let data195 = data190.randomization_factor;
+if((typeof data195 == "number") && (isFinite(data195))){
+if(data195 > 1 || isNaN(data195)){
+const err321 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 1},message:"must be <= 1"};
 if(vErrors === null){
 vErrors = [err321];
 }
@@ -5653,9 +5655,8 @@ vErrors.push(err321);
 }
 errors++;
 }
-}
-else {
-const err322 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
+if(data195 < 0 || isNaN(data195)){
+const err322 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err322];
 }
@@ -5665,11 +5666,8 @@ vErrors.push(err322);
 errors++;
 }
 }
-if(data189.max_elapsed_time !== undefined){
-let data195 = data189.max_elapsed_time;
-if(typeof data195 === "string"){
-if(!pattern24.test(data195)){
-const err323 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
+else {
+const err323 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/randomization_factor",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/randomization_factor/type",keyword:"type",params:{type: "number"},message:"must be number"};
 if(vErrors === null){
 vErrors = [err323];
 }
@@ -5679,8 +5677,11 @@ vErrors.push(err323);
 errors++;
 }
 }
-else {
-const err324 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data190.max_elapsed_time !== undefined){
+let data196 = data190.max_elapsed_time;
+if(typeof data196 === "string"){
+if(!pattern24.test(data196)){
+const err324 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/pattern",keyword:"pattern",params:{pattern: "^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"},message:"must match pattern \""+"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$"+"\""};
 if(vErrors === null){
 vErrors = [err324];
 }
@@ -5690,9 +5691,8 @@ vErrors.push(err324);
 errors++;
 }
 }
-}
 else {
-const err325 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err325 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure/max_elapsed_time",schemaPath:"#/$defs/otlp/properties/retry_on_failure/properties/max_elapsed_time/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err325];
 }
@@ -5704,7 +5704,7 @@ errors++;
 }
 }
 else {
-const err326 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err326 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1")+"/retry_on_failure",schemaPath:"#/$defs/otlp/properties/retry_on_failure/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err326];
 }
@@ -5715,12 +5715,8 @@ errors++;
 }
 }
 }
-for(const key48 in data126){
-if(pattern28.test(key48)){
-let data196 = data126[key48];
-if(data196 && typeof data196 == "object" && !Array.isArray(data196)){
-if(data196.directory === undefined){
-const err327 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
+else {
+const err327 = {instancePath:instancePath+"/exporters/" + key42.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/otlp/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err327];
 }
@@ -5729,9 +5725,14 @@ vErrors.push(err327);
 }
 errors++;
 }
-for(const key49 in data196){
-if(!((((key49 === "directory") || (key49 === "max_rows_per_file")) || (key49 === "ocsf")) || (key49 === "security_lake"))){
-const err328 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
+}
+}
+for(const key48 in data126){
+if(pattern28.test(key48)){
+let data197 = data126[key48];
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+if(data197.directory === undefined){
+const err328 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/required",keyword:"required",params:{missingProperty: "directory"},message:"must have required property '"+"directory"+"'"};
 if(vErrors === null){
 vErrors = [err328];
 }
@@ -5740,12 +5741,9 @@ vErrors.push(err328);
 }
 errors++;
 }
-}
-if(data196.directory !== undefined){
-let data197 = data196.directory;
-if(typeof data197 === "string"){
-if(func2(data197) < 1){
-const err329 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/parquet/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key49 in data197){
+if(!((((key49 === "directory") || (key49 === "max_rows_per_file")) || (key49 === "ocsf")) || (key49 === "security_lake"))){
+const err329 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err329];
 }
@@ -5755,8 +5753,11 @@ vErrors.push(err329);
 errors++;
 }
 }
-else {
-const err330 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/parquet/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data197.directory !== undefined){
+let data198 = data197.directory;
+if(typeof data198 === "string"){
+if(func2(data198) < 1){
+const err330 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/parquet/properties/directory/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err330];
 }
@@ -5766,10 +5767,8 @@ vErrors.push(err330);
 errors++;
 }
 }
-if(data196.max_rows_per_file !== undefined){
-let data198 = data196.max_rows_per_file;
-if(!(((typeof data198 == "number") && (!(data198 % 1) && !isNaN(data198))) && (isFinite(data198)))){
-const err331 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_rows_per_file",schemaPath:"#/$defs/parquet/properties/max_rows_per_file/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err331 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory",schemaPath:"#/$defs/parquet/properties/directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err331];
 }
@@ -5778,9 +5777,11 @@ vErrors.push(err331);
 }
 errors++;
 }
-if((typeof data198 == "number") && (isFinite(data198))){
-if(data198 < 1 || isNaN(data198)){
-const err332 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_rows_per_file",schemaPath:"#/$defs/parquet/properties/max_rows_per_file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+if(data197.max_rows_per_file !== undefined){
+let data199 = data197.max_rows_per_file;
+if(!(((typeof data199 == "number") && (!(data199 % 1) && !isNaN(data199))) && (isFinite(data199)))){
+const err332 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_rows_per_file",schemaPath:"#/$defs/parquet/properties/max_rows_per_file/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err332];
 }
@@ -5789,11 +5790,9 @@ vErrors.push(err332);
 }
 errors++;
 }
-}
-}
-if(data196.ocsf !== undefined){
-if(typeof data196.ocsf !== "boolean"){
-const err333 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/ocsf",schemaPath:"#/$defs/parquet/properties/ocsf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data199 == "number") && (isFinite(data199))){
+if(data199 < 1 || isNaN(data199)){
+const err333 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_rows_per_file",schemaPath:"#/$defs/parquet/properties/max_rows_per_file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err333];
 }
@@ -5803,11 +5802,10 @@ vErrors.push(err333);
 errors++;
 }
 }
-if(data196.security_lake !== undefined){
-let data200 = data196.security_lake;
-if(data200 && typeof data200 == "object" && !Array.isArray(data200)){
-if(data200.region === undefined){
-const err334 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'"};
+}
+if(data197.ocsf !== undefined){
+if(typeof data197.ocsf !== "boolean"){
+const err334 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/ocsf",schemaPath:"#/$defs/parquet/properties/ocsf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -5816,8 +5814,12 @@ vErrors.push(err334);
 }
 errors++;
 }
-if(data200.account_id === undefined){
-const err335 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+}
+if(data197.security_lake !== undefined){
+let data201 = data197.security_lake;
+if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
+if(data201.region === undefined){
+const err335 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -5826,9 +5828,8 @@ vErrors.push(err335);
 }
 errors++;
 }
-for(const key50 in data200){
-if(!(((key50 === "region") || (key50 === "account_id")) || (key50 === "source_name"))){
-const err336 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"};
+if(data201.account_id === undefined){
+const err336 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -5837,12 +5838,9 @@ vErrors.push(err336);
 }
 errors++;
 }
-}
-if(data200.region !== undefined){
-let data201 = data200.region;
-if(typeof data201 === "string"){
-if(func2(data201) < 1){
-const err337 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+for(const key50 in data201){
+if(!(((key50 === "region") || (key50 === "account_id")) || (key50 === "source_name"))){
+const err337 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -5852,8 +5850,11 @@ vErrors.push(err337);
 errors++;
 }
 }
-else {
-const err338 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data201.region !== undefined){
+let data202 = data201.region;
+if(typeof data202 === "string"){
+if(func2(data202) < 1){
+const err338 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -5863,11 +5864,8 @@ vErrors.push(err338);
 errors++;
 }
 }
-if(data200.account_id !== undefined){
-let data202 = data200.account_id;
-if(typeof data202 === "string"){
-if(func2(data202) < 1){
-const err339 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+else {
+const err339 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -5877,8 +5875,11 @@ vErrors.push(err339);
 errors++;
 }
 }
-else {
-const err340 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data201.account_id !== undefined){
+let data203 = data201.account_id;
+if(typeof data203 === "string"){
+if(func2(data203) < 1){
+const err340 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -5888,11 +5889,8 @@ vErrors.push(err340);
 errors++;
 }
 }
-if(data200.source_name !== undefined){
-let data203 = data200.source_name;
-if(typeof data203 === "string"){
-if(func2(data203) > 15){
-const err341 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters"};
+else {
+const err341 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -5901,8 +5899,12 @@ vErrors.push(err341);
 }
 errors++;
 }
-if(func2(data203) < 1){
-const err342 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data201.source_name !== undefined){
+let data204 = data201.source_name;
+if(typeof data204 === "string"){
+if(func2(data204) > 15){
+const err342 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -5911,9 +5913,8 @@ vErrors.push(err342);
 }
 errors++;
 }
-}
-else {
-const err343 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func2(data204) < 1){
+const err343 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -5923,9 +5924,8 @@ vErrors.push(err343);
 errors++;
 }
 }
-}
 else {
-const err344 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err344 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -5937,7 +5937,7 @@ errors++;
 }
 }
 else {
-const err345 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err345 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -5948,9 +5948,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err346 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err346 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -5960,11 +5959,10 @@ vErrors.push(err346);
 errors++;
 }
 }
-if(data.service !== undefined){
-let data204 = data.service;
-if(data204 && typeof data204 == "object" && !Array.isArray(data204)){
-if(data204.pipelines === undefined){
-const err347 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
+}
+}
+else {
+const err347 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -5973,9 +5971,12 @@ vErrors.push(err347);
 }
 errors++;
 }
-for(const key51 in data204){
-if(!((key51 === "state_directory") || (key51 === "pipelines"))){
-const err348 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
+}
+if(data.service !== undefined){
+let data205 = data.service;
+if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
+if(data205.pipelines === undefined){
+const err348 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -5984,10 +5985,9 @@ vErrors.push(err348);
 }
 errors++;
 }
-}
-if(data204.state_directory !== undefined){
-if(typeof data204.state_directory !== "string"){
-const err349 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key51 in data205){
+if(!((key51 === "state_directory") || (key51 === "pipelines"))){
+const err349 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -5997,11 +5997,9 @@ vErrors.push(err349);
 errors++;
 }
 }
-if(data204.pipelines !== undefined){
-let data206 = data204.pipelines;
-if(data206 && typeof data206 == "object" && !Array.isArray(data206)){
-if(Object.keys(data206).length < 1){
-const err350 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+if(data205.state_directory !== undefined){
+if(typeof data205.state_directory !== "string"){
+const err350 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -6010,9 +6008,12 @@ vErrors.push(err350);
 }
 errors++;
 }
-for(const key52 in data206){
-if(!(pattern41.test(key52))){
-const err351 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"};
+}
+if(data205.pipelines !== undefined){
+let data207 = data205.pipelines;
+if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
+if(Object.keys(data207).length < 1){
+const err351 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -6021,13 +6022,9 @@ vErrors.push(err351);
 }
 errors++;
 }
-}
-for(const key53 in data206){
-if(pattern41.test(key53)){
-let data207 = data206[key53];
-if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
-if(data207.receivers === undefined){
-const err352 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
+for(const key52 in data207){
+if(!(pattern41.test(key52))){
+const err352 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -6036,8 +6033,13 @@ vErrors.push(err352);
 }
 errors++;
 }
-if(data207.exporters === undefined){
-const err353 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
+}
+for(const key53 in data207){
+if(pattern41.test(key53)){
+let data208 = data207[key53];
+if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
+if(data208.receivers === undefined){
+const err353 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -6046,9 +6048,8 @@ vErrors.push(err353);
 }
 errors++;
 }
-for(const key54 in data207){
-if(!(((key54 === "receivers") || (key54 === "processors")) || (key54 === "exporters"))){
-const err354 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties"};
+if(data208.exporters === undefined){
+const err354 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -6057,12 +6058,9 @@ vErrors.push(err354);
 }
 errors++;
 }
-}
-if(data207.receivers !== undefined){
-let data208 = data207.receivers;
-if(Array.isArray(data208)){
-if(data208.length < 1){
-const err355 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+for(const key54 in data208){
+if(!(((key54 === "receivers") || (key54 === "processors")) || (key54 === "exporters"))){
+const err355 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -6071,10 +6069,12 @@ vErrors.push(err355);
 }
 errors++;
 }
-const len14 = data208.length;
-for(let i14=0; i14<len14; i14++){
-if(typeof data208[i14] !== "string"){
-const err356 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i14,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data208.receivers !== undefined){
+let data209 = data208.receivers;
+if(Array.isArray(data209)){
+if(data209.length < 1){
+const err356 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -6083,10 +6083,10 @@ vErrors.push(err356);
 }
 errors++;
 }
-}
-}
-else {
-const err357 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len14 = data209.length;
+for(let i14=0; i14<len14; i14++){
+if(typeof data209[i14] !== "string"){
+const err357 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i14,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -6096,13 +6096,9 @@ vErrors.push(err357);
 errors++;
 }
 }
-if(data207.processors !== undefined){
-let data210 = data207.processors;
-if(Array.isArray(data210)){
-const len15 = data210.length;
-for(let i15=0; i15<len15; i15++){
-if(typeof data210[i15] !== "string"){
-const err358 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i15,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err358 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -6112,9 +6108,13 @@ vErrors.push(err358);
 errors++;
 }
 }
-}
-else {
-const err359 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data208.processors !== undefined){
+let data211 = data208.processors;
+if(Array.isArray(data211)){
+const len15 = data211.length;
+for(let i15=0; i15<len15; i15++){
+if(typeof data211[i15] !== "string"){
+const err359 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i15,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -6124,11 +6124,9 @@ vErrors.push(err359);
 errors++;
 }
 }
-if(data207.exporters !== undefined){
-let data212 = data207.exporters;
-if(Array.isArray(data212)){
-if(data212.length < 1){
-const err360 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+}
+else {
+const err360 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -6137,10 +6135,12 @@ vErrors.push(err360);
 }
 errors++;
 }
-const len16 = data212.length;
-for(let i16=0; i16<len16; i16++){
-if(typeof data212[i16] !== "string"){
-const err361 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i16,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data208.exporters !== undefined){
+let data213 = data208.exporters;
+if(Array.isArray(data213)){
+if(data213.length < 1){
+const err361 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -6149,10 +6149,10 @@ vErrors.push(err361);
 }
 errors++;
 }
-}
-}
-else {
-const err362 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const len16 = data213.length;
+for(let i16=0; i16<len16; i16++){
+if(typeof data213[i16] !== "string"){
+const err362 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i16,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -6164,7 +6164,7 @@ errors++;
 }
 }
 else {
-const err363 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err363 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -6175,9 +6175,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err364 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err364 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -6188,8 +6187,9 @@ errors++;
 }
 }
 }
+}
 else {
-const err365 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err365 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -6201,12 +6201,24 @@ errors++;
 }
 }
 else {
-const err366 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err366 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err366];
 }
 else {
 vErrors.push(err366);
+}
+errors++;
+}
+}
+}
+else {
+const err367 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err367];
+}
+else {
+vErrors.push(err367);
 }
 errors++;
 }

@@ -17,6 +17,9 @@ const examples = ['wandb', 'snorkel', 'wherobots'].flatMap((v) =>
   readdirSync(path.join(ROOT, 'examples', v)).map((f) => path.join('examples', v, f)),
 );
 
+/** Events per vendor and class of the plain runs, for README's table. */
+const counts = new Map<string, number>();
+
 for (const file of examples) {
   t.test(file, async (t) => {
     const unified = await spawnCli(['convert', '--from', 'auto', path.join(ROOT, file)]);
@@ -26,9 +29,35 @@ for (const file of examples) {
       const lines = r.stdout.split('\n').filter(Boolean);
       t.equal(lines.length, unified.stdout.split('\n').filter(Boolean).length, `${redact}: one OCSF event per unified event`);
       let bad = 0;
-      for (const l of lines) if (!validate(JSON.parse(l))) bad++;
+      for (const l of lines) {
+        const o = JSON.parse(l) as { class_uid: number };
+        if (!validate(o)) bad++;
+        if (redact === 'off') {
+          const key = `${file.split(path.sep)[1]!}/${o.class_uid}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+        }
+      }
       t.equal(bad, 0, `${redact}: ${lines.length} OCSF events validate`);
       if (redact === 'default') t.notMatch(r.stdout, /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]{2,}/, 'no e-mail in clear');
     }
   });
 }
+
+t.test("README's table of the examples' events per OCSF class is what the runs above made", (t) => {
+  const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const table = /\| OCSF class \| W&B events \| Snorkel Flow events \| Wherobots events \|\n\|[-|]+\|\n((?:\|.*\|\n)+)/.exec(readme);
+  t.ok(table, 'the table is in README');
+  const stated = new Map<string, number>();
+  for (const row of table![1]!.trim().split('\n')) {
+    const cells = row
+      .split('|')
+      .slice(1, -1)
+      .map((c) => c.trim());
+    const uid = /\((\d{4})\)/.exec(cells[0]!)![1]!;
+    ['wandb', 'snorkel', 'wherobots'].forEach((v, i) => {
+      if (cells[i + 1] !== '0') stated.set(`${v}/${uid}`, Number(cells[i + 1]));
+    });
+  }
+  t.same(Object.fromEntries([...stated].sort()), Object.fromEntries([...counts].sort()));
+  t.end();
+});

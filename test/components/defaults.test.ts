@@ -11,6 +11,7 @@ import {
   DEFAULT_WAIT_LOCK_SECS,
   DEFAULT_DEDUPE_WINDOW_SECS,
   DEFAULT_HEARTBEAT_SECS,
+  DEFAULT_NDJSON_FILE_OCSF,
 } from '../../src/exporters/ndjson_file/config.js';
 import {
   DEFAULT_OTLP_COMPRESSION,
@@ -107,6 +108,7 @@ const CASES: [string, string, unknown][] = [
   ['ndjson_file', 'wait_lock_secs', DEFAULT_WAIT_LOCK_SECS],
   ['ndjson_file', 'dedupe_window_secs', DEFAULT_DEDUPE_WINDOW_SECS],
   ['ndjson_file', 'heartbeat_secs', DEFAULT_HEARTBEAT_SECS],
+  ['ndjson_file', 'ocsf', DEFAULT_NDJSON_FILE_OCSF],
 ];
 
 t.test('DEFAULT_* constants equal the schema defaults', async (t) => {

@@ -13,6 +13,8 @@ export const DEFAULT_MAX_FILE_AGE_MILLIS = DEFAULT_MAX_FILE_AGE_SECS * 1000;
 export const DEFAULT_DEDUPE_WINDOW_SECS = 30 * 24 * 60 * 60;
 /** No heartbeat unless asked for: digests are sealed on every flush. */
 export const DEFAULT_HEARTBEAT_SECS = 0;
+/** Unified events unless `ocsf` is set. */
+export const DEFAULT_NDJSON_FILE_OCSF = false;
 /** A second writer fails at once unless told to wait. */
 export const DEFAULT_WAIT_LOCK_SECS = 0;
 

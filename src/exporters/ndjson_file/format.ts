@@ -11,6 +11,11 @@
  * (so `verify` can name the line that changed), and the SHA-256 of the previous closed digest
  * file, which chains the segments. It may be signed (Ed25519 or HMAC-SHA256) over its canonical
  * form without the signature.
+ *
+ * An archive holds one kind of event: unified audit events (digests without `content`) or, written
+ * by an `ndjson_file` exporter with `ocsf: true`, OCSF 1.8.0 events (`content: "ocsf-1.8.0"`). An
+ * OCSF line's id is its `metadata.uid` and its time `metadata.original_time` (the unified event's
+ * `id` and `time`), so digests, deduplication and `verify` work the same on both.
  */
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -19,6 +24,10 @@ import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVe
 import { canonicalJson } from '../../model/canonical.js';
 
 export const DIGEST_FORMAT = 'auditkit-digest/v1';
+/** The `content` of the digests of an archive of OCSF events. */
+export const OCSF_CONTENT = 'ocsf-1.8.0';
+/** What an archive holds: `undefined` for unified audit events. */
+export type ArchiveContent = typeof OCSF_CONTENT | undefined;
 /** Bytes of SHA-256 kept per line in `line_hashes`. */
 export const LINE_HASH_BYTES = 8;
 
@@ -50,7 +59,22 @@ export interface Digest {
   opened_at: string;
   /** When this digest was written (a flush, a close or a heartbeat); absent in older digests. */
   sealed_at?: string;
+  /** What the lines are: absent for unified audit events. */
+  content?: typeof OCSF_CONTENT;
   signature?: DigestSignature;
+}
+
+/** What the lines of an archive's kind of content are, in words (for errors). */
+export const contentName = (content: ArchiveContent): string => (content === OCSF_CONTENT ? 'OCSF 1.8.0 events' : 'unified audit events');
+
+/** The id and event time of a parsed archive line: a unified event's `id` and `time`, an OCSF event's `metadata.uid` and `metadata.original_time`. */
+export function archivedIdTime(value: unknown): { id: string | undefined; time: string | undefined } {
+  if (value === null || typeof value !== 'object') return { id: undefined, time: undefined };
+  const v = value as { id?: unknown; time?: unknown; metadata?: unknown };
+  const m = v.metadata !== null && typeof v.metadata === 'object' ? (v.metadata as { uid?: unknown; original_time?: unknown }) : undefined;
+  const id = typeof v.id === 'string' ? v.id : typeof m?.uid === 'string' ? m.uid : undefined;
+  const time = typeof v.time === 'string' ? v.time : typeof m?.original_time === 'string' ? m.original_time : undefined;
+  return { id, time };
 }
 
 /** How digests are signed (writer) or checked (verify). */

@@ -2,11 +2,11 @@
  * `auditkit query`: streams the events of every segment (gzip or open) in order, with filters.
  * A torn last line of the open segment is never returned.
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { AuditEvent } from '../../model/event.js';
 import { compareTimes, timeToHrTime } from '../../model/time.js';
-import { FILE_PATTERN, segmentLineBatches } from './format.js';
+import { FILE_PATTERN, digestName, segmentLineBatches, type ArchiveContent, type Digest } from './format.js';
 
 /** Query filters; all given filters must hold. Text filters are case-insensitive substrings. */
 export interface QueryFilter {
@@ -50,6 +50,17 @@ export function eventFilter(filter: QueryFilter): (event: AuditEvent) => boolean
     }
     return true;
   };
+}
+
+/** What an archive holds, by its first digest's `content` (`verify` checks that every digest agrees); unified events when it has none. */
+export async function archiveContent(dir: string): Promise<ArchiveContent> {
+  const seqs = (await readdir(dir)).flatMap((f) => {
+    const m = FILE_PATTERN.exec(f);
+    return m?.[2] === 'digest.json' ? [Number(m[1])] : [];
+  });
+  if (!seqs.length) return undefined;
+  const digest = JSON.parse(await readFile(`${dir}/${digestName(Math.min(...seqs))}`, 'utf8')) as Partial<Digest>;
+  return digest.content;
 }
 
 /** Segment files of an archive in order (closed .gz, then the open .ndjson of the same sequence never both). */

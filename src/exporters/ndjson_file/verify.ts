@@ -9,6 +9,9 @@ import path from 'node:path';
 import { createHash } from 'node:crypto';
 import {
   LINE_HASH_BYTES,
+  OCSF_CONTENT,
+  archivedIdTime,
+  contentName,
   groupBySequence,
   checkSignature,
   closedSegmentName,
@@ -127,6 +130,8 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
   for (const [seq, { digest }] of digests) bySha.set(digest.sha256, seq);
 
   let previous: string | null = null;
+  /** The content of the first digest: every segment must hold the same kind of event. */
+  let content: { seq: number; value: unknown } | undefined;
   let expectSeq = ordered[0] ?? 1;
   let segments = 0;
   let records = 0;
@@ -148,6 +153,14 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     const dfile = digestName(seq);
     segments++;
     if (digest.sequence !== seq) err(dfile, `digest names sequence ${digest.sequence}, expected ${seq}`);
+    const kind: unknown = digest.content; // parsed from a file
+    if (kind !== undefined && kind !== OCSF_CONTENT) err(dfile, `content is ${JSON.stringify(kind)}, expected "${OCSF_CONTENT}" or none`);
+    else if (content && content.value !== kind)
+      err(
+        dfile,
+        `holds ${contentName(kind)}, ${digestName(content.seq)} ${contentName(content.value as typeof OCSF_CONTENT | undefined)} (one archive, one kind)`,
+      );
+    content ??= { seq, value: kind };
     if (options.requireSignatures && !digest.signature) err(dfile, 'digest is not signed (--require-signatures)');
     if (options.key) {
       if (!digest.signature) {
@@ -200,8 +213,8 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
         }
         actual.push(lineHash(line).toString('hex'));
         try {
-          const t = (JSON.parse(line.toString('utf8')) as { time?: unknown }).time;
-          if (typeof t === 'string' && actual.length <= digest.records) {
+          const t = archivedIdTime(JSON.parse(line.toString('utf8'))).time;
+          if (t !== undefined && actual.length <= digest.records) {
             firstTime ??= t;
             lastTime = t;
           }

@@ -19,6 +19,9 @@ import type { AuditEvent } from '../../model/event.js';
 import { fromLogRecord } from '../../model/otel.js';
 import {
   DIGEST_FORMAT,
+  OCSF_CONTENT,
+  archivedIdTime,
+  contentName,
   checkSignature,
   FILE_PATTERN,
   closedSegmentName,
@@ -31,6 +34,7 @@ import {
   signDigest,
   segmentLines,
   LINE_HASH_BYTES,
+  type ArchiveContent,
   type Digest,
   type SigningKey,
 } from './format.js';
@@ -65,6 +69,8 @@ export interface ArchiveWriterOptions {
   lockWaitMillis?: number;
   /** Told what crash recovery did (lines dropped that were never acknowledged). */
   onWarning?: (message: string) => void;
+  /** Archive OCSF events, this mapping's (digests say `content: ocsf-1.8.0`), instead of unified events. */
+  ocsf?: (event: AuditEvent) => object;
   /** Clock (tests). */
   now?: () => number;
 }
@@ -90,12 +96,12 @@ interface OpenSegment {
 /** The writer writes `schema_version` then `id` first: read the id without parsing the line. */
 const ID_PREFIX = /^\{"schema_version":"[^"\\]*","id":("(?:[^"\\]|\\.)*")/;
 
-/** The `id` of an archived line, or undefined for a line that is not an event. */
+/** The `id` of an archived line (an OCSF line's `metadata.uid`), or undefined for a line that is not an event. */
 function idOf(line: Buffer): string | undefined {
   const text = line.toString('utf8');
   try {
     const m = ID_PREFIX.exec(text);
-    const id = m ? (JSON.parse(m[1]!) as unknown) : (JSON.parse(text) as { id?: unknown }).id;
+    const id = m ? (JSON.parse(m[1]!) as unknown) : archivedIdTime(JSON.parse(text)).id;
     return typeof id === 'string' ? id : undefined;
   } catch {
     return undefined; // verify reports such lines
@@ -124,8 +130,7 @@ class LineHashes {
 
 const eventTime = (line: Buffer): string | null => {
   try {
-    const t = (JSON.parse(line.toString('utf8')) as { time?: unknown }).time;
-    return typeof t === 'string' ? t : null;
+    return archivedIdTime(JSON.parse(line.toString('utf8'))).time ?? null;
   } catch {
     return null;
   }
@@ -136,6 +141,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   private readonly maxFileBytes: number;
   private readonly maxFileAgeMillis: number;
   private readonly signingKey: SigningKey | undefined;
+  private readonly ocsf: ((event: AuditEvent) => object) | undefined;
+  private readonly content: ArchiveContent;
   private readonly now: () => number;
   private seg: OpenSegment | undefined;
   private nextSeq = 1;
@@ -174,6 +181,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     this.anchorFile = options.anchorFile;
     this.heartbeatMillis = options.heartbeatMillis;
     this.onWarning = options.onWarning;
+    this.ocsf = options.ocsf;
+    this.content = options.ocsf ? OCSF_CONTENT : undefined;
     this.now = options.now ?? Date.now;
   }
 
@@ -304,6 +313,11 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   private checkDigest(digest: Digest, seq: number, refuse: (file: string, what: string) => never): void {
     const file = digestName(seq);
     if (digest.sequence !== seq) refuse(file, `the digest names sequence ${digest.sequence}`);
+    if (digest.content !== this.content)
+      refuse(
+        file,
+        `the archive holds ${contentName(digest.content)}, this writer writes ${contentName(this.content)} (ocsf: ${String(this.content === OCSF_CONTENT)}); use another directory`,
+      );
     if (digest.previous_digest_sha256 !== this.previousDigestSha)
       refuse(file, 'the previous-digest hash does not match (the chain is broken)');
     if (digest.signature && !this.signingKey)
@@ -415,6 +429,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       previous_digest_sha256: this.previousDigestSha,
       opened_at: new Date(seg.openedAt).toISOString(),
       sealed_at: new Date(this.now()).toISOString(),
+      ...(this.content ? { content: this.content } : {}),
     };
     return this.signingKey ? signDigest(digest, this.signingKey) : digest;
   }
@@ -454,7 +469,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         this.duplicates++;
         continue;
       }
-      const line = Buffer.from(JSON.stringify(e));
+      const line = Buffer.from(JSON.stringify(this.ocsf ? this.ocsf(e) : e));
       this.pending.push(line);
       this.pendingTimes.push(e.time);
       this.pendingBytes += line.length + 1;

@@ -12,6 +12,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { standaloneContext } from '../../../src/components/context.js';
 import { createExporter } from '../../../src/components/registry.js';
+import { cli } from '../../helpers/cli.js';
 import { clean } from '../../helpers/rows.js';
 import { ROOT, goldenCases, runGolden } from '../../helpers/golden.js';
 
@@ -68,4 +69,11 @@ t.test('OCSF Parquet in the Security Lake layout, valid OCSF when read back', as
     }
   }
   t.equal(rows, n, `every event (${n}) is a row`);
+  const q = await cli(['query', dir, '--sql', 'SELECT count(*) AS n, count(DISTINCT class_uid) AS classes FROM ocsf']);
+  t.equal(q.code, 0, q.stderr);
+  t.same(
+    JSON.parse(q.stdout),
+    { n, classes: new Set(files.map((f) => /auditkit-(\d{4})/.exec(f)![1])).size },
+    'query --sql reads the lake as the table ocsf',
+  );
 });
