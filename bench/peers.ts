@@ -2,7 +2,8 @@
  * auditkit against the peers a user would reach for, on the same generated W&B file, in the same
  * run: DuckDB (`@duckdb/node-api`, one thread) doing the same mapping with a sha256 id, and jq
  * doing the mapping without an id (jq has no hash), when jq is installed; then `query` over an
- * archive against DuckDB reading the same segments. Rows are auditkit's time over the peer's
+ * archive (AUDITKIT_BENCH_QUERY_RECORDS, default 1,000,000 events) against DuckDB reading the
+ * same segments. Rows are auditkit's time over the peer's
  * (below 1: auditkit is faster); the target is 1 (DESIGN.md: no slower than DuckDB).
  */
 import { spawn } from 'node:child_process';
@@ -68,7 +69,7 @@ function jq(input: string, output: string): Promise<number | undefined> {
   });
 }
 
-export async function benchPeers(records: number, runs: number): Promise<{ rows: BenchRow[]; notes: string[] }> {
+export async function benchPeers(records: number, runs: number, queryRecords: number): Promise<{ rows: BenchRow[]; notes: string[] }> {
   const rows: BenchRow[] = [];
   const notes: string[] = [];
   const file = await generate(path.join(DATA, `wandb-${records}.ndjson`), records, (i) => JSON.stringify(wandbRecord(i)));
@@ -91,14 +92,18 @@ export async function benchPeers(records: number, runs: number): Promise<{ rows:
   }
   notes.push('pandas and Miller are not installed on this machine: their rows are left out');
 
-  // query: an archive of the same records, auditkit's filters against DuckDB reading the segments.
+  // query: an archive of `queryRecords` records (1,000,000 by default: several closed segments),
+  // auditkit's filters against DuckDB reading the same segments.
+  const qfile = await generate(path.join(DATA, `wandb-${queryRecords}.ndjson`), queryRecords, (i) => JSON.stringify(wandbRecord(i)));
   const dir = path.join(DATA, 'peers-archive');
   await rm(dir, { recursive: true, force: true });
-  const made = await run(process.execPath, [CLI, 'convert', file, '--from', 'wandb', '--to', 'archive', '-o', dir, '-q']);
+  const made = await run(process.execPath, [CLI, 'convert', qfile, '--from', 'wandb', '--to', 'archive', '-o', dir, '-q']);
   if (made.code !== 0) throw new Error(`archive failed: ${made.stderr.slice(0, 300)}`);
+  // The generator's records are 700 ms apart from 2026-08-01T00:00:00Z: the last half starts here.
+  const half = new Date(Date.UTC(2026, 7, 1) + queryRecords * 350).toISOString().replace('.000Z', 'Z');
   const qout = path.join(DATA, 'peers-query.out');
   const filters: [string, string[], string][] = [
-    ['--since (the last half)', ['--since', '2026-08-01T19:26:40Z'], `time >= '2026-08-01T19:26:40Z'`],
+    ['--since (the last half)', ['--since', half], `time >= '${half}'`],
     ['--actor maria', ['--actor', 'maria'], `lower(actor.email) LIKE '%maria%' OR lower(actor.id) LIKE '%maria%'`],
     ['--search (no match)', ['--search', 'nothing-like-this'], `lower(CAST(to_json(e) AS VARCHAR)) LIKE '%nothing-like-this%'`],
   ];
@@ -114,7 +119,7 @@ export async function benchPeers(records: number, runs: number): Promise<{ rows:
       if (r.code !== 0) throw new Error(`query failed: ${r.stderr.slice(0, 300)}`);
       return r.ms;
     });
-    rows.push(row('query', `${records} events, ${name}: auditkit vs DuckDB (1 thread, same archive)`, a, d, 1));
+    rows.push(row('query', `${queryRecords} events, ${name}: auditkit vs DuckDB (1 thread, same archive)`, a, d, 1));
   }
   await rm(dir, { recursive: true, force: true });
   return { rows, notes };

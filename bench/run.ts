@@ -38,7 +38,7 @@ await step('otlp', () => benchOtlp(Math.min(records, 50_000), runs));
 await step('gateway', () => benchGateway(Math.min(records, 50_000), runs));
 const notes: string[] = [];
 await step('peers', async () => {
-  const p = await benchPeers(records, runs);
+  const p = await benchPeers(records, runs, Number(process.env.AUDITKIT_BENCH_QUERY_RECORDS ?? 1_000_000));
   notes.push(...p.notes);
   return p.rows;
 });

@@ -7,7 +7,9 @@
  *   DIR/seg-000002.digest.json    its digest as of the last flush (state "open")
  *
  * A digest, in the spirit of CloudTrail's digest files, records the segment's SHA-256 (of the
- * uncompressed NDJSON), its record count, first and last event time, a short hash of every line
+ * uncompressed NDJSON), its record count, first and last event time, the earliest and latest
+ * event time (`min_time`, `max_time`: `query --since/--until` skips closed segments outside the
+ * range; absent in digests written before they were added), a short hash of every line
  * (so `verify` can name the line that changed), and the SHA-256 of the previous closed digest
  * file, which chains the segments. It may be signed (Ed25519 or HMAC-SHA256) over its canonical
  * form without the signature.
@@ -22,6 +24,7 @@ import { createGunzip } from 'node:zlib';
 import { cutLines } from '../../io/lines.js';
 import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject, hash } from 'node:crypto';
 import { canonicalJson } from '../../model/canonical.js';
+import { timeToHrTime } from '../../model/time.js';
 
 export const DIGEST_FORMAT = 'auditkit-digest/v1';
 /** The `content` of the digests of an archive of OCSF events. */
@@ -51,6 +54,9 @@ export interface Digest {
   sha256: string;
   first_time: string | null;
   last_time: string | null;
+  /** The earliest and latest event time of the lines (by instant); absent in older digests. */
+  min_time?: string | null;
+  max_time?: string | null;
   /** base64 of the first 8 bytes of SHA-256 of each line (without its newline), in order. */
   line_hashes: string;
   /** SHA-256 (hex) of the previous closed digest file; null for the first segment. */
@@ -62,6 +68,30 @@ export interface Digest {
   /** What the lines are: absent for unified audit events. */
   content?: typeof OCSF_CONTENT;
   signature?: DigestSignature;
+}
+
+/** The earliest and latest of the event times added (by instant, to the nanosecond); text that is not a time is left out. */
+export class TimeRange {
+  min: string | null = null;
+  max: string | null = null;
+  private minS = 0;
+  private minN = 0;
+  private maxS = 0;
+  private maxN = 0;
+
+  add(time: string | null | undefined): void {
+    if (time === null || time === undefined || time === this.max) return;
+    let s: number;
+    let n: number;
+    try {
+      [s, n] = timeToHrTime(time);
+    } catch {
+      return;
+    }
+    if (Number.isNaN(s)) return;
+    if (this.min === null || s < this.minS || (s === this.minS && n < this.minN)) [this.min, this.minS, this.minN] = [time, s, n];
+    if (this.max === null || s > this.maxS || (s === this.maxS && n > this.maxN)) [this.max, this.maxS, this.maxN] = [time, s, n];
+  }
 }
 
 /** What the lines of an archive's kind of content are, in words (for errors). */

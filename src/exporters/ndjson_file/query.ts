@@ -63,6 +63,35 @@ export async function archiveContent(dir: string): Promise<ArchiveContent> {
   return digest.content;
 }
 
+/**
+ * True when a closed segment's digest says none of its events is within since/until (its
+ * `min_time`/`max_time`), so the segment need not be read. An open segment is always read (lines
+ * after its last flush are not in the digest), as is one whose digest is missing, unreadable or
+ * older than min/max. `verify` checks these fields against the lines.
+ */
+async function outsideRange(file: string, filter: QueryFilter): Promise<boolean> {
+  if (filter.since === undefined && filter.until === undefined) return false;
+  const m = FILE_PATTERN.exec(path.basename(file));
+  if (m?.[2] !== 'ndjson.gz') return false;
+  let digest: Partial<Digest>;
+  try {
+    digest = JSON.parse(await readFile(path.join(path.dirname(file), digestName(Number(m[1]))), 'utf8')) as Partial<Digest>;
+  } catch {
+    return false;
+  }
+  const { min_time: min, max_time: max } = digest;
+  if (digest.state !== 'closed' || digest.segment !== path.basename(file) || typeof min !== 'string' || typeof max !== 'string')
+    return false;
+  try {
+    return (
+      (filter.since !== undefined && compareTimes(max, filter.since) < 0) ||
+      (filter.until !== undefined && compareTimes(min, filter.until) >= 0)
+    );
+  } catch {
+    return false; // not times: read the segment
+  }
+}
+
 /** Segment files of an archive in order (closed .gz, then the open .ndjson of the same sequence never both). */
 export async function segmentFiles(dir: string): Promise<string[]> {
   const found: [number, string][] = [];
@@ -134,8 +163,9 @@ export interface QueriedEvent {
 /**
  * Streams matching events with their stored lines. `onSkipped` is told about lines that are not
  * JSON events; `onDamaged` about a segment that cannot be read to its end (its events before the
- * damage are returned, and the segments after it are read as usual). Lines are read a chunk at a
- * time, and a line that cannot match (see `linePrefilter`) is not parsed.
+ * damage are returned, and the segments after it are read as usual). Closed segments whose time
+ * range (digest `min_time`/`max_time`) is outside since/until are not read; lines are read a
+ * chunk at a time, and a line that cannot match (see `linePrefilter`) is not parsed.
  */
 export async function* queryArchiveLines(
   dir: string,
@@ -146,6 +176,7 @@ export async function* queryArchiveLines(
   const matches = eventFilter(filter);
   const maybe = linePrefilter(filter);
   for (const file of await segmentFiles(dir)) {
+    if (await outsideRange(file, filter)) continue;
     let n = 0;
     try {
       for await (const batch of segmentLineBatches(file)) {

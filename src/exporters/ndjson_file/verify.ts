@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import {
   LINE_HASH_BYTES,
   OCSF_CONTENT,
+  TimeRange,
   archivedIdTime,
   contentName,
   groupBySequence,
@@ -200,6 +201,7 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
     const hash = createHash('sha256');
     let firstTime: string | null = null;
     let lastTime: string | null = null;
+    const range = new TimeRange();
     let covered = 0;
     let coveredBytes = 0;
     let partial = 0;
@@ -217,6 +219,7 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
           if (t !== undefined && actual.length <= digest.records) {
             firstTime ??= t;
             lastTime = t;
+            range.add(t);
           }
         } catch {
           // not JSON: the hash comparison reports it
@@ -250,6 +253,12 @@ export async function verifyArchive(dir: string, options: VerifyOptions = {}): P
       }
     } else if (firstTime !== digest.first_time || lastTime !== digest.last_time) {
       err(dfile, 'time range does not match the segment');
+    } else if (
+      (digest.min_time !== undefined && digest.min_time !== range.min) ||
+      (digest.max_time !== undefined && digest.max_time !== range.max)
+    ) {
+      // query skips segments by these: a false range would hide events from it.
+      err(dfile, 'min_time/max_time do not match the segment');
     } else if (coveredBytes !== digest.bytes) {
       err(dfile, `bytes is ${digest.bytes}, the segment has ${coveredBytes}`);
     }

@@ -20,6 +20,7 @@ import { fromLogRecord } from '../../model/otel.js';
 import {
   DIGEST_FORMAT,
   OCSF_CONTENT,
+  TimeRange,
   archivedIdTime,
   contentName,
   checkSignature,
@@ -88,6 +89,8 @@ interface OpenSegment {
   lineHashes: LineHashes;
   firstTime: string | null;
   lastTime: string | null;
+  /** The earliest and latest event time (digest `min_time`, `max_time`). */
+  range: TimeRange;
   openedAt: number;
   /** Lines written since the last flush's digest. */
   dirty: boolean;
@@ -341,6 +344,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     let uncovered = 0;
     let firstTime: string | null = null;
     let lastTime: string | null = null;
+    const range = new TimeRange();
     for await (const line of segmentLines(file)) {
       if (records === digest.records) {
         uncovered++;
@@ -357,13 +361,17 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       const t = eventTime(line);
       firstTime ??= t;
       lastTime = t ?? lastTime;
+      range.add(t);
     }
     if (records < digest.records) refuse(name, `the segment has ${records} lines, its digest covers ${digest.records} (truncated)`);
     if (
       hash.copy().digest('hex') !== digest.sha256 ||
       bytes !== digest.bytes ||
       firstTime !== digest.first_time ||
-      lastTime !== digest.last_time
+      lastTime !== digest.last_time ||
+      // Older digests have no min/max (they are computed here, and written from now on).
+      (digest.min_time !== undefined && digest.min_time !== range.min) ||
+      (digest.max_time !== undefined && digest.max_time !== range.max)
     )
       refuse(name, 'the segment does not match its digest');
     const fh = await open(file, 'r+');
@@ -388,6 +396,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       lineHashes,
       firstTime,
       lastTime,
+      range,
       openedAt: Date.parse(digest.opened_at),
       dirty: false,
     };
@@ -406,6 +415,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       lineHashes: new LineHashes(),
       firstTime: null,
       lastTime: null,
+      range: new TimeRange(),
       openedAt: this.now(),
       dirty: false,
     };
@@ -425,6 +435,8 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       sha256: seg.hash.copy().digest('hex'),
       first_time: seg.firstTime,
       last_time: seg.lastTime,
+      min_time: seg.range.min,
+      max_time: seg.range.max,
       line_hashes: seg.lineHashes.base64(),
       previous_digest_sha256: this.previousDigestSha,
       opened_at: new Date(seg.openedAt).toISOString(),
@@ -527,6 +539,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         const t = times[i] ?? null;
         seg.firstTime ??= t;
         seg.lastTime = t ?? seg.lastTime;
+        seg.range.add(t);
         seg.records++;
         i++;
       }
