@@ -10,7 +10,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
+import { createGzip, type Gzip } from 'node:zlib';
+import { once } from 'node:events';
 import { createHash, type Hash } from 'node:crypto';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
 import type { LogRecordExporter, ReadableLogRecord } from '@opentelemetry/sdk-logs';
@@ -47,6 +48,10 @@ import { DEFAULT_DEDUPE_WINDOW_SECS, DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FI
 import { IdSet } from '../../model/id-set.js';
 
 export { DEFAULT_MAX_FILE_AGE_MILLIS, DEFAULT_MAX_FILE_BYTES } from './config.js';
+
+/** Lines `write` holds before the caller must wait for the file (while an append or a segment close runs). */
+const MAX_PENDING_BYTES = 32 << 20;
+const NEWLINE = Buffer.from('\n');
 
 export interface ArchiveWriterOptions {
   /** Archive directory (created if missing). */
@@ -94,6 +99,28 @@ interface OpenSegment {
   openedAt: number;
   /** Lines written since the last flush's digest. */
   dirty: boolean;
+  /**
+   * The closed segment's gzip, made as lines are appended (in zlib's thread, alongside the
+   * writer) into `seg-N.ndjson.gz.tmp`, so closing only finishes it. A resumed segment has none:
+   * it is compressed from its file at close.
+   */
+  gz?: { stream: Gzip; done: Promise<void>; tmp: string };
+}
+
+/** A gzip of what is written to it, into `tmp` (a leftover `.tmp` is removed by the next writer). */
+function startGzip(tmp: string): NonNullable<OpenSegment['gz']> {
+  const stream = createGzip();
+  const done = pipeline(stream, createWriteStream(tmp));
+  done.catch(() => undefined); // awaited at close; a failure there fails the close
+  return { stream, done, tmp };
+}
+
+/** Drops a segment's gzip in progress (the segment stays open, or was empty). */
+async function dropGzip(gz: OpenSegment['gz']): Promise<void> {
+  if (!gz) return;
+  gz.stream.destroy();
+  await gz.done.catch(() => undefined);
+  await rm(gz.tmp, { force: true });
 }
 
 /** The writer writes `schema_version` then `id` first: read the id without parsing the line. */
@@ -154,6 +181,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
   /** The event time of each pending line (known when written: no line is parsed again). */
   private pendingTimes: string[] = [];
   private pendingBytes = 0;
+  /** The append `write` started that has not finished (the caller was not made to wait for it). */
+  private appending: Promise<void> | undefined;
+  /** The error of an append the caller did not wait for. */
+  private failure: Error | undefined;
   private opened = false;
   private lock: ArchiveLock | undefined;
   private readonly lockWaitMillis: number;
@@ -418,6 +449,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       range: new TimeRange(),
       openedAt: this.now(),
       dirty: false,
+      gz: startGzip(path.join(this.dir, `${closedSegmentName(seq)}.tmp`)),
     };
     // The digest exists from the start: a segment without one was never written by a writer.
     await this.writeOpenDigest(this.seg);
@@ -487,8 +519,28 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       this.pendingBytes += line.length + 1;
     }
     // Past 1 MiB the lines go to the file to bound memory; they are acknowledged (fsynced and
-    // covered by the digest) only by `flush`, so a crash before it drops them on resume.
-    return this.pendingBytes >= 1 << 20 ? this.serial(() => this.append()) : undefined;
+    // covered by the digest) only by `flush`, so a crash before it drops them on resume. The
+    // caller waits only past MAX_PENDING_BYTES: while an append runs (a segment's gzip at
+    // rotation takes a second for 64 MiB, in zlib's thread) it goes on making the next events.
+    if (this.pendingBytes < 1 << 20) return undefined;
+    if (!this.appending) {
+      const run = this.serial(() => this.append());
+      this.appending = run.then(
+        () => {
+          this.appending = undefined;
+        },
+        (err: unknown) => {
+          this.appending = undefined;
+          this.failure ??= err instanceof Error ? err : new Error(String(err));
+        },
+      );
+    }
+    return this.pendingBytes >= MAX_PENDING_BYTES ? this.appending.then(() => this.rethrow()) : undefined;
+  }
+
+  /** An append that failed in the background fails the next wait, flush and ack (nothing it held was acknowledged). */
+  private rethrow(): void {
+    if (this.failure) throw this.failure;
   }
 
   /**
@@ -498,6 +550,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
    */
   flush(): Promise<void> {
     return this.serial(async () => {
+      this.rethrow();
       await this.append();
       const seg = this.seg;
       if (seg?.dirty) {
@@ -530,11 +583,9 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       const chunk: Buffer[] = [];
       let size = 0;
       while (i < lines.length && (chunk.length === 0 || seg.bytes + size + lines[i]!.length + 1 <= this.maxFileBytes)) {
-        chunk.push(lines[i]!, Buffer.from('\n'));
+        chunk.push(lines[i]!, NEWLINE);
         size += lines[i]!.length + 1;
         const line = lines[i]!;
-        seg.hash.update(line);
-        seg.hash.update('\n');
         seg.lineHashes.push(lineHash(line));
         const t = times[i] ?? null;
         seg.firstTime ??= t;
@@ -543,7 +594,11 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         seg.records++;
         i++;
       }
-      await seg.fh.write(Buffer.concat(chunk));
+      const bytes = Buffer.concat(chunk, size);
+      seg.hash.update(bytes); // the segment's SHA-256: one update per chunk, not two per line
+      await seg.fh.write(bytes);
+      // zlib compresses in its own thread; the writer waits only when it is behind.
+      if (seg.gz && !seg.gz.stream.write(bytes)) await once(seg.gz.stream, 'drain');
       seg.bytes += size;
       seg.dirty = true;
       this.written += chunk.length / 2;
@@ -556,7 +611,10 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     await seg.fh.close();
     const plain = path.join(this.dir, segmentName(seg.seq));
     const gz = path.join(this.dir, closedSegmentName(seg.seq));
-    await pipeline(createReadStream(plain), createGzip(), createWriteStream(`${gz}.tmp`));
+    if (seg.gz) {
+      seg.gz.stream.end();
+      await seg.gz.done;
+    } else await pipeline(createReadStream(plain), createGzip(), createWriteStream(`${gz}.tmp`));
     await commitFile(`${gz}.tmp`, gz);
     const closed = this.digestOf(seg, 'closed');
     const text = digestText(closed);
@@ -576,6 +634,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
         if (this.seg && this.seg.records > 0) await this.closeSegment(this.seg);
         else if (this.seg) {
           await this.seg.fh.close();
+          await dropGzip(this.seg.gz);
           this.seg = undefined;
         }
         await this.unlock();
@@ -591,6 +650,7 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
     return this.flush().then(() =>
       this.serial(async () => {
         await this.seg?.fh.close();
+        await dropGzip(this.seg?.gz); // the next writer resumes the segment and compresses it at close
         this.seg = undefined;
         await this.unlock();
       }),

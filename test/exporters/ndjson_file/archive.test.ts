@@ -246,6 +246,11 @@ t.test('crash test: SIGKILL at random moments; the archive verifies up to the la
     await w.close();
     const after = await verifyArchive(dir, { strict: true });
     t.same(errors(after), [], `round ${round}: after restart and close, verifies strictly`);
+    t.same(
+      (await readdir(dir)).filter((f) => f.endsWith('.tmp')),
+      [],
+      `round ${round}: the killed writer's gzip in progress (.gz.tmp) is gone`,
+    );
   }
 });
 

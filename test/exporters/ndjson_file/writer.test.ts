@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
-import { appendFile, cp, mkdtemp, readdir, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import t, { type Test } from 'tap';
@@ -266,4 +266,28 @@ t.test('CLI: two converts of the same input started together with --wait-lock-se
   for await (const e of queryArchive(dir)) ids.push(e.id);
   t.equal(ids.length, 32);
   t.equal(new Set(ids).size, 32);
+});
+
+t.test('write does not make the caller wait for an append under 32 MiB; an append that fails fails the next flush and ack', async (t) => {
+  const dir = fresh();
+  const w = new NdjsonArchiveWriter({ dir, maxFileBytes: 100_000, dedupeWindowMillis: 0 });
+  await w.open();
+  const batch = events(8000); // about 1.4 MiB of lines: past the 1 MiB append threshold
+  t.equal(w.write(batch), undefined, 'past 1 MiB an append starts, and the caller is not made to wait');
+  await w.flush();
+  t.equal(w.written, 8000, 'flush waits for it: every line is in the archive');
+  t.ok((await verifyArchive(dir)).ok);
+  const names = await readdir(dir);
+  const open = names.filter((f) => /^seg-\d+\.ndjson$/.test(f));
+  t.same(
+    names.filter((f) => f.endsWith('.tmp')),
+    open.map((f) => `${f}.gz.tmp`),
+    "the only temporary file is the open segment's gzip in progress",
+  );
+  // The directory goes away under the writer: the background append fails, and so does the flush.
+  await rm(dir, { recursive: true, force: true });
+  t.equal(w.write(events(8000, 8000)), undefined);
+  await t.rejects(w.flush(), { code: 'ENOENT' }, 'the failure is not lost: flush (what ack waits for) rejects');
+  await t.rejects(w.flush(), { code: 'ENOENT' }, 'and stays failed: nothing after it is acknowledged');
+  await w.release().catch(() => undefined);
 });
