@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import type { AnyValue, LogAttributes } from '@opentelemetry/api-logs';
-import protobuf from 'protobufjs';
+import { createRequire } from 'node:module';
+import type { IConversionOptions, Root, Type } from 'protobufjs';
 import type { AuditEvent } from './event.js';
 import { PACKAGE_ROOT } from './version.js';
 
@@ -63,13 +64,14 @@ export interface WireItem {
   event?: AuditEvent;
 }
 
-let types: { request: protobuf.Type; response: protobuf.Type } | undefined;
+let types: { request: Type; response: Type } | undefined;
 
-/** The ExportLogsService request and response types (loaded once, on first use). */
-export function otlpTypes(): { request: protobuf.Type; response: protobuf.Type } {
+/** The ExportLogsService request and response types (protobufjs and the protos loaded once, on first use: the SDK path never loads them). */
+export function otlpTypes(): { request: Type; response: Type } {
   if (!types) {
     const dir = path.join(PACKAGE_ROOT, 'proto/opentelemetry-proto');
-    const root = new protobuf.Root();
+    const { Root: RootClass } = createRequire(import.meta.url)('protobufjs') as { Root: new () => Root };
+    const root = new RootClass();
     root.resolvePath = (_origin, target) => path.join(dir, target);
     root.loadSync('opentelemetry/proto/collector/logs/v1/logs_service.proto');
     types = {
@@ -80,7 +82,7 @@ export function otlpTypes(): { request: protobuf.Type; response: protobuf.Type }
   return types;
 }
 
-const OBJECT_OPTIONS: protobuf.IConversionOptions = { longs: String, enums: Number, bytes: Buffer };
+const OBJECT_OPTIONS: IConversionOptions = { longs: String, enums: Number, bytes: Buffer };
 
 interface WireRequest {
   resourceLogs?: {

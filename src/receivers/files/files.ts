@@ -9,7 +9,16 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { parse as parseCsvSync } from 'csv-parse/sync';
+import { createRequire } from 'node:module';
+import type { Options as CsvOptions } from 'csv-parse/sync';
+
+const requireCjs = createRequire(import.meta.url);
+let csvParse: ((text: string, options: CsvOptions) => string[][]) | undefined;
+/** csv-parse's sync parser, loaded at the first CSV record: JSON inputs and the SDK never load it. */
+function parseCsvSync(text: string, options: CsvOptions): string[][] {
+  csvParse ??= (requireCjs('csv-parse/sync') as { parse: (text: string, options: CsvOptions) => string[][] }).parse;
+  return csvParse(text, options);
+}
 
 /**
  * csv-parse options for one record's text (the splitter below has already found its end): the
