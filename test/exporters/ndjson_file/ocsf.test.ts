@@ -128,6 +128,25 @@ t.test('query: --sql reads the table ocsf; the filter flags say to use it', asyn
   );
   const u = await cli(['query', dir, '--sql', "SELECT metadata.uid AS id, unmapped FROM ocsf WHERE metadata.uid = 'nope'"]);
   t.equal(u.code, 0, 'nested columns and unmapped are addressable');
+  // README's example.
+  const readme = await cli([
+    'query',
+    dir,
+    '--sql',
+    'SELECT class_name, metadata.product.vendor_name, count(*) FROM ocsf WHERE status_id = 2 GROUP BY ALL',
+  ]);
+  t.equal(readme.code, 0, readme.stderr);
+  const failures = golden.map(ocsfEvent).filter((o) => o.status_id === 2).length;
+  t.ok(failures > 0, `the golden events have failures (${failures})`);
+  t.equal(
+    readme.stdout
+      .trim()
+      .split('\n')
+      .map((l) => Object.values(JSON.parse(l) as Record<string, number>)[2]!)
+      .reduce((a, b) => a + b, 0),
+    failures,
+    "README's query counts every failure",
+  );
   const f = await cli(['query', dir, '--actor', 'a']);
   t.equal(f.code, 2, 'filter flags on an OCSF archive: usage error');
   t.match(f.stderr, /holds OCSF 1\.8\.0 events \(ocsf: true\); the filter flags read unified events: use --sql "SELECT … FROM ocsf"/);
