@@ -1075,6 +1075,10 @@ export interface Parquet {
    */
   max_rows_per_file?: number;
   /**
+   * Bytes of row JSON held before a part is closed: bounds the exporter's memory and each file's size (a Parquet file is a fraction of its rows' JSON). Parts also close at max_rows_per_file and on every acknowledgement.
+   */
+  max_bytes_per_file?: number;
+  /**
    * Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/.
    */
   ocsf?: boolean;

@@ -1532,7 +1532,7 @@ return errors === 0;
 validate23.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
 export const validateConfig = validate24;
-const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers, and the otlp receiver (auditkit as a hop in an OpenTelemetry pipeline).","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"},"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp_receiver"}}},"processors":{"type":"object","description":"Processors: redact and validate (audit events), redaction (the Collector's redactionprocessor, on whole OTLP records), batch (accepted for Collector configurations).","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"},"^redaction(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redaction"},"^batch(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/batch"}}},"exporters":{"type":"object","description":"Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"},"^otlphttp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^parquet(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/parquet"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0},"ocsf":{"type":"boolean","default":false,"description":"Archive OCSF 1.8.0 events (one per line) instead of unified events. The digests say so (content: ocsf-1.8.0); a writer refuses an archive that holds the other kind; query reads it with --sql (table ocsf)."}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}},"batch":{"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}},"otlp_receiver":{"type":"object","additionalProperties":false,"required":["protocols"],"description":"OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.","properties":{"protocols":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"http":{"type":"object","additionalProperties":false,"description":"OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4318","description":"host:port to listen on."},"logs_url_path":{"type":"string","default":"/v1/logs","description":"The path logs are posted to."},"max_request_body_size":{"type":"integer","minimum":1,"default":20971520,"description":"Largest body accepted, after decompression (bytes)."}}},"grpc":{"type":"object","additionalProperties":false,"description":"OTLP/gRPC: LogsService/Export.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4317","description":"host:port to listen on."},"max_recv_msg_size_mib":{"type":"integer","minimum":1,"default":4,"description":"Largest message accepted (MiB)."}}}}},"auth":{"type":"object","additionalProperties":false,"description":"Who may send (an auditkit option; the Collector uses authenticator extensions).","properties":{"bearer_token":{"type":"string","minLength":1,"description":"Required `Authorization: Bearer <token>` (use ${env:NAME})."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Headers (or gRPC metadata) that must be present with these values."}}},"keep_raw":{"type":"boolean","default":false,"description":"Keep a raw vendor record in auditkit.raw after normalizing it."}}},"parquet":{"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}}}};
+const schema35 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://auditkit.dev/schemas/config.v1.schema.json","title":"AuditkitConfig","description":"auditkit run configuration, in the OpenTelemetry Collector's shape: receivers, processors and exporters by `type[/name]`, wired in service.pipelines. Strings may use ${env:NAME}.","type":"object","additionalProperties":false,"required":["receivers","exporters","service"],"properties":{"receivers":{"type":"object","description":"Vendor API pullers, and the otlp receiver (auditkit as a hop in an OpenTelemetry pipeline).","minProperties":1,"additionalProperties":false,"patternProperties":{"^wandb(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wandb"},"^snorkel(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/snorkel"},"^wherobots(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/wherobots"},"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp_receiver"}}},"processors":{"type":"object","description":"Processors: redact and validate (audit events), redaction (the Collector's redactionprocessor, on whole OTLP records), batch (accepted for Collector configurations).","additionalProperties":false,"patternProperties":{"^redact(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redact"},"^validate(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/validate"},"^redaction(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/redaction"},"^batch(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/batch"}}},"exporters":{"type":"object","description":"Where events go: otlp (gRPC, as in the Collector, unless protocol says otherwise), otlphttp (OTLP/HTTP), ndjson_file (the archive).","minProperties":1,"additionalProperties":false,"patternProperties":{"^otlp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^ndjson_file(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/ndjson_file"},"^otlphttp(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/otlp"},"^parquet(/[A-Za-z0-9_.-]+)?$":{"$ref":"#/$defs/parquet"}}},"service":{"type":"object","additionalProperties":false,"required":["pipelines"],"properties":{"state_directory":{"type":"string","description":"Checkpoints and queues live here.","default":"./auditkit-state"},"pipelines":{"type":"object","minProperties":1,"additionalProperties":false,"patternProperties":{"^logs(/[A-Za-z0-9_.-]+)?$":{"type":"object","additionalProperties":false,"required":["receivers","exporters"],"properties":{"receivers":{"type":"array","minItems":1,"items":{"type":"string"}},"processors":{"type":"array","items":{"type":"string"}},"exporters":{"type":"array","minItems":1,"items":{"type":"string"}}}}}}}}},"$defs":{"wandb":{"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}},"snorkel":{"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}},"wherobots":{"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}},"redact":{"type":"object","additionalProperties":false,"description":"The PII policy.","properties":{"preset":{"enum":["default","wandb-anonymize","off"],"default":"default","description":"Start from a preset; the options below override it."},"email":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for e-mail addresses (x-pii email). Default: the preset's."},"name":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for person and resource names (x-pii name). Default: the preset's."},"ip":{"enum":["keep","remove","mask","hash","truncate"],"description":"Mode for IP addresses (x-pii ip); truncate keeps the /24 or /48 network. Default: the preset's."},"mask":{"type":"string","description":"Mask string.","default":"****"},"hmac_key":{"type":"string","description":"HMAC key for hash mode; use ${env:NAME}.","minLength":1},"hmac_key_id":{"type":"string","description":"Key id written into hashed values."},"scan_free_text":{"type":"boolean","description":"Scan details and other strings for e-mails, IPs and secrets. Default: the preset's."},"raw":{"enum":["keep","remove"],"description":"Keep or remove the event's raw vendor record. Default: the preset's."}}},"validate":{"type":"object","additionalProperties":false,"properties":{"on_invalid":{"enum":["drop","pass","dead_letter"],"default":"drop","description":"What happens to an invalid event: dropped (counted), passed on, or written to dead_letter_path."},"dead_letter_path":{"type":"string","description":"NDJSON file for on_invalid: dead_letter."}}},"otlp":{"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."},"ndjson_file":{"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0},"ocsf":{"type":"boolean","default":false,"description":"Archive OCSF 1.8.0 events (one per line) instead of unified events. The digests say so (content: ocsf-1.8.0); a writer refuses an archive that holds the other kind; query reads it with --sql (table ocsf)."}}},"redaction":{"type":"object","additionalProperties":false,"description":"The OpenTelemetry Collector redactionprocessor options, with the same names and meaning (library: createRedactionProcessor). Regexes use RE2 syntax.","properties":{"allow_all_keys":{"type":"boolean","default":false,"description":"Allow every attribute key (disables allowed_keys); blocked_values still apply."},"allowed_keys":{"type":"array","items":{"type":"string"},"description":"Attribute keys kept; all others are deleted. Fails closed: empty deletes every attribute."},"ignored_keys":{"type":"array","items":{"type":"string"},"description":"Keys passed through untouched (never deleted or masked)."},"ignored_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys passed through untouched."},"blocked_key_patterns":{"type":"array","items":{"type":"string"},"description":"Regexes of keys whose whole value is masked."},"blocked_values":{"type":"array","items":{"type":"string"},"description":"Regexes whose matches in values are masked."},"allowed_values":{"type":"array","items":{"type":"string"},"description":"Regexes of values never masked (take precedence over blocked_values)."},"hash_function":{"type":"string","description":"Hash matches instead of writing `****`: md5, sha1, sha3 (SHA3-256), hmac-sha256, hmac-sha512 (case-insensitive, as in the Collector)."},"hmac_key":{"type":"string","description":"Key for the hmac hash functions (required with them): at least 32 bytes for hmac-sha256, 64 for hmac-sha512, as the Collector documents; use ${env:NAME}."},"redact_all_types":{"type":"boolean","default":false,"description":"Examine non-string values too, by their string form."},"summary":{"enum":["debug","info","silent"],"description":"Summary attributes: debug (keys and counts), info (counts), silent (none). Default: none, as in the Collector."},"url_sanitizer":{"type":"object","additionalProperties":false,"description":"Replace the variable parts of URL paths (ids, UUIDs, numbers, random tokens) with `*`, as the Collector's url_sanitizer does.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn URL sanitizing on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys holding URLs to sanitize (none: no attribute is touched)."},"sanitize_log_body":{"type":"boolean","default":true,"description":"Sanitize the strings of log bodies too (the Collector does)."}}},"db_sanitizer":{"type":"object","additionalProperties":false,"description":"Take literal values out of database statements and commands, as the Collector's db_sanitizer does; the record's db.system.name (or db.system) picks the sanitizer.","properties":{"sql":{"type":"object","additionalProperties":false,"description":"SQL (other_sql, mysql, postgresql, mariadb, sqlite): literals and numbers become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"redis":{"type":"object","additionalProperties":false,"description":"Redis: the values written by commands become `?`.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"valkey":{"type":"object","additionalProperties":false,"description":"Valkey: as redis.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"memcached":{"type":"object","additionalProperties":false,"description":"Memcached: the data block after the command line is dropped.","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"mongo":{"type":"object","additionalProperties":false,"description":"MongoDB: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"opensearch":{"type":"object","additionalProperties":false,"description":"OpenSearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"es":{"type":"object","additionalProperties":false,"description":"Elasticsearch: every JSON scalar becomes \"?\".","properties":{"enabled":{"type":"boolean","default":false,"description":"Turn this sanitizer on."},"attributes":{"type":"array","items":{"type":"string"},"description":"Attribute keys whose values it rewrites (bodies are rewritten whatever this lists)."}}},"allow_fallback_without_system":{"type":"boolean","default":false,"description":"Without db.system(.name), run every enabled sanitizer in turn (else leave the value alone)."}}}}},"batch":{"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}},"otlp_receiver":{"type":"object","additionalProperties":false,"required":["protocols"],"description":"OTLP logs in, in the Collector's shape: auditkit as a hop. Records carrying an audit event are re-validated, raw vendor records (body, with auditkit.vendor) are normalized, other records pass through; a request is answered once every exporter of its pipelines holds its records.","properties":{"protocols":{"type":"object","additionalProperties":false,"minProperties":1,"properties":{"http":{"type":"object","additionalProperties":false,"description":"OTLP/HTTP: POST /v1/logs, protobuf or JSON, gzip.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4318","description":"host:port to listen on."},"logs_url_path":{"type":"string","default":"/v1/logs","description":"The path logs are posted to."},"max_request_body_size":{"type":"integer","minimum":1,"default":20971520,"description":"Largest body accepted, after decompression (bytes)."}}},"grpc":{"type":"object","additionalProperties":false,"description":"OTLP/gRPC: LogsService/Export.","properties":{"endpoint":{"type":"string","minLength":1,"default":"localhost:4317","description":"host:port to listen on."},"max_recv_msg_size_mib":{"type":"integer","minimum":1,"default":4,"description":"Largest message accepted (MiB)."}}}}},"auth":{"type":"object","additionalProperties":false,"description":"Who may send (an auditkit option; the Collector uses authenticator extensions).","properties":{"bearer_token":{"type":"string","minLength":1,"description":"Required `Authorization: Bearer <token>` (use ${env:NAME})."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Headers (or gRPC metadata) that must be present with these values."}}},"keep_raw":{"type":"boolean","default":false,"description":"Keep a raw vendor record in auditkit.raw after normalizing it."}}},"parquet":{"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"max_bytes_per_file":{"type":"integer","minimum":1,"default":134217728,"description":"Bytes of row JSON held before a part is closed: bounds the exporter's memory and each file's size (a Parquet file is a fraction of its rows' JSON). Parts also close at max_rows_per_file and on every acknowledgement."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}}}};
 const schema36 = {"type":"object","additionalProperties":false,"required":["url","api_key","since","username"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"username":{"type":"string","description":"Basic auth user name.","minLength":1},"deployment":{"enum":["self-managed","dedicated","multi-tenant"],"default":"self-managed","description":"Where the W&B instance runs."},"anonymize":{"type":"boolean","default":false,"description":"Ask for anonymized logs (not on Multi-tenant)."},"page_size":{"type":"integer","description":"`limit` per page.","minimum":1,"maximum":1000000,"default":1000}}};
 const schema37 = {"type":"object","additionalProperties":false,"required":["url","api_key"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d). Optional: the API has no time filter, so without it the first pull takes what the API returns.","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"limit":{"type":"integer","description":"Records per pull (`limit`).","minimum":1,"default":1000},"max_limit":{"type":"integer","description":"When an answer holds exactly `limit` records and its oldest is newer than the checkpoint, records may be missing: ask again with the limit doubled, up to this; beyond it the checkpoint stays and the gap is reported.","minimum":1,"default":100000},"api_key_header":{"type":"string","description":"Header carrying the key (unconfirmed by the vendor).","default":"Authorization"},"api_key_prefix":{"type":"string","description":"Text before the key (default `Bearer ` with Authorization)."}}};
 const schema38 = {"type":"object","additionalProperties":false,"required":["url","api_key","since"],"properties":{"url":{"type":"string","description":"Vendor API base URL.","minLength":1},"api_key":{"type":"string","description":"API key; use ${env:NAME} so it stays out of the file. Never printed.","minLength":1},"since":{"type":"string","description":"Where to start when there is no checkpoint yet: RFC 3339, a date (UTC midnight), YYYY-MM-DDTHH:MM (UTC) or a duration back from now (90m, 24h, 7d).","minLength":1},"poll_interval_secs":{"type":"integer","description":"Seconds between pulls.","minimum":1,"default":300},"overlap_secs":{"type":"integer","description":"Look again this far before the checkpoint (vendors publish late).","minimum":0,"default":600},"timeout_secs":{"type":"integer","description":"Per-request timeout.","minimum":1,"default":30},"retries":{"type":"integer","description":"Retries for 429, 5xx and network failures.","minimum":0,"maximum":20,"default":6},"max_response_bytes":{"type":"integer","description":"A response body larger than this stops the pull (an endless or oversized answer).","minimum":1,"default":268435456},"max_pages":{"type":"integer","description":"Pages one window may take before the pull stops (a cursor that never ends).","minimum":1,"default":100000},"mode":{"enum":["api","csv"],"default":"api","description":"Paged API or the CSV export."},"page_size":{"type":"integer","description":"`size` per page.","minimum":1,"maximum":100,"default":100}}};
@@ -1543,7 +1543,7 @@ const schema42 = {"type":"object","additionalProperties":false,"description":"Th
 const schema43 = {"type":"object","additionalProperties":false,"description":"The Collector's batch processor, accepted so Collector configurations run: auditkit acknowledges each request once its records are held, and its exporters send each request's (or page's) records as one batch, so records are not held back to fill a batch.","properties":{"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Accepted; see the processor's description."},"send_batch_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."},"send_batch_max_size":{"type":"integer","minimum":0,"description":"Accepted; see the processor's description."}}};
 const schema44 = {"type":"object","additionalProperties":false,"properties":{"endpoint":{"type":"string","description":"otlphttp: base URL (`/v1/logs` is added when it has no path; a URL with a path is used as is). otlp (gRPC): host:port (TLS unless tls.insecure) or an http(s):// URL.","minLength":1},"logs_endpoint":{"type":"string","description":"The logs URL, used exactly as given (as OTEL_EXPORTER_OTLP_LOGS_ENDPOINT is).","minLength":1},"protocol":{"enum":["http/protobuf","http/json","grpc"],"description":"http/protobuf, http/json or grpc. Default: grpc for otlp, http/protobuf for otlphttp (http/json with encoding: json)."},"headers":{"type":"object","additionalProperties":{"type":"string"},"description":"Request headers (API keys via ${env:NAME})."},"compression":{"enum":["gzip","none"],"default":"gzip","description":"Request body compression."},"timeout_secs":{"type":"integer","description":"Request timeout.","minimum":1,"default":10},"sending_queue":{"type":"object","additionalProperties":false,"properties":{"enabled":{"type":"boolean","default":true,"description":"Keep batches on disk until the backend accepts them."},"max_batches":{"type":"integer","description":"Batches kept before pulls wait.","minimum":1,"default":1000},"queue_size":{"type":"integer","minimum":1,"description":"The Collector's name for max_batches."},"storage":{"type":"string","description":"A Collector storage extension's name: accepted, and the queue is kept on disk under service.state_directory/queues (it always is)."},"num_consumers":{"type":"integer","minimum":1,"maximum":1,"description":"Only 1: one sender per queue keeps batches in order."}},"description":"File-backed queue under service.state_directory/queues."},"encoding":{"enum":["proto","json"],"description":"otlphttp: the body encoding (proto: http/protobuf, json: http/json), as in the Collector."},"timeout":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Request timeout as a Collector duration (`10s`, `500ms`); or timeout_secs."},"tls":{"type":"object","additionalProperties":false,"description":"TLS of the connection, in the Collector's shape.","properties":{"insecure":{"type":"boolean","description":"gRPC: plain text for an endpoint without a scheme."},"insecure_skip_verify":{"type":"boolean","description":"Only false is accepted: auditkit always verifies the server's certificate."},"ca_file":{"type":"string","description":"CA certificate (PEM) to verify the server with."},"cert_file":{"type":"string","description":"Client certificate (PEM), for mutual TLS."},"key_file":{"type":"string","description":"Client key (PEM), for mutual TLS."}}},"retry_on_failure":{"type":"object","additionalProperties":false,"description":"Backoff of the sending queue, in the Collector's shape; auditkit never drops a batch, so retries do not end.","properties":{"enabled":{"type":"boolean","description":"Only true is accepted (a batch is retried until the backend accepts it)."},"initial_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"First wait after a failure (default 500ms)."},"max_interval":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Longest wait (default 30s)."},"multiplier":{"type":"number","minimum":1,"description":"Growth of the wait per failure (default 2)."},"randomization_factor":{"type":"number","minimum":0,"maximum":1,"description":"Jitter: each wait is drawn within ± this fraction (default 0.5)."},"max_elapsed_time":{"type":"string","pattern":"^([0-9]+(\\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$","description":"Only 0 is accepted: batches are kept on disk until delivered."}}}},"description":"An OTLP exporter. Type otlp is gRPC and otlphttp is OTLP/HTTP, as in the Collector; protocol (an auditkit option) chooses explicitly."};
 const schema45 = {"type":"object","additionalProperties":false,"required":["directory"],"properties":{"directory":{"type":"string","description":"Archive directory.","minLength":1},"max_file_bytes":{"type":"integer","description":"Rotate segments at this size.","minimum":1,"default":67108864},"max_file_age_secs":{"type":"integer","description":"Rotate segments at this age.","minimum":1,"default":3600},"sign_key_file":{"type":"string","description":"Ed25519 private key (PEM) to sign digests."},"sign_hmac_key":{"type":"string","description":"HMAC key to sign digests; use ${env:NAME}."},"sign_key_id":{"type":"string","description":"Key id in signatures."},"wait_lock_secs":{"type":"integer","description":"How long to wait for another writer's lock on the directory before failing.","minimum":0,"default":0},"dedupe_window_secs":{"type":"integer","description":"Events whose id is in a segment written this recently are not written again (0: no deduplication). Ids are held in memory, about 32 bytes each.","minimum":0,"default":2592000},"anchor_file":{"type":"string","description":"After every flush the archive's head is recorded here; keep it outside the archive (another disk, a WORM bucket) and pass it to auditkit verify --anchor-file.","minLength":1},"heartbeat_secs":{"type":"integer","description":"Re-seal the open digest this often even without events, so verify --max-silence-secs notices a deleted tail or a stopped writer (0: off).","minimum":0,"default":0},"ocsf":{"type":"boolean","default":false,"description":"Archive OCSF 1.8.0 events (one per line) instead of unified events. The digests say so (content: ocsf-1.8.0); a writer refuses an archive that holds the other kind; query reads it with --sql (table ocsf)."}}};
-const schema47 = {"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}};
+const schema47 = {"type":"object","additionalProperties":false,"required":["directory"],"description":"Hive-partitioned Parquet files of unified events (vendor=…/event_day=YYYYMMDD/part-….parquet), or of OCSF 1.8.0 events in Amazon Security Lake's custom-source layout (ocsf: true), zstd, one fixed column schema per shape, each file written whole before it appears, through DuckDB (loaded when the exporter is built).","properties":{"directory":{"type":"string","minLength":1,"description":"The dataset's root directory."},"max_rows_per_file":{"type":"integer","minimum":1,"default":1000000,"description":"Rows written before a part is closed (parts are also closed on every acknowledgement: a pull's page, the end of a convert)."},"max_bytes_per_file":{"type":"integer","minimum":1,"default":134217728,"description":"Bytes of row JSON held before a part is closed: bounds the exporter's memory and each file's size (a Parquet file is a fraction of its rows' JSON). Parts also close at max_rows_per_file and on every acknowledgement."},"ocsf":{"type":"boolean","default":false,"description":"Write OCSF 1.8.0 events (one file per OCSF class per day) in Security Lake's layout: ext/<source_name>-<class_uid>/region=<region>/accountId=<account_id>/eventDay=YYYYMMDD/."},"security_lake":{"type":"object","additionalProperties":false,"required":["region","account_id"],"description":"With ocsf: the partition values Security Lake's custom sources use.","properties":{"region":{"type":"string","minLength":1,"description":"The AWS Region of the lake (e.g. us-east-1)."},"account_id":{"type":"string","minLength":1,"description":"The AWS account id (or external id) of the custom source."},"source_name":{"type":"string","minLength":1,"maxLength":15,"default":"auditkit","description":"Prefix of the custom sources, one per OCSF class (<source_name>-<class_uid>; Security Lake allows 20 characters)."}}}}};
 const pattern8 = new RegExp("^wandb(/[A-Za-z0-9_.-]+)?$", "u");
 const pattern9 = new RegExp("^snorkel(/[A-Za-z0-9_.-]+)?$", "u");
 const pattern10 = new RegExp("^wherobots(/[A-Za-z0-9_.-]+)?$", "u");
@@ -5742,7 +5742,7 @@ vErrors.push(err328);
 errors++;
 }
 for(const key49 in data197){
-if(!((((key49 === "directory") || (key49 === "max_rows_per_file")) || (key49 === "ocsf")) || (key49 === "security_lake"))){
+if(!(((((key49 === "directory") || (key49 === "max_rows_per_file")) || (key49 === "max_bytes_per_file")) || (key49 === "ocsf")) || (key49 === "security_lake"))){
 const err329 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key49},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err329];
@@ -5803,9 +5803,10 @@ errors++;
 }
 }
 }
-if(data197.ocsf !== undefined){
-if(typeof data197.ocsf !== "boolean"){
-const err334 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/ocsf",schemaPath:"#/$defs/parquet/properties/ocsf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data197.max_bytes_per_file !== undefined){
+let data200 = data197.max_bytes_per_file;
+if(!(((typeof data200 == "number") && (!(data200 % 1) && !isNaN(data200))) && (isFinite(data200)))){
+const err334 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_bytes_per_file",schemaPath:"#/$defs/parquet/properties/max_bytes_per_file/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err334];
 }
@@ -5814,12 +5815,9 @@ vErrors.push(err334);
 }
 errors++;
 }
-}
-if(data197.security_lake !== undefined){
-let data201 = data197.security_lake;
-if(data201 && typeof data201 == "object" && !Array.isArray(data201)){
-if(data201.region === undefined){
-const err335 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'"};
+if((typeof data200 == "number") && (isFinite(data200))){
+if(data200 < 1 || isNaN(data200)){
+const err335 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/max_bytes_per_file",schemaPath:"#/$defs/parquet/properties/max_bytes_per_file/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err335];
 }
@@ -5828,8 +5826,11 @@ vErrors.push(err335);
 }
 errors++;
 }
-if(data201.account_id === undefined){
-const err336 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
+}
+}
+if(data197.ocsf !== undefined){
+if(typeof data197.ocsf !== "boolean"){
+const err336 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/ocsf",schemaPath:"#/$defs/parquet/properties/ocsf/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -5838,9 +5839,12 @@ vErrors.push(err336);
 }
 errors++;
 }
-for(const key50 in data201){
-if(!(((key50 === "region") || (key50 === "account_id")) || (key50 === "source_name"))){
-const err337 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"};
+}
+if(data197.security_lake !== undefined){
+let data202 = data197.security_lake;
+if(data202 && typeof data202 == "object" && !Array.isArray(data202)){
+if(data202.region === undefined){
+const err337 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "region"},message:"must have required property '"+"region"+"'"};
 if(vErrors === null){
 vErrors = [err337];
 }
@@ -5849,12 +5853,8 @@ vErrors.push(err337);
 }
 errors++;
 }
-}
-if(data201.region !== undefined){
-let data202 = data201.region;
-if(typeof data202 === "string"){
-if(func2(data202) < 1){
-const err338 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(data202.account_id === undefined){
+const err338 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/required",keyword:"required",params:{missingProperty: "account_id"},message:"must have required property '"+"account_id"+"'"};
 if(vErrors === null){
 vErrors = [err338];
 }
@@ -5863,9 +5863,9 @@ vErrors.push(err338);
 }
 errors++;
 }
-}
-else {
-const err339 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key50 in data202){
+if(!(((key50 === "region") || (key50 === "account_id")) || (key50 === "source_name"))){
+const err339 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key50},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err339];
 }
@@ -5875,11 +5875,11 @@ vErrors.push(err339);
 errors++;
 }
 }
-if(data201.account_id !== undefined){
-let data203 = data201.account_id;
+if(data202.region !== undefined){
+let data203 = data202.region;
 if(typeof data203 === "string"){
 if(func2(data203) < 1){
-const err340 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err340 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err340];
 }
@@ -5890,7 +5890,7 @@ errors++;
 }
 }
 else {
-const err341 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err341 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/region",schemaPath:"#/$defs/parquet/properties/security_lake/properties/region/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err341];
 }
@@ -5900,11 +5900,11 @@ vErrors.push(err341);
 errors++;
 }
 }
-if(data201.source_name !== undefined){
-let data204 = data201.source_name;
+if(data202.account_id !== undefined){
+let data204 = data202.account_id;
 if(typeof data204 === "string"){
-if(func2(data204) > 15){
-const err342 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters"};
+if(func2(data204) < 1){
+const err342 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err342];
 }
@@ -5913,8 +5913,9 @@ vErrors.push(err342);
 }
 errors++;
 }
-if(func2(data204) < 1){
-const err343 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+else {
+const err343 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/account_id",schemaPath:"#/$defs/parquet/properties/security_lake/properties/account_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err343];
 }
@@ -5924,8 +5925,11 @@ vErrors.push(err343);
 errors++;
 }
 }
-else {
-const err344 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data202.source_name !== undefined){
+let data205 = data202.source_name;
+if(typeof data205 === "string"){
+if(func2(data205) > 15){
+const err344 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters"};
 if(vErrors === null){
 vErrors = [err344];
 }
@@ -5934,10 +5938,8 @@ vErrors.push(err344);
 }
 errors++;
 }
-}
-}
-else {
-const err345 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func2(data205) < 1){
+const err345 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err345];
 }
@@ -5947,9 +5949,8 @@ vErrors.push(err345);
 errors++;
 }
 }
-}
 else {
-const err346 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err346 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake/source_name",schemaPath:"#/$defs/parquet/properties/security_lake/properties/source_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err346];
 }
@@ -5960,9 +5961,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err347 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err347 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1")+"/security_lake",schemaPath:"#/$defs/parquet/properties/security_lake/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err347];
 }
@@ -5972,11 +5972,9 @@ vErrors.push(err347);
 errors++;
 }
 }
-if(data.service !== undefined){
-let data205 = data.service;
-if(data205 && typeof data205 == "object" && !Array.isArray(data205)){
-if(data205.pipelines === undefined){
-const err348 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
+}
+else {
+const err348 = {instancePath:instancePath+"/exporters/" + key48.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/$defs/parquet/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err348];
 }
@@ -5985,9 +5983,11 @@ vErrors.push(err348);
 }
 errors++;
 }
-for(const key51 in data205){
-if(!((key51 === "state_directory") || (key51 === "pipelines"))){
-const err349 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
+}
+}
+}
+else {
+const err349 = {instancePath:instancePath+"/exporters",schemaPath:"#/properties/exporters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err349];
 }
@@ -5997,9 +5997,11 @@ vErrors.push(err349);
 errors++;
 }
 }
-if(data205.state_directory !== undefined){
-if(typeof data205.state_directory !== "string"){
-const err350 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.service !== undefined){
+let data206 = data.service;
+if(data206 && typeof data206 == "object" && !Array.isArray(data206)){
+if(data206.pipelines === undefined){
+const err350 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/required",keyword:"required",params:{missingProperty: "pipelines"},message:"must have required property '"+"pipelines"+"'"};
 if(vErrors === null){
 vErrors = [err350];
 }
@@ -6008,12 +6010,9 @@ vErrors.push(err350);
 }
 errors++;
 }
-}
-if(data205.pipelines !== undefined){
-let data207 = data205.pipelines;
-if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
-if(Object.keys(data207).length < 1){
-const err351 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
+for(const key51 in data206){
+if(!((key51 === "state_directory") || (key51 === "pipelines"))){
+const err351 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key51},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err351];
 }
@@ -6022,9 +6021,10 @@ vErrors.push(err351);
 }
 errors++;
 }
-for(const key52 in data207){
-if(!(pattern41.test(key52))){
-const err352 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"};
+}
+if(data206.state_directory !== undefined){
+if(typeof data206.state_directory !== "string"){
+const err352 = {instancePath:instancePath+"/service/state_directory",schemaPath:"#/properties/service/properties/state_directory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err352];
 }
@@ -6034,12 +6034,11 @@ vErrors.push(err352);
 errors++;
 }
 }
-for(const key53 in data207){
-if(pattern41.test(key53)){
-let data208 = data207[key53];
+if(data206.pipelines !== undefined){
+let data208 = data206.pipelines;
 if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
-if(data208.receivers === undefined){
-const err353 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
+if(Object.keys(data208).length < 1){
+const err353 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/minProperties",keyword:"minProperties",params:{limit: 1},message:"must NOT have fewer than 1 properties"};
 if(vErrors === null){
 vErrors = [err353];
 }
@@ -6048,8 +6047,9 @@ vErrors.push(err353);
 }
 errors++;
 }
-if(data208.exporters === undefined){
-const err354 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
+for(const key52 in data208){
+if(!(pattern41.test(key52))){
+const err354 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key52},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err354];
 }
@@ -6058,9 +6058,13 @@ vErrors.push(err354);
 }
 errors++;
 }
-for(const key54 in data208){
-if(!(((key54 === "receivers") || (key54 === "processors")) || (key54 === "exporters"))){
-const err355 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties"};
+}
+for(const key53 in data208){
+if(pattern41.test(key53)){
+let data209 = data208[key53];
+if(data209 && typeof data209 == "object" && !Array.isArray(data209)){
+if(data209.receivers === undefined){
+const err355 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "receivers"},message:"must have required property '"+"receivers"+"'"};
 if(vErrors === null){
 vErrors = [err355];
 }
@@ -6069,12 +6073,8 @@ vErrors.push(err355);
 }
 errors++;
 }
-}
-if(data208.receivers !== undefined){
-let data209 = data208.receivers;
-if(Array.isArray(data209)){
-if(data209.length < 1){
-const err356 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data209.exporters === undefined){
+const err356 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/required",keyword:"required",params:{missingProperty: "exporters"},message:"must have required property '"+"exporters"+"'"};
 if(vErrors === null){
 vErrors = [err356];
 }
@@ -6083,10 +6083,9 @@ vErrors.push(err356);
 }
 errors++;
 }
-const len14 = data209.length;
-for(let i14=0; i14<len14; i14++){
-if(typeof data209[i14] !== "string"){
-const err357 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i14,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key54 in data209){
+if(!(((key54 === "receivers") || (key54 === "processors")) || (key54 === "exporters"))){
+const err357 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key54},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err357];
 }
@@ -6096,9 +6095,11 @@ vErrors.push(err357);
 errors++;
 }
 }
-}
-else {
-const err358 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data209.receivers !== undefined){
+let data210 = data209.receivers;
+if(Array.isArray(data210)){
+if(data210.length < 1){
+const err358 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err358];
 }
@@ -6107,14 +6108,10 @@ vErrors.push(err358);
 }
 errors++;
 }
-}
-if(data208.processors !== undefined){
-let data211 = data208.processors;
-if(Array.isArray(data211)){
-const len15 = data211.length;
-for(let i15=0; i15<len15; i15++){
-if(typeof data211[i15] !== "string"){
-const err359 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i15,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len14 = data210.length;
+for(let i14=0; i14<len14; i14++){
+if(typeof data210[i14] !== "string"){
+const err359 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers/" + i14,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err359];
 }
@@ -6126,7 +6123,7 @@ errors++;
 }
 }
 else {
-const err360 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err360 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/receivers",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/receivers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err360];
 }
@@ -6136,11 +6133,13 @@ vErrors.push(err360);
 errors++;
 }
 }
-if(data208.exporters !== undefined){
-let data213 = data208.exporters;
-if(Array.isArray(data213)){
-if(data213.length < 1){
-const err361 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data209.processors !== undefined){
+let data212 = data209.processors;
+if(Array.isArray(data212)){
+const len15 = data212.length;
+for(let i15=0; i15<len15; i15++){
+if(typeof data212[i15] !== "string"){
+const err361 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors/" + i15,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err361];
 }
@@ -6149,10 +6148,10 @@ vErrors.push(err361);
 }
 errors++;
 }
-const len16 = data213.length;
-for(let i16=0; i16<len16; i16++){
-if(typeof data213[i16] !== "string"){
-const err362 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i16,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err362 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/processors",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/processors/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err362];
 }
@@ -6162,9 +6161,11 @@ vErrors.push(err362);
 errors++;
 }
 }
-}
-else {
-const err363 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data209.exporters !== undefined){
+let data214 = data209.exporters;
+if(Array.isArray(data214)){
+if(data214.length < 1){
+const err363 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err363];
 }
@@ -6173,10 +6174,10 @@ vErrors.push(err363);
 }
 errors++;
 }
-}
-}
-else {
-const err364 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const len16 = data214.length;
+for(let i16=0; i16<len16; i16++){
+if(typeof data214[i16] !== "string"){
+const err364 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters/" + i16,schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err364];
 }
@@ -6187,9 +6188,8 @@ errors++;
 }
 }
 }
-}
 else {
-const err365 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err365 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1")+"/exporters",schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/properties/exporters/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err365];
 }
@@ -6201,7 +6201,7 @@ errors++;
 }
 }
 else {
-const err366 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err366 = {instancePath:instancePath+"/service/pipelines/" + key53.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/service/properties/pipelines/patternProperties/%5Elogs(~1%5BA-Za-z0-9_.-%5D%2B)%3F%24/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err366];
 }
@@ -6212,13 +6212,38 @@ errors++;
 }
 }
 }
+}
 else {
-const err367 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err367 = {instancePath:instancePath+"/service/pipelines",schemaPath:"#/properties/service/properties/pipelines/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err367];
 }
 else {
 vErrors.push(err367);
+}
+errors++;
+}
+}
+}
+else {
+const err368 = {instancePath:instancePath+"/service",schemaPath:"#/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err368];
+}
+else {
+vErrors.push(err368);
+}
+errors++;
+}
+}
+}
+else {
+const err369 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err369];
+}
+else {
+vErrors.push(err369);
 }
 errors++;
 }

@@ -20,7 +20,12 @@ import {
   DEFAULT_SENDING_QUEUE_MAX_BATCHES,
 } from '../../src/exporters/otlp/config.js';
 import { DEFAULT_STATE_DIRECTORY } from '../../src/pipeline/config.js';
-import { DEFAULT_MAX_ROWS_PER_FILE, DEFAULT_PARQUET_OCSF, DEFAULT_SECURITY_LAKE_SOURCE } from '../../src/exporters/parquet/config.js';
+import {
+  DEFAULT_MAX_BYTES_PER_FILE,
+  DEFAULT_MAX_ROWS_PER_FILE,
+  DEFAULT_PARQUET_OCSF,
+  DEFAULT_SECURITY_LAKE_SOURCE,
+} from '../../src/exporters/parquet/config.js';
 import {
   DEFAULT_GRPC_ENDPOINT,
   DEFAULT_HTTP_ENDPOINT,
@@ -97,6 +102,7 @@ const CASES: [string, string, unknown][] = [
   ['otlp_receiver', 'protocols.grpc.max_recv_msg_size_mib', DEFAULT_MAX_RECV_MSG_SIZE_MIB],
   ['otlp_receiver', 'keep_raw', DEFAULT_KEEP_RAW],
   ['parquet', 'max_rows_per_file', DEFAULT_MAX_ROWS_PER_FILE],
+  ['parquet', 'max_bytes_per_file', DEFAULT_MAX_BYTES_PER_FILE],
   ['parquet', 'ocsf', DEFAULT_PARQUET_OCSF],
   ['parquet', 'security_lake.source_name', DEFAULT_SECURITY_LAKE_SOURCE],
   ['otlp', 'compression', DEFAULT_OTLP_COMPRESSION],

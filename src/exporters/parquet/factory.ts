@@ -29,7 +29,7 @@ import type { ComponentContext } from '../../components/context.js';
 import { newExporterStats, type EventExporter } from '../../components/event-exporter.js';
 import { fsyncDir } from '../../io/durable.js';
 import type { AuditEvent } from '../../model/event.js';
-import { DEFAULT_MAX_ROWS_PER_FILE, DEFAULT_SECURITY_LAKE_SOURCE, type ParquetConfig } from './config.js';
+import { DEFAULT_MAX_BYTES_PER_FILE, DEFAULT_MAX_ROWS_PER_FILE, DEFAULT_SECURITY_LAKE_SOURCE, type ParquetConfig } from './config.js';
 import { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from './columns.js';
 
 export { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from './columns.js';
@@ -85,8 +85,11 @@ export async function createParquetExporter(
   const db = await DuckDBInstance.create(':memory:', { threads: '1' });
   const conn = await db.connect();
   const maxRows = config.max_rows_per_file ?? DEFAULT_MAX_ROWS_PER_FILE;
+  const maxBytes = config.max_bytes_per_file ?? DEFAULT_MAX_BYTES_PER_FILE;
   const stats = newExporterStats();
   let rows: string[] = [];
+  /** UTF-8 bytes of `rows` (their JSON and newlines). */
+  let rowBytes = 0;
   let writing: Promise<void> = Promise.resolve();
   const columns = `{${Object.entries(config.ocsf ? OCSF_PARQUET_COLUMNS : PARQUET_COLUMNS)
     .map(([k, t]) => `"${k}": '${t}'`)
@@ -97,6 +100,7 @@ export async function createParquetExporter(
     if (rows.length === 0) return;
     const batch = rows;
     rows = [];
+    rowBytes = 0;
     const id = randomUUID();
     const tmp = `${dir}.tmp-${id}`;
     await mkdir(tmp, { recursive: true });
@@ -140,8 +144,12 @@ export async function createParquetExporter(
     stats,
     pending: 0,
     write: (events) => {
-      for (const e of events) rows.push(JSON.stringify(config.ocsf ? ocsfRow(toOcsf!(e)) : parquetRow(e)));
-      return rows.length >= maxRows ? flush() : undefined;
+      for (const e of events) {
+        const row = JSON.stringify(config.ocsf ? ocsfRow(toOcsf!(e)) : parquetRow(e));
+        rows.push(row);
+        rowBytes += Buffer.byteLength(row) + 1;
+      }
+      return rows.length >= maxRows || rowBytes >= maxBytes ? flush() : undefined;
     },
     ack: flush,
     flush: async () => {

@@ -86,3 +86,35 @@ t.test('DuckDB and hyparquet read back exactly the NDJSON events', async (t) => 
   t.equal(schemas.size, 1, 'every file has the same column schema');
   t.equal(hyRows, events.length, 'hyparquet reads every row from the files');
 });
+
+t.test('parts roll by row count and by bytes of row JSON; every row is written once', async (t) => {
+  const { createExporter } = await import('../../../src/components/registry.js');
+  const { standaloneContext } = await import('../../../src/components/context.js');
+  const { goldenCases, runGolden } = await import('../../helpers/golden.js');
+  const events = [];
+  for (const c of goldenCases()) events.push(...(await runGolden(c)).events);
+  const wandb = events.filter((e) => e.vendor === 'wandb');
+  const bytes = wandb.reduce((n, e) => n + Buffer.byteLength(JSON.stringify(e)), 0);
+  for (const [option, value] of [
+    ['max_rows_per_file', 5],
+    ['max_bytes_per_file', Math.ceil(bytes / 8)],
+  ] as const) {
+    const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-parquet-roll-'));
+    const x = await createExporter('parquet', { directory: dir, [option]: value }, standaloneContext());
+    // One write at a time, as a convert hands them over: the bound is checked after each.
+    for (const e of wandb) {
+      const wait = x.write([e]);
+      if (wait) await wait;
+    }
+    await x.close();
+    const files = (await readdir(dir, { recursive: true })).filter((f) => f.endsWith('.parquet'));
+    t.ok(files.length >= (option === 'max_rows_per_file' ? Math.ceil(wandb.length / 5) : 4), `${option} ${value}: ${files.length} parts`);
+    const db = await DuckDBInstance.create(':memory:');
+    const c = await db.connect();
+    const r = await c.runAndReadAll(`SELECT count(*) AS n, count(DISTINCT id) AS ids FROM read_parquet('${dir}/**/*.parquet')`);
+    const [row] = r.getRowObjectsJS() as { n: bigint; ids: bigint }[];
+    t.same([Number(row!.n), Number(row!.ids)], [wandb.length, new Set(wandb.map((e) => e.id)).size], `${option}: every event once`);
+    c.closeSync();
+    db.closeSync();
+  }
+});
