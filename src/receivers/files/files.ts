@@ -216,15 +216,44 @@ function* expand(value: unknown, text: string, loc: SourceLocation, format: Inpu
   yield { value, text, location: loc, format };
 }
 
+/** The object keys of a header's columns (duplicate names get `#2`, ...), worked out once per header. */
+const headerKeys = new WeakMap<readonly string[], { keys: string[]; plain: boolean }>();
+function keysOf(header: readonly string[]): { keys: string[]; plain: boolean } {
+  let known = headerKeys.get(header);
+  if (!known) {
+    const seen = new Set<string>();
+    const keys = header.map((h) => {
+      let key = h;
+      for (let k = 2; seen.has(key); k++) key = `${h}#${k}`;
+      seen.add(key);
+      return key;
+    });
+    // `__proto__` cannot be assigned as an own key: such a header takes defineProperty.
+    known = { keys, plain: !seen.has('__proto__') };
+    headerKeys.set(header, known);
+  }
+  return known;
+}
+
 /** CSV cells of one row as an object keyed by the header (duplicate names get `#2`, ...). */
 function csvRow(header: readonly string[], fields: readonly string[]): Record<string, string> {
+  const { keys, plain } = keysOf(header);
   const value: Record<string, string> = {};
-  header.forEach((h, i) => {
-    let key = h;
-    for (let k = 2; Object.hasOwn(value, key); k++) key = `${h}#${k}`;
-    Object.defineProperty(value, key, { value: fields[i], enumerable: true, writable: true, configurable: true });
-  });
+  for (let i = 0; i < keys.length; i++)
+    if (plain) value[keys[i]!] = fields[i]!;
+    else Object.defineProperty(value, keys[i]!, { value: fields[i], enumerable: true, writable: true, configurable: true });
   return value;
+}
+
+/**
+ * The fields of one record's text (without its line end), as csv-parse reads them with
+ * CSV_ONE_RECORD. A record with no quote and no carriage return has nothing for a CSV parser to
+ * decide: its fields are the text between commas (most rows of an export; test/receivers/files
+ * checks this equals csv-parse on any such text). Others go through csv-parse.
+ */
+export function csvFields(text: string): string[] {
+  if (!text.includes('"') && !text.includes('\r')) return text.split(',');
+  return parseCsvSync(text, CSV_ONE_RECORD)[0] ?? [];
 }
 
 /**
@@ -561,8 +590,7 @@ async function* csvBatches(chunks: AsyncIterable<string>, file: string, opts: Re
       }
       let fields: string[];
       try {
-        const rows: string[][] = parseCsvSync(text, CSV_FIRST_RECORD);
-        fields = rows[0] ?? [];
+        fields = header ? csvFields(text) : (parseCsvSync(text, CSV_FIRST_RECORD)[0] ?? []);
       } catch (err) {
         out.push({ text, location, format: 'csv', error: new AuditInputError('invalid_csv', `invalid CSV: ${parseError(err)}`, '') });
         continue;

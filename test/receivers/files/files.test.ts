@@ -6,7 +6,8 @@ import t from 'tap';
 import fc from 'fast-check';
 import { AuditInputError } from '../../../src/errors.js';
 import { jsonDocumentElements } from '../../../src/receivers/files/json-document.js';
-import { readRecords, type InputRecord, type ReadOptions } from '../../../src/receivers/files/files.js';
+import { csvFields, readRecords, type InputRecord, type ReadOptions } from '../../../src/receivers/files/files.js';
+import { parse as parseCsv } from 'csv-parse/sync';
 import { ENVELOPE_KEYS, envelopeKeyOf } from '../../../src/components/adapters.js';
 
 const opts: ReadOptions = { envelopeKeyOf, envelopeKeys: ENVELOPE_KEYS };
@@ -172,4 +173,44 @@ t.test('--input-format forces the format', async (t) => {
 
 t.test('a missing file is an I/O error, not a record', async (t) => {
   await t.rejects(readAll(path.join(dir, 'missing.ndjson')), { code: 'ENOENT' });
+});
+
+t.test('csvFields: a record without quotes or CR is split on commas exactly as csv-parse reads it', (t) => {
+  const char = fc.oneof(fc.constantFrom(',', ' ', '\t', "'", '\\', ';', '\uFEFF', 'é', '😀', '#', '='), fc.string({ maxLength: 1 }));
+  let n = 0;
+  fc.assert(
+    fc.property(fc.array(char, { minLength: 1, maxLength: 40 }), (chars) => {
+      const text = chars.join('').replace(/["\r\n]/g, '');
+      if (text === '') return;
+      const want = parseCsv<string[]>(text, { relax_column_count: true, record_delimiter: '\n' })[0] ?? [];
+      if (JSON.stringify(csvFields(text)) !== JSON.stringify(want)) throw new Error(`differs for ${JSON.stringify(text)}`);
+      n++;
+    }),
+    { numRuns: 3000 },
+  );
+  t.ok(n > 2500, `${n} texts`);
+  // With quotes or a CR the record still goes through csv-parse.
+  t.same(csvFields('a,"b,c",d'), ['a', 'b,c', 'd']);
+  t.same(csvFields('a,"say ""hi""",d'), ['a', 'say "hi"', 'd']);
+  t.end();
+});
+
+t.test('CSV header names: duplicates get #2, #3 (also when a #2 exists), __proto__ and constructor are own keys', async (t) => {
+  const recs = await readAll(await fileWith('a,a#2,a,__proto__,constructor,10\n1,2,3,4,5,6\n7,8,9,10,11,12\n', 'csv'));
+  t.same(
+    recs.map((r) => r.value),
+    [
+      { a: '1', 'a#2': '2', 'a#3': '3', ['__proto__']: '4', constructor: '5', 10: '6' },
+      { a: '7', 'a#2': '8', 'a#3': '9', ['__proto__']: '10', constructor: '11', 10: '12' },
+    ].map((o) => {
+      // `__proto__` as an own key (as the reader makes it), in the header's order.
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(o))
+        Object.defineProperty(out, k, { value: v, enumerable: true, writable: true, configurable: true });
+      return out;
+    }),
+  );
+  const first = recs[0]!.value as Record<string, unknown>;
+  t.ok(Object.hasOwn(first, '__proto__') && Object.getPrototypeOf(first) === Object.prototype, '__proto__ is data, not the prototype');
+  t.same(Object.keys(first), ['10', 'a', 'a#2', 'a#3', '__proto__', 'constructor']);
 });
