@@ -597,8 +597,14 @@ export class NdjsonArchiveWriter implements LogRecordExporter {
       const bytes = Buffer.concat(chunk, size);
       seg.hash.update(bytes); // the segment's SHA-256: one update per chunk, not two per line
       await seg.fh.write(bytes);
-      // zlib compresses in its own thread; the writer waits only when it is behind.
-      if (seg.gz && !seg.gz.stream.write(bytes)) await once(seg.gz.stream, 'drain');
+      // zlib compresses in its own thread; the writer waits only when it is behind. A gzip that
+      // failed earlier (its file could not be written) fails this append: never a wait for a
+      // 'drain' that cannot come.
+      const gz = seg.gz;
+      if (gz) {
+        if (gz.stream.destroyed) await gz.done;
+        if (!gz.stream.write(bytes)) await Promise.race([once(gz.stream, 'drain'), gz.done]);
+      }
       seg.bytes += size;
       seg.dirty = true;
       this.written += chunk.length / 2;

@@ -291,3 +291,25 @@ t.test('write does not make the caller wait for an append under 32 MiB; an appen
   await t.rejects(w.flush(), { code: 'ENOENT' }, 'and stays failed: nothing after it is acknowledged');
   await w.release().catch(() => undefined);
 });
+
+t.test('a segment gzip that failed while idle fails the next append and flush instead of hanging', async (t) => {
+  const dir = fresh();
+  const w = new NdjsonArchiveWriter({ dir, dedupeWindowMillis: 0 });
+  await w.open();
+  w.write(events(10));
+  await w.flush();
+  // The gzip of the open segment fails between appends (as a full disk would fail its file).
+  const seg = (w as unknown as { seg: { gz: { stream: { destroy(e: Error): void } } } }).seg;
+  seg.gz.stream.destroy(new Error('no space left on the gzip'));
+  await new Promise((r) => setTimeout(r, 20));
+  w.write(events(8000, 10)); // past 1 MiB: an append starts
+  const outcome = await Promise.race([
+    w.flush().then(
+      () => 'resolved',
+      (e: unknown) => (e as Error).message,
+    ),
+    new Promise<string>((r) => setTimeout(() => r('hung'), 5000)),
+  ]);
+  t.equal(outcome, 'no space left on the gzip', 'flush rejects with the gzip error (not a hang, not a success)');
+  await w.release().catch(() => undefined);
+});
