@@ -139,18 +139,21 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
 
   // Audit logs name the same people and projects over and over: hashes and truncations are
   // cached (bounded), which keeps hash mode close to the cost of masking.
-  const memo = new Map<string, string>();
-  const cached = (tag: string, value: string, make: (v: string) => string): string => {
-    const k = tag + value;
-    let out = memo.get(k);
-    if (out === undefined) {
-      if (memo.size >= 100_000) memo.clear();
-      out = make(value);
-      memo.set(k, out);
-    }
-    return out;
+  // One map per kind of result (no `tag + value` string is built and flattened per lookup).
+  const memoized = (make: (v: string) => string): ((value: string) => string) => {
+    const memo = new Map<string, string>();
+    return (value) => {
+      let out = memo.get(value);
+      if (out === undefined) {
+        if (memo.size >= 100_000) memo.clear();
+        out = make(value);
+        memo.set(value, out);
+      }
+      return out;
+    };
   };
-  const hash = (value: string): string => cached('h', value, (v) => `hmac-sha256:${keyId}:${hmacHex('sha256', key!, v)}`);
+  const hash = memoized((v) => `hmac-sha256:${keyId}:${hmacHex('sha256', key!, v)}`);
+  const truncate = memoized((v) => truncateIp(v) ?? mask);
   /** The replacement of one PII value, or undefined to remove it. */
   const apply = (cls: PiiClass, value: string): string | undefined => {
     switch (modes[cls]) {
@@ -163,7 +166,7 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
       case 'hash':
         return hash(value);
       case 'truncate':
-        return cached('t', value, (v) => truncateIp(v) ?? mask);
+        return truncate(value);
     }
   };
   const inText = (kind: TextFinding, match: string, original: string): string => {
