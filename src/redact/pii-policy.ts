@@ -139,13 +139,14 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
 
   // Audit logs name the same people and projects over and over: hashes and truncations are
   // cached (bounded), which keeps hash mode close to the cost of masking.
-  // One map per kind of result (no `tag + value` string is built and flattened per lookup).
-  const memoized = (make: (v: string) => string): ((value: string) => string) => {
+  // One map per kind of result (no `tag + value` string is built and flattened per lookup),
+  // forgotten whole at `limit` entries.
+  const memoized = (make: (v: string) => string, limit = 100_000): ((value: string) => string) => {
     const memo = new Map<string, string>();
     return (value) => {
       let out = memo.get(value);
       if (out === undefined) {
-        if (memo.size >= 100_000) memo.clear();
+        if (memo.size >= limit) memo.clear();
         out = make(value);
         memo.set(value, out);
       }
@@ -179,16 +180,8 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
   /** Free text, scanned with the context of the key it is under. */
   const redactText = (text: string, key?: string): string => (scan ? replaceFindings(text, inText, key) : text);
 
-  const keyMemo = new Map<string, string>();
-  const redactKey = (k: string): string => {
-    let out = keyMemo.get(k);
-    if (out === undefined) {
-      if (keyMemo.size >= 10_000) keyMemo.clear();
-      out = redactText(k);
-      keyMemo.set(k, out);
-    }
-    return out;
-  };
+  /** A key scanned like a value (remembered: audit logs repeat their keys). */
+  const redactKey = memoized((k) => redactText(k), 10_000);
   const REMOVED = Symbol('removed');
   /**
    * Any JSON value: strings scanned, keys scanned like values, and a key whose name classifies
