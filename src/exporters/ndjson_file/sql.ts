@@ -7,22 +7,15 @@
  * `ocsf`, with the OCSF Parquet columns (`unmapped` JSON). A torn last line of an open segment is
  * not read (as the filter flags do not read it).
  */
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from '../parquet/columns.js';
+import { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS, columnsArg, filesBelow, sqlString } from '../parquet/columns.js';
 import { OCSF_CONTENT } from './format.js';
 import { archiveContent, segmentFiles } from './query.js';
-
-const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
 /** The Parquet files under `dir` by shape: OCSF in Security Lake's layout (`ext/…`), unified events elsewhere. */
 async function parquetFiles(dir: string): Promise<{ events: boolean; ocsf: boolean }> {
   const found = { events: false, ocsf: false };
-  for (const e of await readdir(dir, { withFileTypes: true, recursive: true }))
-    if (e.isFile() && e.name.endsWith('.parquet')) {
-      const rel = path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep);
-      found[rel[0] === 'ext' ? 'ocsf' : 'events'] = true;
-    }
+  for (const rel of await filesBelow(dir)) if (rel.endsWith('.parquet')) found[rel.split(path.sep)[0] === 'ext' ? 'ocsf' : 'events'] = true;
   return found;
 }
 
@@ -69,13 +62,10 @@ export async function querySql(dir: string, sql: string): Promise<SqlResult> {
     } else {
       const files = await segmentFiles(dir);
       const [table, columns] = (await archiveContent(dir)) === OCSF_CONTENT ? ['ocsf', OCSF_ARCHIVE_COLUMNS] : ['events', ARCHIVE_COLUMNS];
-      const cols = `{${Object.entries(columns)
-        .map(([k, t]) => `"${k}": '${t}'`)
-        .join(', ')}}`;
       const list = files.length ? `[${files.map(sqlString).join(', ')}]` : null;
       await c.run(
         list
-          ? `CREATE VIEW ${table} AS SELECT * FROM read_ndjson(${list}, columns = ${cols}, format = 'newline_delimited', ignore_errors = true)`
+          ? `CREATE VIEW ${table} AS SELECT * FROM read_ndjson(${list}, columns = ${columnsArg(columns)}, format = 'newline_delimited', ignore_errors = true)`
           : `CREATE VIEW ${table} AS SELECT * FROM (SELECT ${Object.entries(columns)
               .map(([k, t]) => `CAST(NULL AS ${t}) AS "${k}"`)
               .join(', ')}) WHERE false`,

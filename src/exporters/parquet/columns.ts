@@ -1,4 +1,25 @@
-/** The fixed Parquet column types (DuckDB) of both shapes, shared by the exporter and `query --sql`. */
+/**
+ * What the parquet exporter and `query --sql` share: the fixed Parquet column types (DuckDB) of
+ * both shapes, how they and paths are written into DuckDB SQL, and the files of a dataset.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A string as a DuckDB SQL literal. */
+export const sqlString = (s: string): string => `'${s.replaceAll("'", "''")}'`;
+
+/** Column types as read_ndjson's `columns` argument: `{"name": 'TYPE', ...}` (names quoted: `group` is a keyword). */
+export const columnsArg = (columns: Record<string, string>): string =>
+  `{${Object.entries(columns)
+    .map(([k, t]) => `"${k}": ${sqlString(t)}`)
+    .join(', ')}}`;
+
+/** Every file below `dir`, as paths relative to it. */
+export async function filesBelow(dir: string): Promise<string[]> {
+  return (await readdir(dir, { withFileTypes: true, recursive: true }))
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)));
+}
 
 const V = 'VARCHAR';
 /** The fixed column types (DuckDB), the same in every file. */

@@ -23,14 +23,14 @@
  * | event_day | partition (YYYYMMDD) | the UTC day of `time` |
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ComponentContext } from '../../components/context.js';
 import { newExporterStats, type EventExporter } from '../../components/event-exporter.js';
 import { fsyncDir } from '../../io/durable.js';
 import type { AuditEvent } from '../../model/event.js';
 import { DEFAULT_MAX_BYTES_PER_FILE, DEFAULT_MAX_ROWS_PER_FILE, DEFAULT_SECURITY_LAKE_SOURCE, type ParquetConfig } from './config.js';
-import { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from './columns.js';
+import { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS, columnsArg, filesBelow, sqlString } from './columns.js';
 
 export { OCSF_PARQUET_COLUMNS, PARQUET_COLUMNS } from './columns.js';
 
@@ -53,19 +53,6 @@ export function parquetRow(e: AuditEvent): Record<string, unknown> {
     details: e.details === undefined ? null : JSON.stringify(e.details),
     raw: e.raw === undefined ? null : JSON.stringify(e.raw),
   };
-}
-
-const sql = (s: string): string => s.replaceAll("'", "''");
-
-/** Every file below `dir` (relative paths). */
-async function filesBelow(dir: string, rel = ''): Promise<string[]> {
-  const out: string[] = [];
-  for (const e of await readdir(path.join(dir, rel), { withFileTypes: true })) {
-    const r = path.join(rel, e.name);
-    if (e.isDirectory()) out.push(...(await filesBelow(dir, r)));
-    else out.push(r);
-  }
-  return out;
 }
 
 export async function createParquetExporter(
@@ -91,9 +78,7 @@ export async function createParquetExporter(
   /** UTF-8 bytes of `rows` (their JSON and newlines). */
   let rowBytes = 0;
   let writing: Promise<void> = Promise.resolve();
-  const columns = `{${Object.entries(config.ocsf ? OCSF_PARQUET_COLUMNS : PARQUET_COLUMNS)
-    .map(([k, t]) => `"${k}": '${t}'`)
-    .join(', ')}}`;
+  const columns = columnsArg(config.ocsf ? OCSF_PARQUET_COLUMNS : PARQUET_COLUMNS);
 
   /** Writes the buffered rows as one part per partition, each renamed into place when whole. */
   const writePart = async (): Promise<void> => {
@@ -109,12 +94,12 @@ export async function createParquetExporter(
       await writeFile(input, `${batch.join('\n')}\n`);
       const out = path.join(tmp, 'parts');
       const select = config.ocsf
-        ? `SELECT *, class_uid AS class_part, strftime(make_timestamp(time * 1000), '%Y%m%d') AS eventDay FROM read_ndjson('${sql(input)}', columns = ${columns}, format = 'newline_delimited')`
-        : `SELECT *, replace(substr(time, 1, 10), '-', '') AS event_day FROM read_ndjson('${sql(input)}', columns = ${columns}, format = 'newline_delimited')`;
+        ? `SELECT *, class_uid AS class_part, strftime(make_timestamp(time * 1000), '%Y%m%d') AS eventDay FROM read_ndjson(${sqlString(input)}, columns = ${columns}, format = 'newline_delimited')`
+        : `SELECT *, replace(substr(time, 1, 10), '-', '') AS event_day FROM read_ndjson(${sqlString(input)}, columns = ${columns}, format = 'newline_delimited')`;
       // OCSF keeps class_uid in every row (the partition is a copy of it); eventDay is the path's only.
       const by = config.ocsf ? '(class_part, eventDay)' : '(vendor, event_day)';
       await conn.run(
-        `COPY (${select}) TO '${sql(out)}' (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY ${by}, FILENAME_PATTERN 'part-${id}-{i}')`,
+        `COPY (${select}) TO ${sqlString(out)} (FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY ${by}, FILENAME_PATTERN 'part-${id}-{i}')`,
       );
       for (const rel of await filesBelow(out)) {
         // OCSF: one custom source per class, partitioned as Security Lake documents.
