@@ -72,6 +72,30 @@ t.test('a fixed dead letter can be fed back through convert', async (t) => {
   t.equal((JSON.parse(r.stdout) as AuditEvent).time, '2026-08-01T10:00:00Z');
 });
 
+t.test('a fixed CSV dead letter (its header kept) is fed back as the row it was', async (t) => {
+  const dl = path.join(dir, 'refeed-csv.dead.ndjson');
+  const src = path.join(dir, 'refeed.csv');
+  await writeFile(
+    src,
+    'Time,User,Action,Resource,IP Address,User Agent,Region\nyesterday,a@b.io,UploadFile,"f, ""1""",203.0.113.9,curl/8,aws-us-west-2\n',
+  );
+  t.equal((await cli(['convert', src, '--dead-letter', dl, '-q'])).code, 1);
+  const letter = JSON.parse(await readFile(dl, 'utf8')) as DeadLetter;
+  t.same(letter.csv_header, ['Time', 'User', 'Action', 'Resource', 'IP Address', 'User Agent', 'Region']);
+  for (const [name, original] of [
+    ['quoted field', letter.original.replace('yesterday', '2026-02-01T00:00:00Z')],
+    ['no quotes', letter.original.replace('yesterday', '2026-02-01T00:00:00Z').replace('"f, ""1"""', 'f1')],
+  ] as const) {
+    const fixed = path.join(dir, `fixed-${name.replace(' ', '-')}.dead.ndjson`);
+    await writeFile(fixed, `${JSON.stringify({ ...letter, original })}\n`);
+    const r = await cli(['convert', fixed]);
+    t.equal(r.code, 0, `${name}: ${r.stderr}`);
+    const e = JSON.parse(r.stdout) as AuditEvent;
+    t.equal(e.time, '2026-02-01T00:00:00Z', name);
+    t.equal(e.resources?.[0]?.id ?? e.resources?.[0]?.name, name === 'quoted field' ? 'f, "1"' : 'f1', `${name}: the Resource field`);
+  }
+});
+
 t.test('usage errors exit 2; help and version exit 0', async (t) => {
   t.equal((await cli(['convert', '--from', 'splunk', 'x'])).code, 2, 'unknown vendor');
   t.equal((await cli(['convert', '--input-format', 'xml', 'x'])).code, 2, 'unknown input format');

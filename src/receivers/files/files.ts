@@ -11,6 +11,15 @@ import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { Options as CsvOptions } from 'csv-parse/sync';
+import { AuditInputError, AuditIoError, pointerToken, type InputErrorCode, type SourceLocation } from '../../errors.js';
+import type { InputFormat, InputRecord } from '../../model/record.js';
+import { jsonDocumentElements } from './json-document.js';
+import { LineSplitter, type LineItem } from '../../io/lines.js';
+import { decodeUtf8, invalidUtf8Original } from '../../io/utf8.js';
+import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
+
+export { INPUT_FORMATS } from '../../model/record.js';
+export type { InputFormat, InputRecord } from '../../model/record.js';
 
 const requireCjs = createRequire(import.meta.url);
 let csvParse: ((text: string, options: CsvOptions) => string[][]) | undefined;
@@ -28,15 +37,6 @@ function parseCsvSync(text: string, options: CsvOptions): string[][] {
 const CSV_ONE_RECORD = { relax_column_count: true, record_delimiter: '\n' } as const;
 /** The same, for a record that may start with a byte-order mark (the file's first). */
 const CSV_FIRST_RECORD = { ...CSV_ONE_RECORD, bom: true } as const;
-import { AuditInputError, AuditIoError, pointerToken, type InputErrorCode, type SourceLocation } from '../../errors.js';
-import type { InputFormat, InputRecord } from '../../model/record.js';
-import { jsonDocumentElements } from './json-document.js';
-import { LineSplitter, type LineItem } from '../../io/lines.js';
-import { decodeUtf8, invalidUtf8Original } from '../../io/utf8.js';
-import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
-
-export { INPUT_FORMATS } from '../../model/record.js';
-export type { InputFormat, InputRecord } from '../../model/record.js';
 
 export interface ReadOptions {
   /** Force a format instead of sniffing it from the content. */
@@ -277,8 +277,7 @@ function refeed(letter: DeadLetter, loc: SourceLocation, opts: ReadOptions): Gen
   }
   if (letter.csv_header) {
     try {
-      const rows: string[][] = parseCsvSync(text, CSV_ONE_RECORD);
-      const fields = rows[0] ?? [];
+      const fields = csvFields(text);
       if (fields.length !== letter.csv_header.length)
         throw new Error(`row has ${fields.length} fields, the header has ${letter.csv_header.length}`);
       return [{ value: csvRow(letter.csv_header, fields), text, location: loc, format: 'csv', csvHeader: letter.csv_header }];
