@@ -212,7 +212,7 @@ export async function runCli(
     .option('--actor <text>', 'actor id, e-mail or name contains TEXT')
     .option('--action <text>', 'action name contains TEXT, or category/operation equals it')
     .option('--search <text>', 'any field contains TEXT (case-insensitive)')
-    .option('--sql <query>', 'SQL over the events (the table events), through DuckDB, instead of the filters')
+    .option('--sql <query>', 'SQL over the events (the table events; ocsf for OCSF events), through DuckDB, instead of the filters')
     .addOption(new Option('--format <format>', 'output format').choices(['ndjson', 'csv', 'table']).default('ndjson'))
     .option('--csv-raw', "CSV: write cells as they are (by default a cell starting with = + - @ gets a leading ')")
     .action(async (dir: string, opts: QueryCliOptions) => {

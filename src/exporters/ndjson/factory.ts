@@ -12,12 +12,8 @@ export async function createNdjsonExporter(
   /** With `ocsf`: the OCSF form of an event (the registry passes the adapters' mapping). */
   toOcsf?: (event: AuditEvent) => object,
 ): Promise<EventExporter> {
-  const line = config.ocsf
-    ? (e: AuditEvent): string => {
-        if (!toOcsf) throw new TypeError(`exporters.${name}: ocsf needs the OCSF mapping`);
-        return JSON.stringify(toOcsf(e));
-      }
-    : (e: AuditEvent): string => JSON.stringify(e);
+  if (config.ocsf && !toOcsf) throw new TypeError(`exporters.${name}: ocsf needs the OCSF mapping`);
+  const line = config.ocsf && toOcsf ? (e: AuditEvent): string => JSON.stringify(toOcsf(e)) : (e: AuditEvent): string => JSON.stringify(e);
   let writer: LineWriter;
   let close: () => Promise<void>;
   if (config.path && config.path !== '-') {
