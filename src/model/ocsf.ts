@@ -211,10 +211,9 @@ export function toOcsf(event: AuditEvent, mapping: OcsfMapping): Obj {
       break;
     }
     case 3006: {
-      const group = (event.resources ?? []).find((r) => /team|organization|group/.test(r.type)) ?? event.resources?.[0];
-      out.group = (group ? nonEmpty(defined({ uid: group.id, name: group.name, type: group.type })) : undefined) ?? {
-        name: event.action.category,
-      };
+      // The group: a team, organization or group resource, else the first; as `resources` maps it.
+      const i = (event.resources ?? []).findIndex((r) => /team|organization|group/.test(r.type));
+      out.group = resources[i >= 0 ? i : 0] ?? { name: event.action.category };
       if (targetUser) out.user = targetUser;
       break;
     }
