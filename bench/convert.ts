@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
-  CLI,
+  convertMs,
   DATA,
   ROOT,
   generate,
@@ -40,13 +40,9 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
       ['--redact default + HMAC, --jobs 2', ['--redact', 'default', '--hmac-key-env', 'AUDITKIT_BENCH_KEY', '--jobs', '2'], 2],
     ];
     for (const [name, extra, target] of cases) {
-      const ms = await median(runs, async () => {
-        const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, '-o', out, '-q', ...extra], {
-          AUDITKIT_BENCH_KEY: 'bench-hmac-key',
-        });
-        if (r.code !== 0) throw new Error(`convert failed: ${r.stderr.slice(0, 300)}`);
-        return r.ms;
-      });
+      const ms = await median(runs, () =>
+        convertMs([file, '--from', vendor, '-o', out, ...extra], { AUDITKIT_BENCH_KEY: 'bench-hmac-key' }),
+      );
       rows.push(row('convert', `${vendor} ${records} records, ${name}`, ms, floor, target));
     }
     if (vendor === 'wandb') {
@@ -55,9 +51,7 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
       const dir = path.join(DATA, 'archive-bench');
       const ms = await median(runs, async () => {
         await rm(dir, { recursive: true, force: true });
-        const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, '--to', 'archive', '-o', dir, '-q']);
-        if (r.code !== 0) throw new Error(`convert --to archive failed: ${r.stderr.slice(0, 300)}`);
-        return r.ms;
+        return convertMs([file, '--from', vendor, '--to', 'archive', '-o', dir]);
       });
       await rm(dir, { recursive: true, force: true });
       rows.push(row('convert', `wandb ${records} records, --to archive (floor: the plain convert above)`, ms, plain, 1.3));
@@ -68,9 +62,7 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
       ] as const) {
         const t = await median(runs, async () => {
           await rm(dir, { recursive: true, force: true });
-          const r = await run(process.execPath, [CLI, 'convert', file, '--from', vendor, ...args, '-q']);
-          if (r.code !== 0) throw new Error(`convert ${label} failed: ${r.stderr.slice(0, 300)}`);
-          return r.ms;
+          return convertMs([file, '--from', vendor, ...args]);
         });
         await rm(dir, { recursive: true, force: true });
         rows.push(row('convert', `wandb ${records} records, ${label}`, t, floor));
@@ -81,11 +73,7 @@ export async function benchConvert(records: number, runs: number): Promise<Bench
   const csv = await generate(path.join(DATA, `wherobots-${records}.csv`), records, wherobotsCsvLine, wherobotsCsvHeader);
   const csvOut = path.join(DATA, 'wherobots-csv.out');
   const csvFloor = await median(runs, async () => (await run(process.execPath, [path.join(ROOT, 'bench/floor-csv.mjs'), csv, csvOut])).ms);
-  const csvMs = await median(runs, async () => {
-    const r = await run(process.execPath, [CLI, 'convert', csv, '--from', 'wherobots', '-o', csvOut, '-q']);
-    if (r.code !== 0) throw new Error(`convert failed: ${r.stderr.slice(0, 300)}`);
-    return r.ms;
-  });
+  const csvMs = await median(runs, () => convertMs([csv, '--from', 'wherobots', '-o', csvOut]));
   rows.push(row('convert', `wherobots ${records} records, CSV export (floor: csv-parse of the file)`, csvMs, csvFloor, 2));
   return rows;
 }

@@ -191,6 +191,13 @@ export function run(
   });
 }
 
+/** Wall time of `auditkit convert ARGS -q` (the built CLI); throws with its stderr when it fails. */
+export async function convertMs(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  const r = await run(process.execPath, [CLI, 'convert', ...args, '-q'], env);
+  if (r.code !== 0) throw new Error(`convert ${args.join(' ')} failed: ${r.stderr.slice(0, 300)}`);
+  return r.ms;
+}
+
 /**
  * Runs `auditkit convert ARGS -q` in bench/convert-child.mjs: its wall time, peak RSS and exit
  * code. Throws (naming `what`) when the child reports nothing, or exits non-zero unless

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, DATA, generate, median, row, run, wandbRecord, type BenchRow } from './lib.js';
+import { CLI, DATA, convertMs, generate, median, row, run, wandbRecord, type BenchRow } from './lib.js';
 
 const COLUMNS = `{timestamp: 'VARCHAR', action: 'VARCHAR', actor_user_id: 'BIGINT', actor_email: 'VARCHAR', actor_ip: 'VARCHAR',
   entity_asset: 'BIGINT', entity_name: 'VARCHAR', project_asset: 'BIGINT', project_name: 'VARCHAR', artifact_asset: 'BIGINT',
@@ -74,11 +74,7 @@ export async function benchPeers(records: number, runs: number, queryRecords: nu
   const notes: string[] = [];
   const file = await generate(path.join(DATA, `wandb-${records}.ndjson`), records, (i) => JSON.stringify(wandbRecord(i)));
   const out = path.join(DATA, 'peers.out');
-  const ours = async (): Promise<number> => {
-    const r = await run(process.execPath, [CLI, 'convert', file, '--from', 'wandb', '-o', out, '-q']);
-    if (r.code !== 0) throw new Error(`convert failed: ${r.stderr.slice(0, 300)}`);
-    return r.ms;
-  };
+  const ours = (): Promise<number> => convertMs([file, '--from', 'wandb', '-o', out]);
   const sql = await duckdb();
   await sql(mappingSql(file, out));
   const duck = await median(runs, () => sql(mappingSql(file, out)));
@@ -97,8 +93,7 @@ export async function benchPeers(records: number, runs: number, queryRecords: nu
   const qfile = await generate(path.join(DATA, `wandb-${queryRecords}.ndjson`), queryRecords, (i) => JSON.stringify(wandbRecord(i)));
   const dir = path.join(DATA, 'peers-archive');
   await rm(dir, { recursive: true, force: true });
-  const made = await run(process.execPath, [CLI, 'convert', qfile, '--from', 'wandb', '--to', 'archive', '-o', dir, '-q']);
-  if (made.code !== 0) throw new Error(`archive failed: ${made.stderr.slice(0, 300)}`);
+  await convertMs([qfile, '--from', 'wandb', '--to', 'archive', '-o', dir]);
   // The generator's records are 700 ms apart from 2026-08-01T00:00:00Z: the last half starts here.
   const half = new Date(Date.UTC(2026, 7, 1) + queryRecords * 350).toISOString().replace('.000Z', 'Z');
   const qout = path.join(DATA, 'peers-query.out');
