@@ -78,7 +78,6 @@ export class AuditLogProcessor extends ForwardingProcessor {
       this.passedThrough++;
       return true;
     }
-    const vendor = vendorOf(record.attributes[ATTR.vendor]); // for the rejection (an event's too)
     let event: AuditEvent | undefined;
     let problems: Problem[] = [];
     try {
@@ -94,7 +93,8 @@ export class AuditLogProcessor extends ForwardingProcessor {
         err instanceof AuditInputError ? err : new AuditInputError('invalid_json', err instanceof Error ? err.message : String(err), '');
       problems = [{ code: e.code, pointer: e.pointer ?? '', message: e.message }];
     }
-    if (problems.length || !event) return this.invalid(record, problems, vendor);
+    // The rejection names the record's vendor (an event's too); worked out only for a rejection.
+    if (problems.length || !event) return this.invalid(record, problems, vendorOf(record.attributes[ATTR.vendor]));
     this.rewrite(record, this.redact ? this.redact.policy.redactEvent(event) : event);
     return true;
   }
