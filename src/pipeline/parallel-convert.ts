@@ -53,7 +53,9 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
     ...(o.redaction ? { redaction: o.redaction } : {}),
     ...(o.maxRecordBytes !== undefined ? { maxRecordBytes: o.maxRecordBytes } : {}),
   };
-  const workers = Array.from({ length: o.jobs }, () => newWorker(data));
+  // Workers start when a block is sent to them: a small input with a large --jobs starts as
+  // many as it has blocks, not --jobs threads that each load the converter for nothing.
+  const workers: Worker[] = [];
   const chain = redactChain(o.redaction);
   const results = new Map<number, ConvertJobResult>();
   let nextSeq = 0;
@@ -61,7 +63,10 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
   let inflight = 0;
   let wake: (() => void) | undefined;
   let failure: Error | undefined;
-  for (const w of workers) {
+  const worker = (i: number): Worker => {
+    let w = workers[i];
+    if (w) return w;
+    w = newWorker(data);
     w.on('message', (r: ConvertJobResult) => {
       results.set(r.seq, r);
       inflight--;
@@ -71,7 +76,9 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
       failure = err;
       wake?.();
     });
-  }
+    workers[i] = w;
+    return w;
+  };
   const waitForResult = (): Promise<void> => new Promise<void>((r) => (wake = r));
   /** Writes every result that is next in order. */
   const drainOrdered = async (): Promise<void> => {
@@ -102,7 +109,7 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
     }
     const seq = nextSeq++;
     inflight++;
-    workers[seq % workers.length]!.postMessage({ ...job, seq });
+    worker(seq % o.jobs).postMessage({ ...job, seq });
   };
 
   try {

@@ -183,5 +183,11 @@ t.test('--jobs accepts auto or 1..64, anything else is a usage error naming the 
     t.match(r.stderr, /--jobs: must be auto or a whole number from 1 to 64/);
     t.equal(r.stdout, '', 'nothing converted');
   }
-  for (const good of ['auto', '1', '2', '64']) t.equal((await cli(['convert', example, '--jobs', good])).code, 0, `--jobs ${good}`);
+  const one = await cli(['convert', example, '--jobs', '1']);
+  t.equal(one.code, 0, '--jobs 1');
+  for (const good of ['auto', '2', '64']) {
+    const r = await cli(['convert', example, '--jobs', good]);
+    t.equal(r.code, 0, `--jobs ${good}`);
+    t.equal(r.stdout, one.stdout, `--jobs ${good} writes what --jobs 1 writes`);
+  }
 });
