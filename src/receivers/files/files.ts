@@ -67,9 +67,16 @@ async function* capped(chunks: AsyncIterable<Buffer>, max: number | undefined, p
   }
 }
 
+/**
+ * Bytes read at a time: 64 KiB. Each chunk becomes one string; a string of more than 128 KiB
+ * is made in V8's large-object space (fresh pages each time) instead of the young generation,
+ * and with 256 KiB chunks that decoding was 13% of a W&B convert (2.55 -> 2.21 s for 200k).
+ */
+const READ_CHUNK_BYTES = 64 * 1024;
+
 /** Reads raw chunks of a file, or of stdin for `-`. */
 async function* rawChunks(path: string, onBytes?: (n: number) => void): AsyncGenerator<Buffer> {
-  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: 1 << 18 });
+  const stream = path === '-' ? process.stdin : createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     onBytes?.(chunk.length);
     yield chunk;
