@@ -70,6 +70,9 @@ export function presetConfig(
 }
 
 /** Fields never rewritten: structure and the dedupe key (`id` must stay unique and stable). */
+/** An id made by hashing (the record's canonical JSON, or an id that carried PII). */
+export const HASHED_ID = /^[a-z]+:sha256:[0-9a-f]{64}$/;
+
 const EXEMPT = new Set([
   '/schema_version',
   '/id',
@@ -281,7 +284,9 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
         scanFields(out);
         // An id that carries PII (`wherobots:evt_idleak.person@example.com`) is replaced by a hash
         // of itself: still a stable dedupe key, without the PII.
-        if (redactText(out.id) !== out.id)
+        // A hashed id (`wandb:sha256:<64 hex>`) cannot hold a finding (no detector's prefilter
+        // matches lowercase hex after `:sha256:`; a property test holds this), so it is not scanned.
+        if (!HASHED_ID.test(out.id) && redactText(out.id) !== out.id)
           out.id = `${out.vendor}:sha256:${key ? hmacHex('sha256', key, out.id) : createHash('sha256').update(out.id).digest('hex')}`;
       }
       if (details !== undefined) out.details = (scan ? redactValue(details) : structuredClone(details)) as Record<string, unknown>;

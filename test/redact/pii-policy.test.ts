@@ -4,7 +4,7 @@ import { JsonLogsSerializer, ProtobufLogsSerializer } from '@opentelemetry/otlp-
 import { ConfigError } from '../../src/errors.js';
 import type { AuditEvent } from '../../src/model/event.js';
 import { validateAuditEvent } from '../../src/model/validators.js';
-import { compilePiiPolicy } from '../../src/redact/pii-policy.js';
+import { compilePiiPolicy, HASHED_ID } from '../../src/redact/pii-policy.js';
 import { readableLogRecord } from '../../src/exporters/otlp/otlp.js';
 import { truncateIp } from '../../src/redact/ip.js';
 import { auditEvents } from '../helpers/event-arbitrary.js';
@@ -158,4 +158,37 @@ t.test('leak property: with the default policy no e-mail, IP or name reaches the
     { numRuns: 300 },
   );
   t.ok(checked >= 600, `${checked} batches checked in both encodings`);
+});
+
+t.test('a hashed id (vendor:sha256:<64 hex>) is never changed by the text scan, so redactEvent may skip scanning it', (t) => {
+  const policies = [
+    compilePiiPolicy({ preset: 'default' }),
+    compilePiiPolicy({ preset: 'default', hmac_key: 'k' }),
+    compilePiiPolicy({ preset: 'wandb-anonymize' }),
+  ];
+  let checked = 0;
+  fc.assert(
+    fc.property(
+      fc.stringMatching(/^[a-z]{1,12}$/),
+      fc.uint8Array({ minLength: 32, maxLength: 32 }),
+      (vendor, bytes) => {
+        const id = `${vendor}:sha256:${Buffer.from(bytes).toString('hex')}`;
+        if (!HASHED_ID.test(id)) throw new Error(`${id} is not of the hashed form`);
+        for (const p of policies) {
+          if (p.redactText(id) !== id) throw new Error(`${id} changed by the scan`);
+          checked++;
+        }
+      },
+    ),
+    { numRuns: 2000 },
+  );
+  for (const hex of ['0'.repeat(64), 'f'.repeat(64), 'deadbeef'.repeat(8), 'acbd0123'.repeat(8)]) {
+    const id = `wandb:sha256:${hex}`;
+    t.ok(HASHED_ID.test(id), `${hex.slice(0, 8)}... is of the hashed form`);
+    t.equal(policies[0]!.redactText(id), id, `${hex.slice(0, 8)}... unchanged by the scan`);
+  }
+  const leaky = { ...event, id: 'wandb:sha256:maria.garcia@acme-ml.com' };
+  t.not(policies[0]!.redactEvent(leaky).id, leaky.id, 'an id of the hashed form with PII in it is still scanned and replaced');
+  t.ok(checked >= 6000, `${checked} ids checked`);
+  t.end();
 });
