@@ -168,18 +168,14 @@ t.test('a hashed id (vendor:sha256:<64 hex>) is never changed by the text scan, 
   ];
   let checked = 0;
   fc.assert(
-    fc.property(
-      fc.stringMatching(/^[a-z]{1,12}$/),
-      fc.uint8Array({ minLength: 32, maxLength: 32 }),
-      (vendor, bytes) => {
-        const id = `${vendor}:sha256:${Buffer.from(bytes).toString('hex')}`;
-        if (!HASHED_ID.test(id)) throw new Error(`${id} is not of the hashed form`);
-        for (const p of policies) {
-          if (p.redactText(id) !== id) throw new Error(`${id} changed by the scan`);
-          checked++;
-        }
-      },
-    ),
+    fc.property(fc.stringMatching(/^[a-z]{1,12}$/), fc.uint8Array({ minLength: 32, maxLength: 32 }), (vendor, bytes) => {
+      const id = `${vendor}:sha256:${Buffer.from(bytes).toString('hex')}`;
+      if (!HASHED_ID.test(id)) throw new Error(`${id} is not of the hashed form`);
+      for (const p of policies) {
+        if (p.redactText(id) !== id) throw new Error(`${id} changed by the scan`);
+        checked++;
+      }
+    }),
     { numRuns: 2000 },
   );
   for (const hex of ['0'.repeat(64), 'f'.repeat(64), 'deadbeef'.repeat(8), 'acbd0123'.repeat(8)]) {
