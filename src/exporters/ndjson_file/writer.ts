@@ -10,7 +10,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, readdir, readFile, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGzip, type Gzip } from 'node:zlib';
+import { createGzip, type Gzip, type ZlibOptions } from 'node:zlib';
+import type { TransformOptions } from 'node:stream';
 import { once } from 'node:events';
 import { createHash, type Hash } from 'node:crypto';
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
@@ -107,9 +108,15 @@ interface OpenSegment {
   gz?: { stream: Gzip; done: Promise<void>; tmp: string };
 }
 
+const GZIP_QUEUE_BYTES = 8 << 20;
+
 /** A gzip of what is written to it, into `tmp` (a leftover `.tmp` is removed by the next writer). */
 function startGzip(tmp: string): NonNullable<OpenSegment['gz']> {
-  const stream = createGzip();
+  // Up to 8 MiB queued for zlib before the append waits: with the default 16 KiB every 1 MiB
+  // chunk waited for zlib to finish it before the file write of the next could start.
+  // (zlib streams take Transform options; @types/node's ZlibOptions does not list them.)
+  const options: ZlibOptions & TransformOptions = { highWaterMark: GZIP_QUEUE_BYTES };
+  const stream = createGzip(options);
   const done = pipeline(stream, createWriteStream(tmp));
   done.catch(() => undefined); // awaited at close; a failure there fails the close
   return { stream, done, tmp };
