@@ -223,6 +223,26 @@ export async function median(runs: number, fn: () => Promise<number>): Promise<n
   return xs[Math.floor(xs.length / 2)]!;
 }
 
+/**
+ * Medians of a floor and a case run alternately (floor, case, floor, case, ...), so that a
+ * machine whose speed drifts during the bench (this one's floor moved by 2x within ten minutes)
+ * moves both alike: each row's floor is measured beside it, not once minutes before.
+ */
+export async function interleaved(
+  runs: number,
+  floor: () => Promise<number>,
+  subject: () => Promise<number>,
+): Promise<{ ms: number; floorMs: number }> {
+  const floors: number[] = [];
+  const subjects: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    floors.push(await floor());
+    subjects.push(await subject());
+  }
+  const mid = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  return { ms: mid(subjects), floorMs: mid(floors) };
+}
+
 /** One result row of `npm run bench`. */
 export interface BenchRow {
   bench: string;

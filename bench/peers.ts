@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { CLI, DATA, convertMs, generate, median, row, run, wandbRecord, type BenchRow } from './lib.js';
+import { CLI, DATA, convertMs, generate, interleaved, row, run, wandbRecord, type BenchRow } from './lib.js';
 
 const COLUMNS = `{timestamp: 'VARCHAR', action: 'VARCHAR', actor_user_id: 'BIGINT', actor_email: 'VARCHAR', actor_ip: 'VARCHAR',
   entity_asset: 'BIGINT', entity_name: 'VARCHAR', project_asset: 'BIGINT', project_name: 'VARCHAR', artifact_asset: 'BIGINT',
@@ -77,14 +77,16 @@ export async function benchPeers(records: number, runs: number, queryRecords: nu
   const ours = (): Promise<number> => convertMs([file, '--from', 'wandb', '-o', out]);
   const sql = await duckdb();
   await sql(mappingSql(file, out));
-  const duck = await median(runs, () => sql(mappingSql(file, out)));
-  const auditkit = await median(runs, ours);
-  rows.push(row('peers', `convert ${records} W&B records: auditkit vs DuckDB (1 thread, the same mapping, sha256 id)`, auditkit, duck, 1));
+  // Each peer alternately with auditkit (interleaved): both see the same machine.
+  const duck = await interleaved(runs, () => sql(mappingSql(file, out)), ours);
+  rows.push(
+    row('peers', `convert ${records} W&B records: auditkit vs DuckDB (1 thread, the same mapping, sha256 id)`, duck.ms, duck.floorMs, 1),
+  );
   const jqMs = await jq(file, out);
   if (jqMs === undefined) notes.push('jq is not installed: its row is left out');
   else {
-    const j = await median(runs, async () => (await jq(file, out))!);
-    rows.push(row('peers', `convert ${records} W&B records: auditkit vs jq (the mapping, no id: jq has no hash)`, auditkit, j, 1));
+    const j = await interleaved(runs, async () => (await jq(file, out))!, ours);
+    rows.push(row('peers', `convert ${records} W&B records: auditkit vs jq (the mapping, no id: jq has no hash)`, j.ms, j.floorMs, 1));
   }
   notes.push('pandas and Miller are not installed on this machine: their rows are left out');
 
@@ -105,16 +107,19 @@ export async function benchPeers(records: number, runs: number, queryRecords: nu
   for (const [name, args, where] of filters) {
     const q = `COPY (SELECT * FROM read_ndjson('${dir}/*.ndjson.gz', format = 'newline_delimited') e WHERE ${where}) TO '${qout}' (FORMAT JSON)`;
     await sql(q);
-    const d = await median(runs, () => sql(q));
-    const a = await median(runs, async () => {
-      const r = await run('/bin/sh', [
-        '-c',
-        `"${process.execPath}" "${CLI}" query "${dir}" ${args.map((x) => `'${x}'`).join(' ')} > "${qout}"`,
-      ]);
-      if (r.code !== 0) throw new Error(`query failed: ${r.stderr.slice(0, 300)}`);
-      return r.ms;
-    });
-    rows.push(row('query', `${queryRecords} events, ${name}: auditkit vs DuckDB (1 thread, same archive)`, a, d, 1));
+    const r = await interleaved(
+      runs,
+      () => sql(q),
+      async () => {
+        const res = await run('/bin/sh', [
+          '-c',
+          `"${process.execPath}" "${CLI}" query "${dir}" ${args.map((x) => `'${x}'`).join(' ')} > "${qout}"`,
+        ]);
+        if (res.code !== 0) throw new Error(`query failed: ${res.stderr.slice(0, 300)}`);
+        return res.ms;
+      },
+    );
+    rows.push(row('query', `${queryRecords} events, ${name}: auditkit vs DuckDB (1 thread, same archive)`, r.ms, r.floorMs, 1));
   }
   await rm(dir, { recursive: true, force: true });
   return { rows, notes };
