@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { spawnCli } from '../helpers/cli.js';
+import { spawnCli, CLI_ARGS } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 import { logRecord, post, request } from '../helpers/otlp-client.js';
 
@@ -56,7 +56,7 @@ t.test('a port already taken: exit 3, one line', async (t) => {
 
 t.test('SIGTERM: the records sent are answered, then auditkit stops and exits 0', async (t) => {
   const file = await gatewayConfig(0);
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'run', '--config', file], {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'run', '--config', file], {
     cwd: ROOT,
     stdio: ['ignore', 'ignore', 'pipe'],
   });

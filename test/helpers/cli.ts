@@ -28,7 +28,13 @@ export async function cli(args: string[], opts: { tty?: boolean } = {}): Promise
 }
 
 /**
- * Runs `auditkit` as a child process (through tsx), feeding `input` on stdin. `wrapper` is a
+ * What node runs to start `auditkit` as a user does: the built CLI (`npm test` builds first, so
+ * it is the source under test), about 0.4 s faster a start than the source through tsx.
+ */
+export const CLI_ARGS: readonly string[] = [path.join(ROOT, 'dist/src/cli/main.js')];
+
+/**
+ * Runs the built `auditkit` as a child process, feeding `input` on stdin. `wrapper` is a
  * command line that runs node under it (`setpriv ...`, `env -i ...`).
  */
 export function spawnCli(
@@ -37,7 +43,7 @@ export function spawnCli(
   nodeArgs: string[] = [],
   wrapper: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const [cmd, ...argv] = [...wrapper, process.execPath, ...nodeArgs, '--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), ...args];
+  const [cmd, ...argv] = [...wrapper, process.execPath, ...nodeArgs, ...CLI_ARGS, ...args];
   return new Promise((resolve, reject) => {
     const child = spawn(cmd!, argv, {
       cwd: ROOT,

@@ -8,7 +8,7 @@ import { loadConfig, parseConfig } from '../../src/pipeline/config.js';
 import { Runtime } from '../../src/pipeline/runtime.js';
 import { queryArchive } from '../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../src/exporters/ndjson_file/verify.js';
-import { cli, spawnCli } from '../helpers/cli.js';
+import { cli, spawnCli, CLI_ARGS } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 import { OtlpReceiver, freePort } from '../helpers/otlp-receiver.js';
 import { wandbRecords, wandbServer, wherobotsRecords, wherobotsServer } from '../helpers/vendor-servers.js';
@@ -246,7 +246,7 @@ t.test('SIGTERM: auditkit run stops pulling, flushes and exits 0', async (t) => 
   await import('node:fs/promises').then((fs) => fs.mkdir(dir, { recursive: true }));
   const file = path.join(dir, 'config.yaml');
   await writeFile(file, configFor(vendor.url, otlp.url, dir));
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'src/cli/main.ts'), 'run', '--config', file], {
+  const child = spawn(process.execPath, [...CLI_ARGS, 'run', '--config', file], {
     cwd: ROOT,
     env: { ...process.env, WB_KEY: 'wherobots-key' },
     stdio: ['ignore', 'ignore', 'pipe'],

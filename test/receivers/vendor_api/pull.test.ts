@@ -10,7 +10,7 @@ import type { AuditEvent, Vendor } from '../../../src/model/event.js';
 import type { DeadLetter } from '../../../src/model/dead-letter.js';
 import { queryArchive } from '../../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
-import { cli } from '../../helpers/cli.js';
+import { cli, CLI_ARGS } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 import {
   snorkelServer,
@@ -286,9 +286,7 @@ t.test('fault test: pull SIGKILLed at random moments and restarted; the archive 
   const archive = fresh();
   const state = fresh();
   const args = [
-    '--import',
-    'tsx',
-    path.join(ROOT, 'src/cli/main.ts'),
+    ...CLI_ARGS,
     ...wandbPull(server.url, '2026-08-03T00:00:00Z'),
     '--state',
     state,
