@@ -69,10 +69,10 @@ export function presetConfig(
   }
 }
 
-/** Fields never rewritten: structure and the dedupe key (`id` must stay unique and stable). */
 /** An id made by hashing (the record's canonical JSON, or an id that carried PII). */
 export const HASHED_ID = /^[a-z]+:sha256:[0-9a-f]{64}$/;
 
+/** Fields never rewritten: structure and the dedupe key (`id` must stay unique and stable). */
 const EXEMPT = new Set([
   '/schema_version',
   '/id',
