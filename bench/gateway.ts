@@ -13,7 +13,7 @@ import path from 'node:path';
 import { otlpTypes } from '../src/model/otlp-wire.js';
 import { parseConfig } from '../src/pipeline/config.js';
 import { Runtime } from '../src/pipeline/runtime.js';
-import { median, row, wandbRecord, type BenchRow } from './lib.js';
+import { interleaved, row, wandbRecord, type BenchRow } from './lib.js';
 
 const PER_REQUEST = 500;
 
@@ -140,8 +140,11 @@ export async function benchGateway(n: number, runs: number): Promise<BenchRow[]>
     const bodies = requests(n, kind);
     await floor(bodies);
     await gateway(bodies, kind);
-    const f = await median(runs, () => floor(bodies));
-    const g = await median(runs, () => gateway(bodies, kind));
+    const { ms: g, floorMs: f } = await interleaved(
+      runs,
+      () => floor(bodies),
+      () => gateway(bodies, kind),
+    );
     rows.push(
       row(
         'gateway',

@@ -215,12 +215,14 @@ export async function convertChild(
   return { ms: r.ms, peakRssMb: Math.round(maxRssKb / 1024), code };
 }
 
-/** Median of `runs` timings of `fn` (after one warm-up when `warm`). */
+/** The middle value of timings (sorts them in place). */
+const middle = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Median of `runs` timings of `fn`. */
 export async function median(runs: number, fn: () => Promise<number>): Promise<number> {
   const xs: number[] = [];
   for (let i = 0; i < runs; i++) xs.push(await fn());
-  xs.sort((a, b) => a - b);
-  return xs[Math.floor(xs.length / 2)]!;
+  return middle(xs);
 }
 
 /**
@@ -239,8 +241,7 @@ export async function interleaved(
     floors.push(await floor());
     subjects.push(await subject());
   }
-  const mid = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  return { ms: mid(subjects), floorMs: mid(floors) };
+  return { ms: middle(subjects), floorMs: middle(floors) };
 }
 
 /** One result row of `npm run bench`. */

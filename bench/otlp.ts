@@ -11,7 +11,7 @@ import { createOtlpExporter } from '../src/exporters/otlp/factory.js';
 import { standaloneContext } from '../src/components/context.js';
 import { normalize } from '../src/components/adapters.js';
 import type { AuditEvent } from '../src/model/event.js';
-import { median, row, wandbRecord, type BenchRow } from './lib.js';
+import { interleaved, row, wandbRecord, type BenchRow } from './lib.js';
 
 export async function benchOtlp(n: number, runs: number): Promise<BenchRow[]> {
   let received = 0;
@@ -53,8 +53,7 @@ export async function benchOtlp(n: number, runs: number): Promise<BenchRow[]> {
     };
     await bare();
     await ours();
-    const floor = await median(runs, bare);
-    const ms = await median(runs, ours);
+    const { ms, floorMs: floor } = await interleaved(runs, bare, ours);
     return [
       row(
         'otlp',
