@@ -218,13 +218,6 @@ export async function convertChild(
 /** The middle value of timings (sorts them in place). */
 const middle = (xs: number[]): number => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-/** Median of `runs` timings of `fn`. */
-export async function median(runs: number, fn: () => Promise<number>): Promise<number> {
-  const xs: number[] = [];
-  for (let i = 0; i < runs; i++) xs.push(await fn());
-  return middle(xs);
-}
-
 /**
  * Medians of a floor and a case run alternately (floor, case, floor, case, ...), so that a
  * machine whose speed drifts during the bench (this one's floor moved by 2x within ten minutes)
