@@ -22,6 +22,8 @@
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { cutLines } from '../../io/lines.js';
+import { chunksUntilError } from '../../io/stream-chunks.js';
+import type { Readable } from 'node:stream';
 import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject, hash } from 'node:crypto';
 import { canonicalJson } from '../../model/canonical.js';
 import { timeToHrTime } from '../../model/time.js';
@@ -183,7 +185,7 @@ export async function* segmentLines(file: string, onPartial?: (bytes: number) =>
 /** The lines of a segment as `segmentLines` reads them, a batch per chunk read (one async step per chunk, not per line). */
 export async function* segmentLineBatches(file: string, onPartial?: (bytes: number) => void): AsyncGenerator<Buffer[]> {
   const source = createReadStream(file, { highWaterMark: 256 * 1024 });
-  let stream: NodeJS.ReadableStream = source;
+  let stream: Readable = source;
   if (file.endsWith('.gz')) {
     const gunzip = createGunzip();
     source.on('error', (err) => gunzip.destroy(err));
@@ -191,7 +193,7 @@ export async function* segmentLineBatches(file: string, onPartial?: (bytes: numb
   }
   let carry = Buffer.alloc(0);
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
+    for await (const chunk of chunksUntilError(stream)) {
       const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
       const lines: Buffer[] = [];
       // Lines are hashed as written: a `\r` stays part of its line.

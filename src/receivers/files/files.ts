@@ -16,6 +16,7 @@ import type { InputFormat, InputRecord } from '../../model/record.js';
 import { jsonDocumentElements } from './json-document.js';
 import { LineSplitter, type LineItem } from '../../io/lines.js';
 import { decodeUtf8, invalidUtf8Original } from '../../io/utf8.js';
+import { chunksUntilError } from '../../io/stream-chunks.js';
 import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
 
 export { INPUT_FORMATS } from '../../model/record.js';
@@ -92,7 +93,14 @@ async function* gunzipIfNeeded(chunks: AsyncGenerator<Buffer>): AsyncGenerator<B
     yield* chunks;
   }
   if (first.value[0] === 0x1f && first.value[1] === 0x8b) {
-    yield* Readable.from(all()).pipe(createGunzip()) as AsyncIterable<Buffer>;
+    const source = Readable.from(all());
+    const gunzip = createGunzip();
+    source.on('error', (err) => gunzip.destroy(err));
+    try {
+      yield* chunksUntilError(source.pipe(gunzip));
+    } finally {
+      source.destroy();
+    }
   } else {
     yield* all();
   }

@@ -6,7 +6,8 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { constants as zlibConstants, gunzipSync, gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import t from 'tap';
 import { convertSources } from '../../../src/pipeline/convert.js';
@@ -237,6 +238,39 @@ t.test('a stray quote in a Wherobots CSV damages only its own row (resync at the
   t.equal(letters[0]!.original, lines[3].replace(/\r$/, ''), 'the broken row, exactly');
   t.match(letters[0]!.message, /a quote that is never closed/);
   t.equal(counts.read, counts.written + counts.rejected);
+});
+
+t.test('a gzip cut short: every whole line it decodes flows, however slow the reader, then the input fails', async (t) => {
+  // Before, the gunzip stream's iterator dropped what it had decoded but not yet handed over when
+  // it failed at the cut, so a slower reader (a backed-up output, --jobs) lost the last lines.
+  const records = wandbRecords(3000, Date.UTC(2026, 7, 1), 1000).map((r) => JSON.stringify(r));
+  const gz = gzipSync(`${records.join('\n')}\n`);
+  const input = file('ndjson.gz');
+  await writeFile(input, gz.subarray(0, Math.floor(gz.length * 0.6)));
+  const decodable = gunzipSync(gz.subarray(0, Math.floor(gz.length * 0.6)), { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8');
+  const whole = decodable.split('\n').length - 1; // the text after the last newline is a line cut short
+  t.ok(whole > 1000 && whole < 3000, `${whole} whole lines before the cut`);
+  for (const pause of [0, 2]) {
+    const written: string[] = [];
+    const failures: string[] = [];
+    await convertSources(
+      [input],
+      { from: 'wandb' },
+      {
+        // A slow output: every 50th write waits, so the gunzip runs ahead of the reader.
+        write: (evs) => {
+          written.push(...evs.map((e) => e.id));
+          return pause && written.length % 50 === 0 ? sleep(pause) : undefined;
+        },
+        ack: () => Promise.resolve(),
+        reject: () => t.fail('no record is bad'),
+        sourceFailed: (_p, err) => void failures.push(err.message),
+      },
+    );
+    t.equal(written.length, whole, `pause ${pause}: every whole line decoded before the cut was written`);
+    t.equal(failures.length, 1, 'and the input is reported as failed');
+    t.match(failures[0], /cannot read: unexpected end of file/);
+  }
 });
 
 t.test('a gzip bomb stops at --max-input-bytes (exit 3, one line naming the input); what was read before stays read', async (t) => {
