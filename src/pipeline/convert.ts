@@ -75,17 +75,22 @@ export async function convertSources(paths: readonly string[], options: ConvertO
       }
     } catch (err) {
       counts.failedSources++;
-      const e = err as Partial<NodeJS.ErrnoException>; // not necessarily an Error
-      const why =
-        e.code === 'ENOENT'
-          ? 'no such file'
-          : e.code === 'EACCES'
-            ? 'permission denied'
-            : e.code === 'EISDIR'
-              ? 'is a directory'
-              : (e.message ?? String(err));
-      await sink.sourceFailed?.(path, new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${why}`, { cause: err }));
+      await sink.sourceFailed?.(path, cannotRead(path, err));
     }
   }
   return counts;
+}
+
+/** The error an input that cannot be opened or read is reported with (`file: cannot read: why`). */
+export function cannotRead(path: string, err: unknown): AuditIoError {
+  const e = err as Partial<NodeJS.ErrnoException>; // not necessarily an Error
+  const why =
+    e.code === 'ENOENT'
+      ? 'no such file'
+      : e.code === 'EACCES'
+        ? 'permission denied'
+        : e.code === 'EISDIR'
+          ? 'is a directory'
+          : (e.message ?? String(err));
+  return new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${why}`, { cause: err });
 }

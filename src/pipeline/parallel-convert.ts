@@ -5,7 +5,6 @@
  * in input order. Inputs that are not NDJSON are converted on the main thread as usual.
  */
 import { Worker } from 'node:worker_threads';
-import { AuditIoError, formatLocation } from '../errors.js';
 import type { Vendor } from '../model/event.js';
 import { VENDORS } from '../model/event.js';
 import { LineSplitter, type LineItem } from '../io/lines.js';
@@ -13,7 +12,7 @@ import { DEFAULT_MAX_RECORD_BYTES, openText } from '../receivers/files/files.js'
 import type { PiiPolicyConfig } from '../redact/pii-policy.js';
 import { redactChain } from './redact-chain.js';
 import type { ReceiverSink } from '../components/receiver-sink.js';
-import { convertSources, type ConvertCounts, type ConvertOptions } from './convert.js';
+import { cannotRead, convertSources, type ConvertCounts, type ConvertOptions } from './convert.js';
 import type { ConvertJob, ConvertJobResult, ConvertWorkerData } from './convert-worker.js';
 
 /** Where parallel convert writes: NDJSON text blocks, in input order. */
@@ -79,7 +78,13 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
     workers[i] = w;
     return w;
   };
-  const waitForResult = (): Promise<void> => new Promise<void>((r) => (wake = r));
+  /** Resolves at the next result; rejects when a worker has failed (its blocks never return). */
+  const waitForResult = (): Promise<void> =>
+    failure
+      ? Promise.reject(failure)
+      : new Promise<void>((r) => (wake = r)).then(() => {
+          if (failure) throw failure;
+        });
   /** Writes every result that is next in order. */
   const drainOrdered = async (): Promise<void> => {
     for (let r = results.get(nextWrite); r; r = results.get(nextWrite)) {
@@ -104,12 +109,24 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
   const dispatch = async (job: Omit<ConvertJob, 'seq'>): Promise<void> => {
     while (inflight >= o.jobs * 3) {
       await waitForResult();
-      if (failure) throw failure;
       await drainOrdered();
     }
     const seq = nextSeq++;
     inflight++;
     worker(seq % o.jobs).postMessage({ ...job, seq });
+  };
+
+  /**
+   * Waits for every block sent so far and writes them all. `inflight` can already be 0 with
+   * results not yet written (they arrive while the next input is opened), so this drains first
+   * and stops only when nothing is in flight and nothing is left to write.
+   */
+  const drainAll = async (): Promise<void> => {
+    for (;;) {
+      await drainOrdered();
+      if (inflight === 0 && results.size === 0) return;
+      await waitForResult();
+    }
   };
 
   try {
@@ -123,23 +140,15 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
           ...(o.maxInputBytes !== undefined ? { maxInputBytes: o.maxInputBytes } : {}),
         });
       } catch (err) {
+        // Reported where the sequential path reports it: after every record before it.
+        await drainAll();
         counts.failedSources++;
-        await sink.sourceFailed(
-          path,
-          new AuditIoError(
-            `${formatLocation({ file: path })}: cannot read: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
-            { cause: err },
-          ),
-        );
+        await sink.sourceFailed(path, cannotRead(path, err));
         continue;
       }
       if (format !== 'ndjson') {
         // JSON documents and CSV: the main thread, after every block before them is written.
-        while (inflight > 0) {
-          await waitForResult();
-          if (failure) throw failure;
-          await drainOrdered();
-        }
+        await drainAll();
         await chunks.return(undefined);
         const c = await convertSources(
           [path],
@@ -186,20 +195,16 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
           await drainOrdered();
         }
       } catch (err) {
+        // As the sequential path: the whole lines read so far flow, a line cut by the failure
+        // does not, and the failure is reported after them.
+        await drainAll();
         counts.failedSources++;
-        await sink.sourceFailed(
-          path,
-          new AuditIoError(`${formatLocation({ file: path })}: cannot read: ${(err as Error).message}`, { cause: err }),
-        );
+        await sink.sourceFailed(path, cannotRead(path, err));
+        continue;
       }
       await send(splitter.end());
     }
-    while (inflight > 0) {
-      await waitForResult();
-      if (failure) throw failure;
-      await drainOrdered();
-    }
-    await drainOrdered();
+    await drainAll();
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }

@@ -4,6 +4,7 @@
  */
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { gzipSync } from 'node:zlib';
 import path from 'node:path';
 import t from 'tap';
 import { cli } from '../helpers/cli.js';
@@ -117,3 +118,43 @@ t.test('--jobs 2 reads hostile NDJSON as the sequential path does: CR line ends,
   t.same(await letters('par.dl'), await letters('seq.dl'), 'the same dead letters, line numbers included');
   t.equal(seq.stdout.trim().split('\n').length, 3000);
 });
+
+t.test(
+  '--jobs 2 keeps input order when a JSON or CSV input follows a short NDJSON one (its blocks all converted before it is opened)',
+  async (t) => {
+    // A short NDJSON file is one or two blocks; the workers finish them while the next input is
+    // being opened, and those results must still be written before the next input's events.
+    // Also inputs that fail: missing, a directory, and a gzip cut short (it fails after blocks of
+    // it were sent): each reported with the same words, after the events before it.
+    const truncated = path.join(tmp, 'truncated.ndjson.gz');
+    const gz = gzipSync(big);
+    await writeFile(truncated, gz.subarray(0, gz.length >> 1));
+    const inputs: string[] = [];
+    for (let i = 0; i < 12; i++)
+      inputs.push(
+        td('wandb', 'stream-all-actions.input.ndjson'),
+        td('wandb', 'envelope-page.input.json'),
+        td('snorkel', 'ndjson.input.ndjson'),
+        td('wherobots', 'bad-rows.input.csv'),
+        path.join(tmp, 'missing.ndjson'),
+        ...(i % 4 === 0 ? [tmp, truncated] : []),
+      );
+    // One dead-letter path for both runs, so that the messages naming it are the same.
+    const dl = path.join(tmp, 'order.dl');
+    const letters = async (): Promise<string> =>
+      (await readFile(dl, 'utf8'))
+        .split('\n')
+        .map((l) => l.replace(/"time":"[^"]*"/, ''))
+        .join('\n');
+    const one = await cli(['convert', ...inputs, '--jobs', '1', '--dead-letter', dl]);
+    const oneLetters = await letters();
+    const two = await cli(['convert', ...inputs, '--jobs', '2', '--dead-letter', dl]);
+    t.equal(await letters(), oneLetters, 'the same dead letters in the same order');
+    t.ok(one.stdout.split('\n').length > 500, 'a few hundred events');
+    t.equal(two.stdout, one.stdout, 'identical NDJSON output, in input order');
+    t.equal(two.stderr, one.stderr, 'the same messages in the same order');
+    t.equal(two.code, one.code);
+    t.match(one.stderr, /is a directory/);
+    t.match(one.stderr, /truncated\.ndjson\.gz: cannot read: /);
+  },
+);
