@@ -37,3 +37,19 @@ t.test('a subtest without assertions of its own (a fast-check property) is one p
   t.equal(r.line, '2 passed, 1 failed');
   t.equal(r.code, 1);
 });
+
+t.test('on real tap output the line equals tap’s own count (names with # and \\, skip, todo, empty and failing subtests)', async (t) => {
+  const fixture = path.join(ROOT, 'test/fixtures/tap-shapes.ts');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/tap/dist/esm/run.mjs'), '--reporter=tap', fixture], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    // Run as from a shell, not as a child of this tap run (which would change what it prints).
+    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP') && !k.startsWith('_TAPJS'))),
+  });
+  const own = /^# (\{ total: .*\})$/m.exec(r.stdout);
+  t.ok(own, 'tap printed its count');
+  const n = (key: string): number => Number(new RegExp(`\\b${key}: (\\d+)`).exec(own?.[1] ?? '')?.[1] ?? 0);
+  t.equal(n('fail'), 2, 'the two failures meant');
+  const expected = `${n('pass')} passed, ${n('fail')} failed${n('skip') ? `, ${n('skip')} skipped` : ''}${n('todo') ? `, ${n('todo')} todo` : ''}`;
+  t.equal(summarize(r.stdout).line, expected, `tap: ${own?.[1] ?? ''}`);
+});
