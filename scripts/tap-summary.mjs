@@ -9,7 +9,8 @@
 // the subtest's, and it carries no SKIP or TODO. So a subtest with no points (`1..0`: a
 // fast-check property, whose failure throws) is one point; a summary `not ok` over a subtest
 // whose points all passed (a crashed or timed-out file) is one failure, so a crash can never
-// pass as zero failures; and a subtest whose name holds `#` or `\` is one point more.
+// pass as zero failures; and a subtest whose name holds `#` or `\` is one point more. Input with
+// no `TAP version` line (tap never ran: the build or type-check before it failed) is one failure.
 import { createInterface } from 'node:readline';
 
 const POINT = /^( *)(not ok|ok)\b ?\d* ?-? ?(.*)$/;
@@ -17,6 +18,7 @@ const SUBTEST = /^( *)# Subtest: (.*)$/;
 const PLAN = /^( *)1\.\.(\d+)/;
 const counts = { pass: 0, fail: 0, skip: 0, todo: 0 };
 let bailed = false;
+let sawTap = false;
 
 /** A test point's name and directive, as tap-parser's Result reads them. */
 function parsePoint(rest) {
@@ -39,6 +41,7 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   if (line.trim() === '') continue;
   const indent = line.length - line.trimStart().length;
   if (/^\s*Bail out!/.test(line)) bailed = true;
+  if (/^TAP version \d+$/.test(line)) sawTap = true;
   const sub = SUBTEST.exec(line);
   const plan = PLAN.exec(line);
   const m = POINT.exec(line);
@@ -64,6 +67,8 @@ for await (const line of createInterface({ input: process.stdin, crlfDelay: Infi
   prevIndent = indent;
 }
 if (bailed && counts.fail === 0) counts.fail = 1;
+// No TAP at all (the type-check or the build before tap failed): not a run with nothing failed.
+if (!sawTap && counts.fail === 0) counts.fail = 1;
 console.log(
   `${counts.pass} passed, ${counts.fail} failed${counts.skip ? `, ${counts.skip} skipped` : ''}${counts.todo ? `, ${counts.todo} todo` : ''}`,
 );

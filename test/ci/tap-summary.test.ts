@@ -53,3 +53,9 @@ t.test('on real tap output the line equals tap’s own count (names with # and \
   const expected = `${n('pass')} passed, ${n('fail')} failed${n('skip') ? `, ${n('skip')} skipped` : ''}${n('todo') ? `, ${n('todo')} todo` : ''}`;
   t.equal(summarize(r.stdout).line, expected, `tap: ${own?.[1] ?? ''}`);
 });
+
+t.test('no TAP at all (the build or type-check before tap failed) is a failure, not 0 failed', async (t) => {
+  const r = summarize('src/x.ts(1,1): error TS2322: Type boolean is not assignable\n');
+  t.equal(r.line, '0 passed, 1 failed');
+  t.equal(r.code, 1);
+});
