@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
-import { spawnCli, CLI_ARGS } from '../helpers/cli.js';
+import { spawnCli, CLI_ARGS, childEnv } from '../helpers/cli.js';
 import { ROOT } from '../helpers/golden.js';
 import { logRecord, post, request } from '../helpers/otlp-client.js';
 
@@ -58,6 +58,7 @@ t.test('SIGTERM: the records sent are answered, then auditkit stops and exits 0'
   const file = await gatewayConfig(0);
   const child = spawn(process.execPath, [...CLI_ARGS, 'run', '--config', file], {
     cwd: ROOT,
+    env: childEnv(),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

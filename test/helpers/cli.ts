@@ -3,6 +3,9 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { runCli } from '../../src/cli/main.js';
 import { ROOT } from './golden.js';
+import { childEnv } from './child-env.js';
+
+export { childEnv };
 
 /** A Writable that keeps what is written; `isTTY` can be set to test terminal behaviour. */
 export class Capture extends Writable {
@@ -47,6 +50,7 @@ export function spawnCli(
   return new Promise((resolve, reject) => {
     const child = spawn(cmd!, argv, {
       cwd: ROOT,
+      env: childEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];

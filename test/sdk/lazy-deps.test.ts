@@ -9,6 +9,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import t from 'tap';
+import { childEnv } from '../helpers/child-env.js';
 import { ROOT } from '../helpers/golden.js';
 
 const HEAVY = ['@duckdb', 'hyparquet', 'protobufjs', 'csv-parse', 'csv-stringify', 'cli-progress', 'commander', '@grpc'];
@@ -18,7 +19,7 @@ async function loads(script: string): Promise<{ code: number | null; stdout: str
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', '--import', path.join(ROOT, 'test/fixtures/record-loads.mjs'), path.join(ROOT, script)],
-    { cwd: ROOT, env: { ...process.env, AUDITKIT_LOADS_FILE: file }, stdio: ['ignore', 'pipe', 'inherit'] },
+    { cwd: ROOT, env: childEnv({ AUDITKIT_LOADS_FILE: file }), stdio: ['ignore', 'pipe', 'inherit'] },
   );
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

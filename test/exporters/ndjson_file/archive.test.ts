@@ -22,7 +22,7 @@ import { AuditLogProcessor } from '../../../src/sdk/audit-log-processor.js';
 import type { AuditEvent } from '../../../src/model/event.js';
 import { auditEvents } from '../../helpers/event-arbitrary.js';
 import { buildArchive as buildArchiveWith, editDigest, errors, events, gzLines, writeGzLines } from '../../helpers/archive.js';
-import { cli } from '../../helpers/cli.js';
+import { childEnv, cli } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-archive-'));
@@ -216,6 +216,7 @@ t.test('crash test: SIGKILL at random moments; the archive verifies up to the la
     const dir = fresh();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'test/fixtures/archive-crash-writer.ts'), dir, '150000'], {
       cwd: ROOT,
+      env: childEnv(),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let flushed = 0;

@@ -11,7 +11,7 @@ import t from 'tap';
 import { queryArchive } from '../../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
 import { errors } from '../../helpers/archive.js';
-import { cli, CLI_ARGS } from '../../helpers/cli.js';
+import { cli, CLI_ARGS, childEnv } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 import { wandbRecords } from '../../helpers/vendor-servers.js';
 
@@ -55,7 +55,7 @@ t.test('SIGKILL during a convert, run again until it finishes: each event exactl
     const child = spawn(
       process.execPath,
       [...CLI_ARGS, 'convert', input, '--from', 'wandb', '--to', 'archive', '-o', dir, '--max-file-bytes', '2000000', '-q'],
-      { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
+      { cwd: ROOT, env: childEnv(), stdio: ['ignore', 'ignore', 'pipe'] },
     );
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -17,7 +17,7 @@ import { queryArchive } from '../../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
 import { NdjsonArchiveWriter } from '../../../src/exporters/ndjson_file/writer.js';
 import { buildArchive, errors, events } from '../../helpers/archive.js';
-import { cli, CLI_ARGS } from '../../helpers/cli.js';
+import { cli, CLI_ARGS, childEnv } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 
 const tmp = await mkdtemp(path.join(tmpdir(), 'auditkit-writer-'));
@@ -166,7 +166,10 @@ t.test('CLI: two converts into one archive at once: one writes, the other exits 
   const input = path.join(ROOT, 'examples/wandb/api-stream.ndjson');
   const run = (): Promise<{ code: number | null; stderr: string }> =>
     new Promise((resolve) => {
-      const child = spawn(process.execPath, [...CLI_ARGS, 'convert', input, input, input, '--to', 'archive', '-o', dir], { cwd: ROOT });
+      const child = spawn(process.execPath, [...CLI_ARGS, 'convert', input, input, input, '--to', 'archive', '-o', dir], {
+        cwd: ROOT,
+        env: childEnv(),
+      });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       child.on('close', (code) => resolve({ code, stderr }));
@@ -245,6 +248,7 @@ t.test('CLI: two converts of the same input started together with --wait-lock-se
     new Promise((resolve) => {
       const child = spawn(process.execPath, [...CLI_ARGS, 'convert', input, '--to', 'archive', '-o', dir, '--wait-lock-secs', '30'], {
         cwd: ROOT,
+        env: childEnv(),
       });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

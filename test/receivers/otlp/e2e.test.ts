@@ -23,7 +23,7 @@ import { ROOT } from '../../helpers/golden.js';
 import { OtlpReceiver } from '../../helpers/otlp-receiver.js';
 import { logRecord, post, request } from '../../helpers/otlp-client.js';
 import { until } from '../../helpers/wait.js';
-import { CLI_ARGS } from '../../helpers/cli.js';
+import { CLI_ARGS, childEnv } from '../../helpers/cli.js';
 
 /** A raw W&B audit record; `seq` makes it unique (its actor id); `bad` leaves out the timestamp. */
 function wandb(seq: number, bad = false): Record<string, unknown> {
@@ -81,7 +81,7 @@ interface Running {
 function startAuditkit(file: string, port: number): Promise<Running> {
   const child = spawn(process.execPath, [...CLI_ARGS, 'run', '--config', file], {
     cwd: ROOT,
-    env: { ...process.env, GW_PORT: String(port) },
+    env: childEnv({ GW_PORT: String(port) }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const stderr: string[] = [];

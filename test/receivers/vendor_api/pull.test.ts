@@ -10,7 +10,7 @@ import type { AuditEvent, Vendor } from '../../../src/model/event.js';
 import type { DeadLetter } from '../../../src/model/dead-letter.js';
 import { queryArchive } from '../../../src/exporters/ndjson_file/query.js';
 import { verifyArchive } from '../../../src/exporters/ndjson_file/verify.js';
-import { cli, CLI_ARGS } from '../../helpers/cli.js';
+import { cli, CLI_ARGS, childEnv } from '../../helpers/cli.js';
 import { ROOT } from '../../helpers/golden.js';
 import {
   snorkelServer,
@@ -308,7 +308,7 @@ t.test('fault test: pull SIGKILLed at random moments and restarted; the archive 
     slow();
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
-      env: { ...process.env, AUDITKIT_TEST_WANDB: 'wandb-key' },
+      env: childEnv({ AUDITKIT_TEST_WANDB: 'wandb-key' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     let stderr = '';
