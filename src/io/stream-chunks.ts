@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 
 /**
  * Every chunk `stream` produced, then its error if it failed. A stream's own async iterator
@@ -47,4 +48,11 @@ export async function* chunksUntilError<T = Buffer>(stream: Readable): AsyncGene
     stream.off('close', onClose);
     stream.destroy();
   }
+}
+
+/** `source` gunzipped; an error of `source` fails the gunzip too (a pipe alone would leave it waiting). */
+export function gunzipOf(source: Readable): Readable {
+  const gunzip = createGunzip();
+  source.on('error', (err) => gunzip.destroy(err));
+  return source.pipe(gunzip);
 }

@@ -20,10 +20,8 @@
  * `id` and `time`), so digests, deduplication and `verify` work the same on both.
  */
 import { createReadStream } from 'node:fs';
-import { createGunzip } from 'node:zlib';
 import { cutLines } from '../../io/lines.js';
-import { chunksUntilError } from '../../io/stream-chunks.js';
-import type { Readable } from 'node:stream';
+import { chunksUntilError, gunzipOf } from '../../io/stream-chunks.js';
 import { createHash, createHmac, sign as edSign, timingSafeEqual, verify as edVerify, type KeyObject, hash } from 'node:crypto';
 import { canonicalJson } from '../../model/canonical.js';
 import { timeToHrTime } from '../../model/time.js';
@@ -185,12 +183,7 @@ export async function* segmentLines(file: string, onPartial?: (bytes: number) =>
 /** The lines of a segment as `segmentLines` reads them, a batch per chunk read (one async step per chunk, not per line). */
 export async function* segmentLineBatches(file: string, onPartial?: (bytes: number) => void): AsyncGenerator<Buffer[]> {
   const source = createReadStream(file, { highWaterMark: 256 * 1024 });
-  let stream: Readable = source;
-  if (file.endsWith('.gz')) {
-    const gunzip = createGunzip();
-    source.on('error', (err) => gunzip.destroy(err));
-    stream = source.pipe(gunzip);
-  }
+  const stream = file.endsWith('.gz') ? gunzipOf(source) : source;
   let carry = Buffer.alloc(0);
   try {
     for await (const chunk of chunksUntilError(stream)) {

@@ -8,7 +8,6 @@ import { parseJsonExact } from '../../model/json.js';
 import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
 import { createRequire } from 'node:module';
 import type { Options as CsvOptions } from 'csv-parse/sync';
 import { AuditInputError, AuditIoError, pointerToken, type InputErrorCode, type SourceLocation } from '../../errors.js';
@@ -16,7 +15,7 @@ import type { InputFormat, InputRecord } from '../../model/record.js';
 import { jsonDocumentElements } from './json-document.js';
 import { LineSplitter, type LineItem } from '../../io/lines.js';
 import { decodeUtf8, invalidUtf8Original } from '../../io/utf8.js';
-import { chunksUntilError } from '../../io/stream-chunks.js';
+import { chunksUntilError, gunzipOf } from '../../io/stream-chunks.js';
 import { isDeadLetter, type DeadLetter } from '../../model/dead-letter.js';
 
 export { INPUT_FORMATS } from '../../model/record.js';
@@ -94,10 +93,8 @@ async function* gunzipIfNeeded(chunks: AsyncGenerator<Buffer>): AsyncGenerator<B
   }
   if (first.value[0] === 0x1f && first.value[1] === 0x8b) {
     const source = Readable.from(all());
-    const gunzip = createGunzip();
-    source.on('error', (err) => gunzip.destroy(err));
     try {
-      yield* chunksUntilError(source.pipe(gunzip));
+      yield* chunksUntilError(gunzipOf(source));
     } finally {
       source.destroy();
     }
