@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import t from 'tap';
+import { childEnv } from '../helpers/child-env.js';
 import { ROOT } from '../helpers/golden.js';
 
 const summarize = (tap: string): { line: string; code: number | null } => {
@@ -44,7 +45,7 @@ t.test('on real tap output the line equals tap’s own count (names with # and \
     cwd: ROOT,
     encoding: 'utf8',
     // Run as from a shell, not as a child of this tap run (which would change what it prints).
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TAP') && !k.startsWith('_TAPJS'))),
+    env: childEnv(),
   });
   const own = /^# (\{ total: .*\})$/m.exec(r.stdout);
   t.ok(own, 'tap printed its count');
