@@ -80,7 +80,14 @@ async function renderTypes(schemas: JsonSchema[]): Promise<string> {
   return parts.join('\n');
 }
 
-function renderValidators(schemas: JsonSchema[]): string {
+/**
+ * Validators the CLI loads on every start; the configuration's (over 400 KB of generated code)
+ * is a module of its own, loaded only where a configuration is read (src/pipeline/config.ts).
+ */
+const CONFIG_VALIDATORS: readonly string[] = ['validateConfig'];
+
+/** The ajv standalone module of the validators `keep` selects. */
+function renderValidators(schemas: JsonSchema[], keep: (validator: string) => boolean): string {
   const ajv = new Ajv2020({
     code: { source: true, esm: true, lines: true },
     allErrors: true,
@@ -98,6 +105,7 @@ function renderValidators(schemas: JsonSchema[]): string {
     refs[SCHEMAS[i]!.validator] = schema.$id as string;
   }
   for (const d of DEFS) refs[d.validator] = `${schemas[SCHEMAS.findIndex((s) => s.file === d.schema)]!.$id as string}#/$defs/${d.def}`;
+  for (const name of Object.keys(refs)) if (!keep(name)) delete refs[name];
   // A CommonJS module: under NodeNext its default import is module.exports, whose .default is the function.
   let code = standalone.default(ajv, refs);
   // ajv's ESM output still `require`s its runtime helpers; turn them into imports.
@@ -211,7 +219,8 @@ export async function renderGenerated(): Promise<Map<string, string>> {
   const schemas = await loadSchemas();
   return new Map([
     ['src/generated/types.ts', await renderTypes(schemas)],
-    ['src/generated/validators.ts', renderValidators(schemas)],
+    ['src/generated/validators.ts', renderValidators(schemas, (v) => !CONFIG_VALIDATORS.includes(v))],
+    ['src/generated/config-validator.ts', renderValidators(schemas, (v) => CONFIG_VALIDATORS.includes(v))],
     ['src/generated/annotations.ts', renderAnnotations(schemas[0]!)],
   ]);
 }

@@ -1,7 +1,6 @@
 import { AuditInputError, type ConfigProblem } from '../errors.js';
 import type {
   AuditEvent,
-  AuditkitConfig,
   CollectorRedactionConfig,
   SnorkelAuditRecord,
   WandbAuditRecord,
@@ -32,8 +31,6 @@ export const validateSnorkelRecord = generated.validateSnorkelRecord as unknown 
 /** Validator for schemas/vendor/wherobots.schema.json. */
 export const validateWherobotsRecord = generated.validateWherobotsRecord as unknown as Validator<WherobotsAuditRecord>;
 
-/** Validator for schemas/config.v1.schema.json. */
-export const validateConfig = generated.validateConfig as unknown as Validator<AuditkitConfig>;
 /** Validator for the Collector redaction options, schemas/config.v1.schema.json `$defs/redaction`. */
 export const validateRedactionConfig = generated.validateRedactionConfig as unknown as Validator<CollectorRedactionConfig>;
 

@@ -9,13 +9,20 @@ import { readFile } from 'node:fs/promises';
 import { parseDocument } from 'yaml';
 import { AuditIoError, ConfigError, type ConfigProblem } from '../errors.js';
 import type { AuditkitConfig } from '../generated/types.js';
-import { configProblems, validateConfig } from '../model/validators.js';
+import * as generated from '../generated/config-validator.js';
+import { configProblems, type Validator } from '../model/validators.js';
 import { checkComponent, componentType, isKnownComponent, isPushReceiver } from '../components/registry.js';
 import { parseUserTime } from '../model/time.js';
 
 export type { AuditkitConfig } from '../generated/types.js';
 
 export { componentType };
+
+/**
+ * Validator for schemas/config.v1.schema.json: a module of its own (over 400 KB of generated
+ * code), so that only what reads a configuration loads it, not every CLI start.
+ */
+const validateConfig = generated.validateConfig as unknown as Validator<AuditkitConfig>;
 
 /** Where checkpoints and sending queues live unless `service.state_directory` says otherwise. */
 export const DEFAULT_STATE_DIRECTORY = './auditkit-state';
