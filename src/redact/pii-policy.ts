@@ -140,10 +140,11 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
   const plan: PlanEntry[] = PII_FIELDS.map((f) => ({ path: f.pointer.split('/').slice(1), cls: f.value as PiiClass }));
   const planPointers = new Set(PII_FIELDS.map((f) => f.pointer));
 
-  // Audit logs name the same people and projects over and over: hashes and truncations are
-  // cached (bounded), which keeps hash mode close to the cost of masking.
-  // One map per kind of result (no `tag + value` string is built and flattened per lookup),
-  // forgotten whole at `limit` entries.
+  // Audit logs name the same people and projects over and over: hashes are cached (bounded),
+  // which keeps hash mode close to the cost of masking. One map per kind of result (no
+  // `tag + value` string is built and flattened per lookup), forgotten whole at `limit` entries.
+  // Truncations are not: an IP is read faster than a large map is probed, and addresses repeat
+  // less (with 117,522 of 200,000 distinct, a memo made a W&B convert 25% slower).
   const memoized = (make: (v: string) => string, limit = 100_000): ((value: string) => string) => {
     const memo = new Map<string, string>();
     return (value) => {
@@ -157,7 +158,7 @@ export function compilePiiPolicy(config: PiiPolicyConfig = {}, path = 'redaction
     };
   };
   const hash = memoized((v) => `hmac-sha256:${keyId}:${hmacHex('sha256', key!, v)}`);
-  const truncate = memoized((v) => truncateIp(v) ?? mask);
+  const truncate = (v: string): string => truncateIp(v) ?? mask;
   /** The replacement of one PII value, or undefined to remove it. */
   const apply = (cls: PiiClass, value: string): string | undefined => {
     switch (modes[cls]) {
