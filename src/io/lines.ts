@@ -120,3 +120,31 @@ export function textLines(text: string, firstLine = 1): [string, number][] {
   const splitter = new LineSplitter(Infinity, firstLine - 1);
   return [...splitter.push(text), ...splitter.end()].map(([t, n]) => [t, n]);
 }
+
+/**
+ * Characters in one block of NDJSON text handed between threads: a string over 128 KiB lands in
+ * V8's large-object space, a fresh mapping of its own each time (page faults), so blocks stay at
+ * 32 KiB, and a 64 KiB write batch with one block added stays under that size too.
+ */
+export const LINE_BLOCK_CHARS = 32 * 1024;
+
+/**
+ * `lines` as NDJSON text (each line ending with `\n`) cut into blocks of at most `maxChars`
+ * characters; a line longer than that is a block of its own.
+ */
+export function lineBlocks(lines: readonly string[], maxChars = LINE_BLOCK_CHARS): string[] {
+  const blocks: string[] = [];
+  let from = 0;
+  let size = 0;
+  for (let i = 0; i < lines.length; i++) {
+    const n = lines[i]!.length + 1;
+    if (size > 0 && size + n > maxChars) {
+      blocks.push(`${lines.slice(from, i).join('\n')}\n`);
+      from = i;
+      size = 0;
+    }
+    size += n;
+  }
+  if (from < lines.length) blocks.push(`${lines.slice(from).join('\n')}\n`);
+  return blocks;
+}

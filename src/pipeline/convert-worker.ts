@@ -4,7 +4,7 @@
  * returns the text, the dead letters and the counts of its block.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { textLines, type LineItem } from '../io/lines.js';
+import { lineBlocks, textLines, type LineItem } from '../io/lines.js';
 import type { DeadLetter } from '../model/dead-letter.js';
 import type { Vendor } from '../model/event.js';
 import { ndjsonLineRecords } from '../receivers/files/files.js';
@@ -23,7 +23,8 @@ export interface ConvertJob {
 }
 export interface ConvertJobResult {
   seq: number;
-  out: string;
+  /** The block's unified NDJSON, in pieces of at most LINE_BLOCK_CHARS (out of V8's large-object space). */
+  out: string[];
   letters: DeadLetter[];
   written: Partial<Record<Vendor, number>>;
   rejected: Partial<Record<Vendor | 'none', number>>;
@@ -46,7 +47,7 @@ const readOptions = {
 };
 
 parentPort?.on('message', (job: ConvertJob) => {
-  const result: ConvertJobResult = { seq: job.seq, out: '', letters: [], written: {}, rejected: {}, read: 0 };
+  const result: ConvertJobResult = { seq: job.seq, out: [], letters: [], written: {}, rejected: {}, read: 0 };
   try {
     const lines: LineItem[] = job.tooLarge !== undefined ? [[job.text, job.firstLine, job.tooLarge]] : textLines(job.text, job.firstLine);
     const parts: string[] = [];
@@ -62,7 +63,7 @@ parentPort?.on('message', (job: ConvertJob) => {
       parts.push(JSON.stringify(chain.run(outcome.event)));
       result.written[outcome.vendor] = (result.written[outcome.vendor] ?? 0) + 1;
     }
-    result.out = parts.length ? `${parts.join('\n')}\n` : '';
+    result.out = lineBlocks(parts);
   } catch (err) {
     result.fatal = err instanceof Error ? err.message : String(err);
   }

@@ -99,8 +99,8 @@ export async function convertSourcesParallel(paths: readonly string[], o: Parall
         counts.rejected += n;
         if (v !== 'none') counts.byVendor[v as Vendor].rejected += n;
       }
-      if (r.out) {
-        const wait = sink.writeText(r.out);
+      for (const piece of r.out) {
+        const wait = sink.writeText(piece);
         if (wait) await wait;
       }
       for (const letter of r.letters) await sink.reject(letter);
