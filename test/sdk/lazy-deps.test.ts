@@ -17,15 +17,22 @@ import { ROOT } from '../helpers/golden.js';
 
 const HEAVY = ['@duckdb', 'hyparquet', 'protobufjs', 'csv-parse', 'csv-stringify', 'cli-progress', 'commander', '@grpc'];
 
-/** Runs a TypeScript `script` (through tsx), or the built CLI with `cliArgs`, recording what it loads. */
-async function loads(script: string, cliArgs?: string[]): Promise<{ code: number | null; stdout: string; stderr: string; urls: string[] }> {
+/** The module hook that records what a process loads. */
+const HOOK = ['--import', path.join(ROOT, 'test/fixtures/record-loads.mjs')];
+/** Node's arguments for a TypeScript script run through tsx, with the hook. */
+const script = (file: string): string[] => ['--import', 'tsx', ...HOOK, path.join(ROOT, file)];
+/** Node's arguments for the built CLI with `args`, with the hook. */
+const auditkit = (args: string[]): string[] => [...HOOK, ...CLI_ARGS, ...args];
+
+/** Runs node with `args`, recording what the process loads. */
+async function loads(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string; urls: string[] }> {
   const file = path.join(await mkdtemp(path.join(tmpdir(), 'auditkit-loads-')), 'loads.txt');
-  const hook = ['--import', path.join(ROOT, 'test/fixtures/record-loads.mjs')];
-  const child = spawn(
-    process.execPath,
-    cliArgs ? [...hook, ...CLI_ARGS, ...cliArgs] : ['--import', 'tsx', ...hook, path.join(ROOT, script)],
-    { cwd: ROOT, env: childEnv({ AUDITKIT_LOADS_FILE: file }), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 },
-  );
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: childEnv({ AUDITKIT_LOADS_FILE: file }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -36,7 +43,7 @@ async function loads(script: string, cliArgs?: string[]): Promise<{ code: number
 }
 
 t.test('AuditLogProcessor in a LoggerProvider loads no DuckDB, Parquet, protobuf, CSV or CLI module', async (t) => {
-  const r = await loads('test/fixtures/sdk-only.ts');
+  const r = await loads(script('test/fixtures/sdk-only.ts'));
   t.equal(r.code, 0);
   t.equal(r.stdout.trim(), '1', 'the record went through the processor');
   t.ok(
@@ -51,7 +58,7 @@ t.test('AuditLogProcessor in a LoggerProvider loads no DuckDB, Parquet, protobuf
 });
 
 t.test('the hook does see DuckDB when a path needs it (query --sql)', async (t) => {
-  const r = await loads('test/fixtures/sql-only.ts');
+  const r = await loads(script('test/fixtures/sql-only.ts'));
   t.equal(r.code, 0);
   t.ok(
     r.urls.some((u) => u.includes('/node_modules/@duckdb/')),
@@ -64,7 +71,9 @@ const CONFIG_ONLY = (u: string): boolean => u.includes('/node_modules/re2js/') |
 
 t.test('a CLI convert loads neither RE2JS nor the configuration validator', async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'auditkit-loads-'));
-  const r = await loads('', ['convert', path.join(ROOT, 'examples/wandb/api-stream.ndjson'), '-q', '-o', path.join(dir, 'out.ndjson')]);
+  const r = await loads(
+    auditkit(['convert', path.join(ROOT, 'examples/wandb/api-stream.ndjson'), '-q', '-o', path.join(dir, 'out.ndjson')]),
+  );
   t.equal(r.code, 0, r.stderr);
   t.ok(
     r.urls.some((u) => u.includes('/dist/src/pipeline/convert.js')),
@@ -100,7 +109,7 @@ service:
       exporters: [ndjson_file]
 `,
   );
-  const r = await loads('', ['run', '--config', config]);
+  const r = await loads(auditkit(['run', '--config', config]));
   t.equal(r.code, 2, 'a configuration problem');
   t.match(r.stderr, /processors\.redaction\.blocked_values\[0\]: invalid regular expression \(RE2 syntax\)/);
   t.ok(
