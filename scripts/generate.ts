@@ -81,8 +81,9 @@ async function renderTypes(schemas: JsonSchema[]): Promise<string> {
 }
 
 /**
- * Validators the CLI loads on every start; the configuration's (over 400 KB of generated code)
- * is a module of its own, loaded only where a configuration is read (src/pipeline/config.ts).
+ * Validators generated into src/generated/config-validator.ts instead of validators.ts: the
+ * configuration's is over 400 KB of code, so it is a module of its own, loaded only where a
+ * configuration is read (src/pipeline/config.ts), not on every CLI start.
  */
 const CONFIG_VALIDATORS: readonly string[] = ['validateConfig'];
 
